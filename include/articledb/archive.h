@@ -1,0 +1,164 @@
+// Archive: an ArticleDB archive on disk, opened by a factory, used through this interface.
+//
+//   articledb::Options options;
+//   options.create_if_missing = true;
+//   std::unique_ptr<articledb::Archive> db;
+//   articledb::Status s = articledb::Archive::Open(options, "/data/news", &db);
+//   if (!s.ok()) { ... s.ToString() ... }
+//
+// Thread safety: one Archive may be shared by any number of threads; every method is
+// safe to call concurrently. Writes of the same id from different threads are
+// serialised, so the indexes always describe the version that was stored last.
+//
+// Atomicity: a Put, PutBatch, Delete or DeleteBatch commits completely (record, id map,
+// every index entry, counters) or not at all. Each read call works on one consistent
+// snapshot of the archive.
+#ifndef ARTICLEDB_ARCHIVE_H_
+#define ARTICLEDB_ARCHIVE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "articledb/article.h"
+#include "articledb/options.h"
+#include "articledb/query.h"
+#include "articledb/status.h"
+
+namespace articledb {
+
+// What a write did, summed over its articles.
+struct WriteStats {
+  uint64_t inserted = 0;   // articles new to the archive
+  uint64_t updated = 0;    // articles that replaced a stored version with the same id
+  uint64_t deleted = 0;    // articles removed
+  uint64_t not_found = 0;  // ids asked to delete that were not stored
+};
+
+struct ColumnFamilyStats {
+  std::string name;          // "records", "ids", "index", "counters", "default"
+  uint64_t sst_bytes = 0;    // bytes in table files on disk
+  uint64_t memtable_bytes = 0;  // bytes not yet flushed
+  uint64_t estimated_keys = 0;
+};
+
+struct Stats {
+  uint64_t articles = 0;
+  uint64_t sources = 0;   // distinct sources with at least one article
+  uint64_t entities = 0;  // distinct entity names with at least one article
+  std::optional<int64_t> oldest_micros;  // earliest published_at stored
+  std::optional<int64_t> newest_micros;  // latest published_at stored
+  // Serialized size of every stored record, before compression.
+  uint64_t record_bytes = 0;
+  // Size of the records' table files on disk (compressed). Records still in memory are
+  // not counted until flushed; call Flush() first for a settled figure.
+  uint64_t record_disk_bytes = 0;
+  uint64_t total_disk_bytes = 0;  // every file of the archive directory
+  std::vector<ColumnFamilyStats> column_families;
+};
+
+struct VerifyReport {
+  uint64_t records = 0;        // records read
+  uint64_t index_entries = 0;  // index entries read
+  uint64_t problems = 0;       // problems found; the archive is sound when 0
+  // The first problems found, one line each (at most 1000 are kept).
+  std::vector<std::string> messages;
+  bool ok() const { return problems == 0; }
+};
+
+// Called now and then during long work with a count of records done; return false to
+// stop early (the call then returns Aborted).
+using ProgressFn = std::function<bool(uint64_t done)>;
+
+class Archive {
+ public:
+  // Opens (or, with options.create_if_missing, creates) the archive in directory `path`.
+  // Busy when another process holds it open for writing; NotFound when there is no
+  // archive and create_if_missing is false; InvalidArgument when the directory holds
+  // something that is not an ArticleDB archive.
+  static Status Open(const Options& options, const std::string& path,
+                     std::unique_ptr<Archive>* archive);
+
+  Archive() = default;
+  Archive(const Archive&) = delete;
+  Archive& operator=(const Archive&) = delete;
+  // Closes the archive; unflushed writes made with the WAL are kept in it.
+  virtual ~Archive() = default;
+
+  // ---- Writes ----
+  // Stores `article`, replacing any stored article with the same id (an upsert). An
+  // article without id gets DeriveArticleId(article). Validated with ValidateArticle.
+  virtual Status Put(const WriteOptions& wo, const Article& article,
+                     WriteStats* stats = nullptr) = 0;
+  // Stores many articles in one atomic write. If one is invalid, none is stored and the
+  // message names it by position and id. When an id appears more than once, the last
+  // one wins.
+  virtual Status PutBatch(const WriteOptions& wo, std::span<const Article> articles,
+                          WriteStats* stats = nullptr) = 0;
+  // Removes the article with `id` and all its index entries. NotFound if not stored.
+  virtual Status Delete(const WriteOptions& wo, std::string_view id) = 0;
+  // Removes many in one atomic write; ids not stored are counted in stats->not_found.
+  virtual Status DeleteBatch(const WriteOptions& wo, std::span<const std::string> ids,
+                             WriteStats* stats = nullptr) = 0;
+
+  // ---- Reads by id ----
+  virtual Status Get(std::string_view id, Article* article) = 0;
+  // Reads many at once. (*articles)[i] and (*statuses)[i] answer ids[i]; a missing id
+  // gives NotFound in its status. The call's own status is not OK only when it failed
+  // as a whole.
+  virtual Status MultiGet(std::span<const std::string> ids, std::vector<Article>* articles,
+                          std::vector<Status>* statuses) = 0;
+
+  // ---- Queries (see query.h) ----
+  // One page of matching articles.
+  virtual Status Query(const Filter& filter, const QueryOptions& options, Page* page) = 0;
+  // Every matching article, in order, read in chunks from one snapshot, in constant
+  // memory. `visit` returns false to stop early (Scan then returns OK).
+  virtual Status Scan(const Filter& filter, Order order,
+                      const std::function<bool(const Article&)>& visit) = 0;
+  // Number of matching articles, from index keys only.
+  virtual Status Count(const Filter& filter, uint64_t* count) = 0;
+  // Matching articles counted per day, month or year (UTC), oldest bucket first; empty
+  // buckets are left out. Articles without published_at are not counted.
+  virtual Status Timeline(const Filter& filter, Bucket bucket,
+                          std::vector<TimelineEntry>* entries) = 0;
+  // Sources with their article counts, most first (ties by name).
+  virtual Status ListSources(std::vector<NameCount>* sources) = 0;
+  // Entity names starting with `prefix` (after normalisation; empty for all) with their
+  // article counts, most first, at most `limit` (0: no limit).
+  virtual Status ListEntities(std::string_view prefix, size_t limit,
+                              std::vector<NameCount>* entities) = 0;
+
+  // Every stored record, serialized, in storage order, from one snapshot (for dumps).
+  // `visit` returns false to stop early.
+  virtual Status ForEachRecord(
+      const std::function<bool(std::string_view serialized)>& visit) = 0;
+
+  // ---- Maintenance ----
+  virtual Status GetStats(Stats* stats) = 0;
+  // Writes everything in memory to table files (ends a disable_wal import).
+  virtual Status Flush() = 0;
+  // Compacts every column family fully (reclaims space of replaced and deleted records).
+  virtual Status Compact() = 0;
+  // A consistent copy of the archive in the new directory `dir` (hard links where it can).
+  virtual Status Checkpoint(const std::string& dir) = 0;
+  // Reads every record and every index entry and checks that they agree, as do the id
+  // map and the per-name counters. Problems go to `report`; returns OK when the check
+  // ran (look at report->ok()), an error when it could not run.
+  virtual Status Verify(VerifyReport* report, const ProgressFn& progress = nullptr) = 0;
+  // Rebuilds the id map, every index and every counter from the records. Writers are
+  // held off meanwhile. An interrupted rebuild is finished when the archive next opens
+  // for writing.
+  virtual Status Reindex(const ProgressFn& progress = nullptr) = 0;
+  // Read-only archives: catch up with what the writing process has committed since.
+  virtual Status Refresh() = 0;
+};
+
+}  // namespace articledb
+
+#endif  // ARTICLEDB_ARCHIVE_H_

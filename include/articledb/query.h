@@ -1,0 +1,78 @@
+// Queries: filters, ordering, pages and cursors, timelines and name listings.
+//
+// A query selects articles by an optional time range, at most one source and any
+// number of entities (all must match). Names match after NormalizeName, so case,
+// accents and Unicode spelling do not matter. Results come in time order, newest first
+// by default, ties broken by storage order, and are found by walking the indexes:
+// records are read only for the articles returned.
+#ifndef ARTICLEDB_QUERY_H_
+#define ARTICLEDB_QUERY_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "articledb/article.h"
+#include "articledb/status.h"
+
+namespace articledb {
+
+enum class Order { kNewestFirst, kOldestFirst };
+
+struct Filter {
+  // Time range [from, to) on published_at, in microseconds since the Unix epoch (UTC).
+  // When either bound is set, articles without published_at are left out; when neither
+  // is, they are included and sort as the oldest.
+  std::optional<int64_t> from_micros;
+  std::optional<int64_t> to_micros;
+  // Publication, matched after normalisation. Empty optional: any source.
+  std::optional<std::string> source;
+  // Entities that must all be mentioned, matched after normalisation.
+  std::vector<std::string> entities;
+};
+
+struct QueryOptions {
+  Order order = Order::kNewestFirst;
+  // Articles per page, 1..10000. Default: 100.
+  size_t limit = 100;
+  // Empty for the first page; otherwise Page::next_cursor from the previous page of the
+  // same filter and order. The next page starts right after the last article returned,
+  // even if articles were added or removed meanwhile. A cursor from another query, or a
+  // damaged one, is rejected with InvalidArgument.
+  std::string cursor;
+};
+
+struct Page {
+  std::vector<Article> articles;
+  // Opaque token for the next page; empty when this page is the last.
+  std::string next_cursor;
+};
+
+enum class Bucket { kDay, kMonth, kYear };
+
+struct TimelineEntry {
+  // "2024-05-01" (day), "2024-05" (month) or "2024" (year), UTC.
+  std::string label;
+  // First microsecond of the bucket.
+  int64_t start_micros = 0;
+  uint64_t count = 0;
+};
+
+struct NameCount {
+  std::string name;  // the spelling most recently stored
+  uint64_t count = 0;
+};
+
+// Parses a time argument: a date "2024-05-01" (midnight UTC) or an RFC 3339 time
+// "2024-05-01T12:00:00Z" / "...+02:00". Sets *micros; InvalidArgument otherwise.
+Status ParseTimeArgument(std::string_view text, int64_t* micros);
+
+// Formats microseconds since the epoch as RFC 3339 UTC, e.g. "2024-05-01T12:00:00Z".
+std::string FormatTime(int64_t micros);
+
+}  // namespace articledb
+
+#endif  // ARTICLEDB_QUERY_H_
