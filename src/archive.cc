@@ -1,0 +1,1384 @@
+// The ArticleDB engine: an Archive over RocksDB column families (layout in keys.h and
+// docs/storage.md).
+#include "articledb/archive.h"
+
+#include <rocksdb/convenience.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "counters.h"
+#include "cursor.h"
+#include "keys.h"
+#include "time_util.h"
+
+namespace articledb {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kFormatKey[] = "articledb.format";
+constexpr char kFormatVersion[] = "1";
+constexpr char kReindexKey[] = "articledb.reindex_in_progress";
+constexpr size_t kStripes = 256;
+constexpr size_t kScanChunk = 256;
+constexpr size_t kMaxPageLimit = 10000;
+constexpr size_t kMaxMessages = 1000;
+
+enum Cf : size_t { kDefault = 0, kRecords, kIds, kIndex, kCounters, kNumCf };
+const std::array<const char*, kNumCf> kCfNames = {"default", "records", "ids", "index", "counters"};
+
+Status FromRocks(const rocksdb::Status& s, const std::string& context) {
+  if (s.ok()) return Status::OK();
+  std::string msg = context.empty() ? s.ToString() : context + ": " + s.ToString();
+  if (s.IsNotFound()) return Status::NotFound(msg);
+  if (s.IsCorruption()) return Status::Corruption(msg);
+  if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
+  if (s.IsNotSupported()) return Status::NotSupported(msg);
+  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) return Status::Busy(msg);
+  if (s.IsIncomplete() || s.IsAborted()) return Status::Aborted(msg);
+  return Status::IOError(msg);
+}
+
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+// A position in an index stream: (time, docno), ordered lexicographically.
+struct Pos {
+  int64_t time;
+  uint64_t docno;
+  auto operator<=>(const Pos&) const = default;
+};
+
+// Everything one stored version of an article contributes besides its record.
+struct Derived {
+  std::vector<std::string> index_keys;
+  // Counter key -> display name, one per distinct normalised source or entity.
+  std::vector<std::pair<std::string, std::string>> names;
+};
+
+void Derive(const Article& a, uint64_t docno, Derived* d) {
+  d->index_keys.clear();
+  d->names.clear();
+  const int64_t t = a.has_published_at() ? TimestampMicros(a.published_at()) : keys::kUndated;
+  std::string pos;
+  keys::AppendTime(&pos, t);
+  keys::AppendDocno(&pos, docno);
+  d->index_keys.push_back(std::string(1, keys::kDate) + pos);
+  std::string key = keys::IndexPrefix(keys::kSource, NormalizeName(a.source()));
+  d->names.emplace_back(key, a.source());
+  d->index_keys.push_back(key + pos);
+  std::unordered_set<std::string> seen;
+  for (const Entity& e : a.entities()) {
+    key = keys::IndexPrefix(keys::kEntity, NormalizeName(e.name()));
+    if (!seen.insert(key).second) continue;
+    d->index_keys.push_back(key + pos);
+    d->names.emplace_back(key, e.name());
+  }
+}
+
+// Orders streams' names, queries' fingerprints: the filter after normalisation.
+struct NormalFilter {
+  int64_t lo = keys::kUndated;  // inclusive
+  std::optional<int64_t> hi;    // exclusive
+  bool bounded = false;
+  std::vector<std::string> prefixes;  // index prefixes of names; empty: the date index
+};
+
+Status Normalize(const Filter& f, NormalFilter* out) {
+  if (f.from_micros && f.to_micros && *f.from_micros > *f.to_micros) {
+    return Status::InvalidArgument("time range: 'from' (" + FormatTime(*f.from_micros) +
+                                   ") is after 'to' (" + FormatTime(*f.to_micros) + ")");
+  }
+  out->bounded = f.from_micros.has_value() || f.to_micros.has_value();
+  out->lo = out->bounded ? std::max(f.from_micros.value_or(keys::kUndated + 1), keys::kUndated + 1)
+                         : keys::kUndated;
+  out->hi = f.to_micros;
+  auto add = [out](char type, const std::string& name, const char* what) -> Status {
+    size_t bad = 0;
+    if (!IsValidUtf8(name, &bad)) {
+      return Status::InvalidArgument(std::string(what) + " name: invalid UTF-8 at byte " +
+                                     std::to_string(bad));
+    }
+    std::string norm = NormalizeName(name);
+    if (norm.empty()) return Status::InvalidArgument(std::string(what) + " name is empty");
+    out->prefixes.push_back(keys::IndexPrefix(type, norm));
+    return Status::OK();
+  };
+  if (f.source) {
+    if (Status s = add(keys::kSource, *f.source, "source"); !s.ok()) return s;
+  }
+  for (const std::string& e : f.entities) {
+    if (Status s = add(keys::kEntity, e, "entity"); !s.ok()) return s;
+  }
+  std::sort(out->prefixes.begin(), out->prefixes.end());
+  out->prefixes.erase(std::unique(out->prefixes.begin(), out->prefixes.end()), out->prefixes.end());
+  return Status::OK();
+}
+
+uint64_t Fingerprint(const NormalFilter& f, Order order) {
+  std::string canon;
+  canon.push_back(order == Order::kNewestFirst ? 'n' : 'o');
+  keys::AppendTime(&canon, f.lo);
+  canon.push_back(f.hi ? 'h' : '-');
+  keys::AppendTime(&canon, f.hi.value_or(0));
+  for (const std::string& p : f.prefixes) {
+    keys::AppendName(&canon, p);
+  }
+  return XXH3_64bits(canon.data(), canon.size());
+}
+
+// One index stream: keys prefix|time|docno within the filter's time range, walked
+// forward or backward, with Seek used only when a few Next/Prev steps do not reach.
+class Stream {
+ public:
+  Stream(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const rocksdb::Snapshot* snap,
+         std::string prefix, const NormalFilter& f)
+      : prefix_(std::move(prefix)) {
+    lower_ = prefix_;
+    keys::AppendTime(&lower_, f.lo);
+    if (f.hi) {
+      upper_ = prefix_;
+      keys::AppendTime(&upper_, *f.hi);
+    } else {
+      upper_ = keys::PrefixSuccessor(prefix_);
+    }
+    lower_slice_ = ToSlice(lower_);
+    upper_slice_ = ToSlice(upper_);
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snap;
+    ro.iterate_lower_bound = &lower_slice_;
+    ro.iterate_upper_bound = &upper_slice_;
+    ro.prefix_same_as_start = true;
+    it_.reset(db->NewIterator(ro, cf));
+  }
+
+  Pos Current() const {
+    const rocksdb::Slice k = it_->key();
+    const char* p = k.data() + k.size() - keys::kPositionBytes;
+    return Pos{keys::DecodeTime(p), keys::DecodeDocno(p + 8)};
+  }
+
+  // Positions at the first entry >= t (forward) or <= t (backward); false at the end.
+  bool SeekTo(const Pos& t, bool forward) {
+    if (positioned_) {
+      for (int step = 0; step < 4; ++step) {
+        if (!it_->Valid()) return false;
+        const Pos c = Current();
+        if (forward ? c >= t : c <= t) return true;
+        if (forward) {
+          it_->Next();
+        } else {
+          it_->Prev();
+        }
+      }
+      if (!it_->Valid()) return false;
+    }
+    seek_key_.assign(prefix_);
+    keys::AppendTime(&seek_key_, t.time);
+    keys::AppendDocno(&seek_key_, t.docno);
+    if (forward) {
+      it_->Seek(ToSlice(seek_key_));
+    } else {
+      it_->SeekForPrev(ToSlice(seek_key_));
+    }
+    positioned_ = true;
+    return it_->Valid();
+  }
+
+  rocksdb::Status status() const { return it_->status(); }
+
+ private:
+  std::string prefix_, lower_, upper_, seek_key_;
+  rocksdb::Slice lower_slice_, upper_slice_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+  bool positioned_ = false;
+};
+
+// Intersection of streams by leapfrogging: each stream seeks to the candidate position;
+// a position every stream holds is a match. Never reads records.
+class Matcher {
+ public:
+  Matcher(std::vector<std::unique_ptr<Stream>> streams, const NormalFilter& f, Order order,
+          const std::optional<Pos>& after)
+      : streams_(std::move(streams)), forward_(order == Order::kOldestFirst) {
+    const Pos lo{f.lo, 0};
+    if (f.hi && *f.hi <= f.lo) {
+      done_ = true;  // empty range
+      return;
+    }
+    if (forward_) {
+      target_ = lo;
+      if (after) Advance(*after);
+      if (target_ < lo) target_ = lo;
+    } else {
+      target_ = f.hi ? Pos{*f.hi - 1, UINT64_MAX} : Pos{INT64_MAX, UINT64_MAX};
+      if (after && *after <= target_) Advance(*after);
+    }
+  }
+
+  bool Next(Pos* out) {
+    size_t agree = 0;
+    size_t i = 0;
+    while (!done_) {
+      Stream& s = *streams_[i];
+      if (!s.SeekTo(target_, forward_)) {
+        status_ = s.status();
+        done_ = true;
+        return false;
+      }
+      const Pos p = s.Current();
+      if (p == target_) {
+        if (++agree == streams_.size()) {
+          *out = p;
+          Advance(p);
+          return true;
+        }
+      } else {
+        target_ = p;
+        agree = 1;
+      }
+      i = (i + 1) % streams_.size();
+    }
+    return false;
+  }
+
+  const rocksdb::Status& status() const { return status_; }
+
+ private:
+  // Moves the target just past `p` in the walking direction.
+  void Advance(const Pos& p) {
+    if (forward_) {
+      if (p.docno == UINT64_MAX) {
+        if (p.time == INT64_MAX) done_ = true;
+        target_ = Pos{p.time + (p.time == INT64_MAX ? 0 : 1), 0};
+      } else {
+        target_ = Pos{p.time, p.docno + 1};
+      }
+    } else {
+      if (p.docno == 0) {
+        if (p.time == INT64_MIN) done_ = true;
+        target_ = Pos{p.time - (p.time == INT64_MIN ? 0 : 1), UINT64_MAX};
+      } else {
+        target_ = Pos{p.time, p.docno - 1};
+      }
+    }
+  }
+
+  std::vector<std::unique_ptr<Stream>> streams_;
+  bool forward_;
+  Pos target_{0, 0};
+  bool done_ = false;
+  rocksdb::Status status_;
+};
+
+class ArchiveImpl final : public Archive {
+ public:
+  ArchiveImpl(const Options& options, std::string path)
+      : options_(options), path_(std::move(path)) {}
+
+  ~ArchiveImpl() override {
+    if (db_ != nullptr) {
+      for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+      db_->Close().PermitUncheckedError();
+      delete db_;
+    }
+    if (!secondary_dir_.empty()) {
+      std::error_code ec;
+      fs::remove_all(secondary_dir_, ec);
+    }
+  }
+
+  Status OpenDb();
+
+  Status Put(const WriteOptions& wo, const Article& article, WriteStats* stats) override {
+    return PutBatch(wo, std::span<const Article>(&article, 1), stats);
+  }
+  Status PutBatch(const WriteOptions& wo, std::span<const Article> articles,
+                  WriteStats* stats) override;
+  Status Delete(const WriteOptions& wo, std::string_view id) override;
+  Status DeleteBatch(const WriteOptions& wo, std::span<const std::string> ids,
+                     WriteStats* stats) override;
+  Status Get(std::string_view id, Article* article) override;
+  Status MultiGet(std::span<const std::string> ids, std::vector<Article>* articles,
+                  std::vector<Status>* statuses) override;
+  Status Query(const Filter& filter, const QueryOptions& options, Page* page) override;
+  Status Scan(const Filter& filter, Order order,
+              const std::function<bool(const Article&)>& visit) override;
+  Status Count(const Filter& filter, uint64_t* count) override;
+  Status Timeline(const Filter& filter, Bucket bucket,
+                  std::vector<TimelineEntry>* entries) override;
+  Status ListSources(std::vector<NameCount>* sources) override {
+    return ListNames(std::string(1, keys::kSource), 0, sources);
+  }
+  Status ListEntities(std::string_view prefix, size_t limit,
+                      std::vector<NameCount>* entities) override;
+  Status ForEachRecord(const std::function<bool(std::string_view)>& visit) override;
+  Status GetStats(Stats* stats) override;
+  Status Flush() override;
+  Status Compact() override;
+  Status Checkpoint(const std::string& dir) override;
+  Status Verify(VerifyReport* report, const ProgressFn& progress) override;
+  Status Reindex(const ProgressFn& progress) override;
+  Status Refresh() override;
+
+ private:
+  rocksdb::ColumnFamilyHandle* cf(Cf c) const { return handles_[c]; }
+  Status CheckWritable() const {
+    if (options_.read_only) {
+      return Status::NotSupported("archive '" + path_ + "' is open read-only");
+    }
+    return Status::OK();
+  }
+  rocksdb::WriteOptions ToRocks(const WriteOptions& wo) const {
+    rocksdb::WriteOptions r;
+    r.sync = wo.sync;
+    r.disableWAL = wo.disable_wal;
+    return r;
+  }
+
+  // Adds to `batch` what storing (sign +1) or removing (sign -1) a version does to the
+  // indexes and counters; `except` holds keys that stay (shared with the other version).
+  static void ApplyDerived(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* index,
+                           rocksdb::ColumnFamilyHandle* counters, const Derived& d, int sign,
+                           const Derived* other);
+
+  std::vector<std::unique_lock<std::mutex>> LockIds(const std::vector<std::string_view>& ids);
+  Status Plan(const NormalFilter& nf, const rocksdb::Snapshot* snap,
+              std::vector<std::unique_ptr<Stream>>* streams);
+  Status ReadRecords(const rocksdb::Snapshot* snap, const std::vector<Pos>& positions,
+                     std::vector<Article>* out);
+  Status ReadCounter(const rocksdb::Snapshot* snap, const std::string& key, int64_t* value);
+  Status ListNames(const std::string& key_prefix, size_t limit, std::vector<NameCount>* out);
+  Status ReindexLocked(const ProgressFn& progress);
+
+  Options options_;
+  std::string path_;
+  std::string secondary_dir_;
+  rocksdb::DB* db_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::atomic<uint64_t> next_docno_{1};
+  std::array<std::mutex, kStripes> stripes_;
+  // Writers hold it shared; Reindex holds it exclusively.
+  std::shared_mutex rebuild_mutex_;
+};
+
+// ---------------------------------------------------------------------------- open
+
+std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const Options& o,
+                                                         const rocksdb::Options& base) {
+  auto cache = rocksdb::NewLRUCache(o.block_cache_bytes);
+  const auto supported = rocksdb::GetSupportedCompressions();
+  const bool has_lz4 = std::find(supported.begin(), supported.end(),
+                                 rocksdb::kLZ4Compression) != supported.end();
+  auto table = [&](uint32_t block_bytes, bool whole_key) {
+    rocksdb::BlockBasedTableOptions t;
+    t.block_cache = cache;
+    t.block_size = block_bytes;
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    t.whole_key_filtering = whole_key;
+    t.cache_index_and_filter_blocks = true;
+    t.pin_l0_filter_and_index_blocks_in_cache = true;
+    t.format_version = 5;
+    return std::shared_ptr<rocksdb::TableFactory>(rocksdb::NewBlockBasedTableFactory(t));
+  };
+  rocksdb::ColumnFamilyOptions common(base);
+  common.level_compaction_dynamic_level_bytes = true;
+  common.compression = has_lz4 ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
+  common.bottommost_compression = rocksdb::kZSTD;
+
+  rocksdb::ColumnFamilyOptions records = common;
+  records.write_buffer_size = o.write_buffer_bytes;
+  records.compression = rocksdb::kZSTD;
+  records.compression_opts.level = o.compression_level;
+  records.compression_opts.max_dict_bytes = o.dictionary_bytes;
+  records.compression_opts.zstd_max_train_bytes = o.dictionary_bytes * 100;
+  records.compression_opts.enabled = true;
+  records.bottommost_compression_opts = records.compression_opts;
+  records.table_factory = table(o.record_block_bytes, true);
+
+  rocksdb::ColumnFamilyOptions ids = common;
+  ids.write_buffer_size = std::max<size_t>(o.write_buffer_bytes / 4, 4u << 20);
+  ids.table_factory = table(4096, true);
+
+  rocksdb::ColumnFamilyOptions index = common;
+  index.write_buffer_size = std::max<size_t>(o.write_buffer_bytes / 2, 4u << 20);
+  index.prefix_extractor.reset(keys::NewIndexPrefixExtractor());
+  index.memtable_prefix_bloom_size_ratio = 0.05;
+  index.table_factory = table(o.index_block_bytes, false);
+
+  rocksdb::ColumnFamilyOptions counters = common;
+  counters.write_buffer_size = 4u << 20;
+  counters.merge_operator = counters::NewMergeOperator();
+  counters.table_factory = table(4096, true);
+
+  rocksdb::ColumnFamilyOptions meta = common;
+  meta.write_buffer_size = 1u << 20;
+
+  return {{kCfNames[kDefault], meta},
+          {kCfNames[kRecords], records},
+          {kCfNames[kIds], ids},
+          {kCfNames[kIndex], index},
+          {kCfNames[kCounters], counters}};
+}
+
+Status ArchiveImpl::OpenDb() {
+  rocksdb::Options base;
+  base.create_if_missing = options_.create_if_missing;
+  base.create_missing_column_families = options_.create_if_missing;
+  base.error_if_exists = options_.error_if_exists;
+  base.max_background_jobs = std::max(1, options_.background_threads);
+  base.bytes_per_sync = 1u << 20;
+  base.keep_log_file_num = 4;
+  base.max_log_file_size = 8u << 20;
+  base.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+
+  const bool exists = fs::exists(fs::path(path_) / "CURRENT");
+  if (!exists && (options_.read_only || !options_.create_if_missing)) {
+    return Status::NotFound("no archive at '" + path_ + "'");
+  }
+  if (exists) {
+    std::vector<std::string> names;
+    rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(base, path_, &names);
+    if (!ls.ok()) return FromRocks(ls, "cannot read archive '" + path_ + "'");
+    for (const char* want : kCfNames) {
+      if (std::find(names.begin(), names.end(), want) == names.end()) {
+        return Status::InvalidArgument("'" + path_ + "' is not an ArticleDB archive (no '" +
+                                       want + "' column family)");
+      }
+    }
+  }
+  const auto descriptors = Descriptors(options_, base);
+  rocksdb::Status s;
+  if (options_.read_only) {
+    char tmpl[] = "/tmp/articledb-reader-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) return Status::IOError("cannot create a temporary directory");
+    secondary_dir_ = tmpl;
+    base.max_open_files = -1;
+    s = rocksdb::DB::OpenAsSecondary(base, path_, secondary_dir_, descriptors, &handles_, &db_);
+  } else {
+    s = rocksdb::DB::Open(base, path_, descriptors, &handles_, &db_);
+  }
+  if (!s.ok()) {
+    const std::string text = s.ToString();
+    if (s.IsIOError() && text.find("lock") != std::string::npos) {
+      return Status::Busy("archive '" + path_ +
+                          "' is locked by another process writing to it (open it read-only, "
+                          "or wait until that process ends)");
+    }
+    return FromRocks(s, "cannot open archive '" + path_ + "'");
+  }
+  std::string format;
+  s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kFormatKey, &format);
+  if (s.IsNotFound() && !options_.read_only) {
+    if (exists) {
+      return Status::InvalidArgument("'" + path_ + "' is not an ArticleDB archive (no format mark)");
+    }
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    s = db_->Put(sync, cf(kDefault), kFormatKey, kFormatVersion);
+    if (!s.ok()) return FromRocks(s, "cannot initialise archive '" + path_ + "'");
+    format = kFormatVersion;
+  } else if (!s.ok()) {
+    return FromRocks(s, "cannot read archive '" + path_ + "'");
+  }
+  if (format != kFormatVersion) {
+    return Status::NotSupported("archive '" + path_ + "' has format version " + format +
+                                "; this library reads version " + kFormatVersion);
+  }
+  // Document numbers continue after the largest stored.
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(kRecords)));
+  it->SeekToLast();
+  if (it->Valid() && it->key().size() == 8) next_docno_ = keys::DecodeDocno(it->key().data()) + 1;
+  if (!it->status().ok()) return FromRocks(it->status(), "cannot read archive '" + path_ + "'");
+  it.reset();
+  if (!options_.read_only) {
+    std::string marker;
+    s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kReindexKey, &marker);
+    if (s.ok()) {
+      // A rebuild was interrupted: the indexes are incomplete until it is finished.
+      std::unique_lock lock(rebuild_mutex_);
+      return ReindexLocked(nullptr);
+    }
+    if (!s.IsNotFound()) return FromRocks(s, "cannot read archive '" + path_ + "'");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status Archive::Open(const Options& options, const std::string& path,
+                     std::unique_ptr<Archive>* archive) {
+  archive->reset();
+  if (path.empty()) return Status::InvalidArgument("archive path is empty");
+  auto impl = std::make_unique<ArchiveImpl>(options, path);
+  Status s = impl->OpenDb();
+  if (!s.ok()) return s;
+  *archive = std::move(impl);
+  return Status::OK();
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------- writes
+
+void ArchiveImpl::ApplyDerived(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* index,
+                               rocksdb::ColumnFamilyHandle* counters, const Derived& d, int sign,
+                               const Derived* other) {
+  std::unordered_set<std::string_view> keep_keys, keep_names;
+  if (other != nullptr) {
+    for (const auto& k : other->index_keys) keep_keys.insert(k);
+    for (const auto& n : other->names) keep_names.insert(n.first);
+  }
+  for (const auto& k : d.index_keys) {
+    if (keep_keys.count(k)) continue;
+    if (sign > 0) {
+      batch->Put(index, k, rocksdb::Slice());
+    } else {
+      batch->Delete(index, k);
+    }
+  }
+  for (const auto& [key, display] : d.names) {
+    if (keep_names.count(key)) {
+      // Same name in both versions: count unchanged, keep the newest spelling.
+      if (sign > 0) batch->Merge(counters, key, counters::Encode(0, display));
+      continue;
+    }
+    batch->Merge(counters, key, counters::Encode(sign, sign > 0 ? display : std::string_view()));
+  }
+}
+
+std::vector<std::unique_lock<std::mutex>> ArchiveImpl::LockIds(
+    const std::vector<std::string_view>& ids) {
+  std::vector<size_t> stripes;
+  stripes.reserve(ids.size());
+  for (std::string_view id : ids) stripes.push_back(XXH3_64bits(id.data(), id.size()) % kStripes);
+  std::sort(stripes.begin(), stripes.end());
+  stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+  std::vector<std::unique_lock<std::mutex>> locks;
+  locks.reserve(stripes.size());
+  for (size_t s : stripes) locks.emplace_back(stripes_[s]);  // ascending: no deadlock
+  return locks;
+}
+
+Status ArchiveImpl::PutBatch(const WriteOptions& wo, std::span<const Article> articles,
+                             WriteStats* stats) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  if (articles.empty()) return Status::OK();
+  // 1. Validate and serialize every article before touching the archive.
+  const size_t n = articles.size();
+  std::vector<Article> with_ids;  // copies of articles that arrived without an id
+  std::vector<const Article*> items(n);
+  std::vector<std::string> values(n);
+  size_t missing_ids = 0;
+  for (const Article& a : articles) missing_ids += a.id().empty() ? 1 : 0;
+  with_ids.reserve(missing_ids);
+  for (size_t i = 0; i < n; ++i) {
+    items[i] = &articles[i];
+    if (articles[i].id().empty()) {
+      with_ids.push_back(articles[i]);
+      with_ids.back().set_id(DeriveArticleId(articles[i]));
+      items[i] = &with_ids.back();
+    }
+    if (Status s = ValidateArticle(*items[i], options_.limits); !s.ok()) {
+      if (n == 1) return s;
+      return Status::InvalidArgument("batch position " + std::to_string(i) + ": " + s.message() +
+                                     " (nothing in the batch was stored)");
+    }
+    if (!items[i]->SerializeToString(&values[i])) {
+      return Status::InvalidArgument("batch position " + std::to_string(i) +
+                                     ": article cannot be serialized");
+    }
+  }
+  // 2. The last occurrence of each id wins.
+  std::vector<size_t> order;
+  std::vector<std::string_view> ids;
+  {
+    std::unordered_map<std::string_view, size_t> last;
+    for (size_t i = 0; i < n; ++i) last[items[i]->id()] = i;
+    for (size_t i = 0; i < n; ++i) {
+      if (last[items[i]->id()] == i) {
+        order.push_back(i);
+        ids.push_back(items[i]->id());
+      }
+    }
+  }
+  std::shared_lock rebuild(rebuild_mutex_);
+  auto locks = LockIds(ids);
+  // 3. Find the versions being replaced.
+  const size_t m = ids.size();
+  std::vector<rocksdb::Slice> id_slices(m);
+  for (size_t j = 0; j < m; ++j) id_slices[j] = ToSlice(ids[j]);
+  std::vector<rocksdb::PinnableSlice> docno_values(m);
+  std::vector<rocksdb::Status> st(m);
+  db_->MultiGet(rocksdb::ReadOptions(), cf(kIds), m, id_slices.data(), docno_values.data(),
+                st.data());
+  std::vector<uint64_t> docnos(m, 0);
+  std::vector<std::string> old_keys;
+  std::vector<size_t> old_of;  // index j of each old record
+  for (size_t j = 0; j < m; ++j) {
+    if (st[j].ok()) {
+      if (docno_values[j].size() != 8) {
+        return Status::Corruption("id map entry of '" + std::string(ids[j]) + "' is damaged");
+      }
+      docnos[j] = keys::DecodeDocno(docno_values[j].data());
+      old_keys.push_back(keys::DocnoKey(docnos[j]));
+      old_of.push_back(j);
+    } else if (!st[j].IsNotFound()) {
+      return FromRocks(st[j], "reading id map");
+    }
+  }
+  std::vector<std::optional<Article>> old_versions(m);
+  if (!old_keys.empty()) {
+    const size_t k = old_keys.size();
+    std::vector<rocksdb::Slice> ks(k);
+    for (size_t i = 0; i < k; ++i) ks[i] = old_keys[i];
+    std::vector<rocksdb::PinnableSlice> vals(k);
+    std::vector<rocksdb::Status> sts(k);
+    db_->MultiGet(rocksdb::ReadOptions(), cf(kRecords), k, ks.data(), vals.data(), sts.data());
+    for (size_t i = 0; i < k; ++i) {
+      if (sts[i].IsNotFound()) continue;  // dangling id entry: overwrite it
+      if (!sts[i].ok()) return FromRocks(sts[i], "reading stored record");
+      Article old;
+      if (!old.ParseFromArray(vals[i].data(), static_cast<int>(vals[i].size()))) {
+        return Status::Corruption("stored record of '" + std::string(ids[old_of[i]]) +
+                                  "' cannot be parsed; run verify, then reindex");
+      }
+      old_versions[old_of[i]] = std::move(old);
+    }
+  }
+  // 4. One batch: records, id map, index entries in and out, counters.
+  rocksdb::WriteBatch batch;
+  Derived now, before;
+  int64_t article_delta = 0, byte_delta = 0;
+  WriteStats local;
+  for (size_t j = 0; j < m; ++j) {
+    const size_t i = order[j];
+    uint64_t docno = docnos[j];
+    if (docno == 0) {
+      docno = next_docno_.fetch_add(1);
+      batch.Put(cf(kIds), id_slices[j], keys::DocnoKey(docno));
+    }
+    batch.Put(cf(kRecords), keys::DocnoKey(docno), values[i]);
+    Derive(*items[i], docno, &now);
+    if (old_versions[j]) {
+      Derive(*old_versions[j], docno, &before);
+      ApplyDerived(&batch, cf(kIndex), cf(kCounters), before, -1, &now);
+      ApplyDerived(&batch, cf(kIndex), cf(kCounters), now, +1, &before);
+      byte_delta += static_cast<int64_t>(values[i].size()) -
+                    static_cast<int64_t>(old_versions[j]->ByteSizeLong());
+      ++local.updated;
+    } else {
+      ApplyDerived(&batch, cf(kIndex), cf(kCounters), now, +1, nullptr);
+      byte_delta += static_cast<int64_t>(values[i].size());
+      ++article_delta;
+      ++local.inserted;
+    }
+  }
+  if (article_delta != 0) {
+    batch.Merge(cf(kCounters), ToSlice(keys::kArticlesCounter), counters::Encode(article_delta, ""));
+  }
+  batch.Merge(cf(kCounters), ToSlice(keys::kRecordBytesCounter), counters::Encode(byte_delta, ""));
+  rocksdb::Status ws = db_->Write(ToRocks(wo), &batch);
+  if (!ws.ok()) return FromRocks(ws, "write failed; nothing of this batch was stored");
+  if (stats) {
+    stats->inserted += local.inserted;
+    stats->updated += local.updated;
+  }
+  return Status::OK();
+}
+
+Status ArchiveImpl::Delete(const WriteOptions& wo, std::string_view id) {
+  WriteStats stats;
+  const std::string ids[1] = {std::string(id)};
+  Status s = DeleteBatch(wo, ids, &stats);
+  if (!s.ok()) return s;
+  if (stats.not_found) return Status::NotFound("no article with id '" + std::string(id) + "'");
+  return Status::OK();
+}
+
+Status ArchiveImpl::DeleteBatch(const WriteOptions& wo, std::span<const std::string> id_list,
+                                WriteStats* stats) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  std::vector<std::string_view> ids;
+  {
+    std::unordered_set<std::string_view> seen;
+    for (const std::string& id : id_list) {
+      if (seen.insert(id).second) ids.push_back(id);
+    }
+  }
+  if (ids.empty()) return Status::OK();
+  std::shared_lock rebuild(rebuild_mutex_);
+  auto locks = LockIds(ids);
+  rocksdb::WriteBatch batch;
+  Derived d;
+  int64_t article_delta = 0, byte_delta = 0;
+  WriteStats local;
+  for (std::string_view id : ids) {
+    std::string docno_value, record;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kIds), ToSlice(id), &docno_value);
+    if (s.IsNotFound()) {
+      ++local.not_found;
+      continue;
+    }
+    if (!s.ok()) return FromRocks(s, "reading id map");
+    if (docno_value.size() != 8) {
+      return Status::Corruption("id map entry of '" + std::string(id) + "' is damaged");
+    }
+    const uint64_t docno = keys::DecodeDocno(docno_value.data());
+    batch.Delete(cf(kIds), ToSlice(id));
+    s = db_->Get(rocksdb::ReadOptions(), cf(kRecords), keys::DocnoKey(docno), &record);
+    if (s.IsNotFound()) {
+      ++local.deleted;  // a dangling id entry; removing it is the whole delete
+      continue;
+    }
+    if (!s.ok()) return FromRocks(s, "reading stored record");
+    Article old;
+    if (!old.ParseFromString(record)) {
+      return Status::Corruption("stored record of '" + std::string(id) +
+                                "' cannot be parsed; run verify, then reindex");
+    }
+    Derive(old, docno, &d);
+    ApplyDerived(&batch, cf(kIndex), cf(kCounters), d, -1, nullptr);
+    batch.Delete(cf(kRecords), keys::DocnoKey(docno));
+    --article_delta;
+    byte_delta -= static_cast<int64_t>(record.size());
+    ++local.deleted;
+  }
+  if (article_delta != 0) {
+    batch.Merge(cf(kCounters), ToSlice(keys::kArticlesCounter), counters::Encode(article_delta, ""));
+    batch.Merge(cf(kCounters), ToSlice(keys::kRecordBytesCounter), counters::Encode(byte_delta, ""));
+  }
+  if (batch.Count() > 0) {
+    rocksdb::Status ws = db_->Write(ToRocks(wo), &batch);
+    if (!ws.ok()) return FromRocks(ws, "delete failed; nothing was removed");
+  }
+  if (stats) {
+    stats->deleted += local.deleted;
+    stats->not_found += local.not_found;
+  }
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------------------- reads
+
+Status ArchiveImpl::Get(std::string_view id, Article* article) {
+  const std::string ids[1] = {std::string(id)};
+  std::vector<Article> out;
+  std::vector<Status> statuses;
+  Status s = MultiGet(ids, &out, &statuses);
+  if (!s.ok()) return s;
+  if (!statuses[0].ok()) return statuses[0];
+  *article = std::move(out[0]);
+  return Status::OK();
+}
+
+Status ArchiveImpl::MultiGet(std::span<const std::string> ids, std::vector<Article>* articles,
+                             std::vector<Status>* statuses) {
+  const size_t n = ids.size();
+  articles->assign(n, Article());
+  statuses->assign(n, Status::OK());
+  if (n == 0) return Status::OK();
+  const rocksdb::Snapshot* snap = db_->GetSnapshot();
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap;
+  std::vector<rocksdb::Slice> id_slices(n);
+  for (size_t i = 0; i < n; ++i) id_slices[i] = ToSlice(ids[i]);
+  std::vector<rocksdb::PinnableSlice> docno_values(n);
+  std::vector<rocksdb::Status> st(n);
+  db_->MultiGet(ro, cf(kIds), n, id_slices.data(), docno_values.data(), st.data());
+  std::vector<std::string> record_keys;
+  std::vector<size_t> which;
+  for (size_t i = 0; i < n; ++i) {
+    if (st[i].IsNotFound()) {
+      (*statuses)[i] = Status::NotFound("no article with id '" + ids[i] + "'");
+    } else if (!st[i].ok()) {
+      (*statuses)[i] = FromRocks(st[i], "reading id map");
+    } else if (docno_values[i].size() != 8) {
+      (*statuses)[i] = Status::Corruption("id map entry of '" + ids[i] + "' is damaged");
+    } else {
+      record_keys.push_back(keys::DocnoKey(keys::DecodeDocno(docno_values[i].data())));
+      which.push_back(i);
+    }
+  }
+  const size_t k = record_keys.size();
+  std::vector<rocksdb::Slice> ks(k);
+  for (size_t i = 0; i < k; ++i) ks[i] = record_keys[i];
+  std::vector<rocksdb::PinnableSlice> vals(k);
+  std::vector<rocksdb::Status> sts(k);
+  if (k > 0) db_->MultiGet(ro, cf(kRecords), k, ks.data(), vals.data(), sts.data());
+  db_->ReleaseSnapshot(snap);
+  for (size_t i = 0; i < k; ++i) {
+    const size_t at = which[i];
+    if (sts[i].IsNotFound()) {
+      (*statuses)[at] = Status::Corruption("id '" + ids[at] + "' maps to a missing record");
+    } else if (!sts[i].ok()) {
+      (*statuses)[at] = FromRocks(sts[i], "reading record");
+    } else if (!(*articles)[at].ParseFromArray(vals[i].data(), static_cast<int>(vals[i].size()))) {
+      (*statuses)[at] = Status::Corruption("record of '" + ids[at] + "' cannot be parsed");
+    }
+  }
+  return Status::OK();
+}
+
+Status ArchiveImpl::ReadCounter(const rocksdb::Snapshot* snap, const std::string& key,
+                                int64_t* value) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap;
+  std::string v;
+  rocksdb::Status s = db_->Get(ro, cf(kCounters), key, &v);
+  *value = 0;
+  if (s.IsNotFound()) return Status::OK();
+  if (!s.ok()) return FromRocks(s, "reading counters");
+  std::string_view name;
+  if (!counters::Decode(v, value, &name)) return Status::Corruption("counter value is damaged");
+  return Status::OK();
+}
+
+// Builds the streams of a filter, the most selective first.
+Status ArchiveImpl::Plan(const NormalFilter& nf, const rocksdb::Snapshot* snap,
+                         std::vector<std::unique_ptr<Stream>>* streams) {
+  std::vector<std::pair<int64_t, std::string>> ranked;
+  if (nf.prefixes.empty()) {
+    ranked.emplace_back(0, std::string(1, keys::kDate));
+  }
+  for (const std::string& p : nf.prefixes) {
+    int64_t count = 0;
+    if (Status s = ReadCounter(snap, p, &count); !s.ok()) return s;
+    ranked.emplace_back(count, p);
+  }
+  std::sort(ranked.begin(), ranked.end());
+  for (auto& [count, prefix] : ranked) {
+    streams->push_back(std::make_unique<Stream>(db_, cf(kIndex), snap, prefix, nf));
+  }
+  return Status::OK();
+}
+
+Status ArchiveImpl::ReadRecords(const rocksdb::Snapshot* snap, const std::vector<Pos>& positions,
+                                std::vector<Article>* out) {
+  const size_t k = positions.size();
+  out->clear();
+  out->resize(k);
+  if (k == 0) return Status::OK();
+  std::vector<std::string> key_store(k);
+  std::vector<rocksdb::Slice> ks(k);
+  for (size_t i = 0; i < k; ++i) {
+    key_store[i] = keys::DocnoKey(positions[i].docno);
+    ks[i] = key_store[i];
+  }
+  std::vector<rocksdb::PinnableSlice> vals(k);
+  std::vector<rocksdb::Status> sts(k);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap;
+  db_->MultiGet(ro, cf(kRecords), k, ks.data(), vals.data(), sts.data());
+  for (size_t i = 0; i < k; ++i) {
+    if (sts[i].IsNotFound()) {
+      return Status::Corruption("index entry points to missing record " +
+                                std::to_string(positions[i].docno) + "; run verify");
+    }
+    if (!sts[i].ok()) return FromRocks(sts[i], "reading records");
+    if (!(*out)[i].ParseFromArray(vals[i].data(), static_cast<int>(vals[i].size()))) {
+      return Status::Corruption("record " + std::to_string(positions[i].docno) +
+                                " cannot be parsed; run verify");
+    }
+  }
+  return Status::OK();
+}
+
+// Holds a snapshot for the length of one call.
+class SnapshotHolder {
+ public:
+  explicit SnapshotHolder(rocksdb::DB* db) : db_(db), snap_(db->GetSnapshot()) {}
+  ~SnapshotHolder() { db_->ReleaseSnapshot(snap_); }
+  SnapshotHolder(const SnapshotHolder&) = delete;
+  SnapshotHolder& operator=(const SnapshotHolder&) = delete;
+  const rocksdb::Snapshot* get() const { return snap_; }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snap_;
+};
+
+Status ArchiveImpl::Query(const Filter& filter, const QueryOptions& options, Page* page) {
+  page->articles.clear();
+  page->next_cursor.clear();
+  if (options.limit == 0 || options.limit > kMaxPageLimit) {
+    return Status::InvalidArgument("page limit must be between 1 and " +
+                                   std::to_string(kMaxPageLimit) + ", not " +
+                                   std::to_string(options.limit));
+  }
+  NormalFilter nf;
+  if (Status s = Normalize(filter, &nf); !s.ok()) return s;
+  const uint64_t fingerprint = Fingerprint(nf, options.order);
+  std::optional<Pos> after;
+  if (!options.cursor.empty()) {
+    CursorPosition cp;
+    if (Status s = DecodeCursor(options.cursor, fingerprint, &cp); !s.ok()) return s;
+    after = Pos{cp.time, cp.docno};
+  }
+  SnapshotHolder snap(db_);
+  std::vector<std::unique_ptr<Stream>> streams;
+  if (Status s = Plan(nf, snap.get(), &streams); !s.ok()) return s;
+  Matcher matcher(std::move(streams), nf, options.order, after);
+  std::vector<Pos> positions;
+  Pos p;
+  while (positions.size() <= options.limit && matcher.Next(&p)) positions.push_back(p);
+  if (!matcher.status().ok()) return FromRocks(matcher.status(), "reading index");
+  const bool more = positions.size() > options.limit;
+  if (more) positions.pop_back();
+  if (Status s = ReadRecords(snap.get(), positions, &page->articles); !s.ok()) return s;
+  if (more) {
+    page->next_cursor = EncodeCursor({fingerprint, positions.back().time, positions.back().docno});
+  }
+  return Status::OK();
+}
+
+Status ArchiveImpl::Scan(const Filter& filter, Order order,
+                         const std::function<bool(const Article&)>& visit) {
+  NormalFilter nf;
+  if (Status s = Normalize(filter, &nf); !s.ok()) return s;
+  SnapshotHolder snap(db_);
+  std::vector<std::unique_ptr<Stream>> streams;
+  if (Status s = Plan(nf, snap.get(), &streams); !s.ok()) return s;
+  Matcher matcher(std::move(streams), nf, order, std::nullopt);
+  std::vector<Pos> positions;
+  std::vector<Article> chunk;
+  bool more = true;
+  while (more) {
+    positions.clear();
+    Pos p;
+    while (positions.size() < kScanChunk && (more = matcher.Next(&p))) positions.push_back(p);
+    if (!matcher.status().ok()) return FromRocks(matcher.status(), "reading index");
+    if (Status s = ReadRecords(snap.get(), positions, &chunk); !s.ok()) return s;
+    for (const Article& a : chunk) {
+      if (!visit(a)) return Status::OK();
+    }
+  }
+  return Status::OK();
+}
+
+Status ArchiveImpl::Count(const Filter& filter, uint64_t* count) {
+  *count = 0;
+  NormalFilter nf;
+  if (Status s = Normalize(filter, &nf); !s.ok()) return s;
+  SnapshotHolder snap(db_);
+  // Whole-name counts come from the counters, kept in step with the index.
+  if (!nf.bounded && nf.prefixes.size() <= 1) {
+    int64_t v = 0;
+    const std::string key =
+        nf.prefixes.empty() ? std::string(keys::kArticlesCounter) : nf.prefixes[0];
+    if (Status s = ReadCounter(snap.get(), key, &v); !s.ok()) return s;
+    *count = v > 0 ? static_cast<uint64_t>(v) : 0;
+    return Status::OK();
+  }
+  std::vector<std::unique_ptr<Stream>> streams;
+  if (Status s = Plan(nf, snap.get(), &streams); !s.ok()) return s;
+  Matcher matcher(std::move(streams), nf, Order::kOldestFirst, std::nullopt);
+  Pos p;
+  uint64_t n = 0;
+  while (matcher.Next(&p)) ++n;
+  if (!matcher.status().ok()) return FromRocks(matcher.status(), "reading index");
+  *count = n;
+  return Status::OK();
+}
+
+Status ArchiveImpl::Timeline(const Filter& filter, Bucket bucket,
+                             std::vector<TimelineEntry>* entries) {
+  entries->clear();
+  NormalFilter nf;
+  if (Status s = Normalize(filter, &nf); !s.ok()) return s;
+  nf.lo = std::max(nf.lo, keys::kUndated + 1);  // undated articles have no bucket
+  SnapshotHolder snap(db_);
+  std::vector<std::unique_ptr<Stream>> streams;
+  if (Status s = Plan(nf, snap.get(), &streams); !s.ok()) return s;
+  Matcher matcher(std::move(streams), nf, Order::kOldestFirst, std::nullopt);
+  Pos p;
+  int64_t end = INT64_MIN;
+  while (matcher.Next(&p)) {
+    if (entries->empty() || p.time >= end) {
+      TimelineEntry e;
+      BucketOf(p.time, bucket, &e.start_micros, &end, &e.label);
+      entries->push_back(std::move(e));
+    }
+    ++entries->back().count;
+  }
+  if (!matcher.status().ok()) return FromRocks(matcher.status(), "reading index");
+  return Status::OK();
+}
+
+Status ArchiveImpl::ListNames(const std::string& key_prefix, size_t limit,
+                              std::vector<NameCount>* out) {
+  out->clear();
+  SnapshotHolder snap(db_);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap.get();
+  const std::string upper = keys::PrefixSuccessor(key_prefix);
+  rocksdb::Slice upper_slice(upper);
+  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kCounters)));
+  for (it->Seek(key_prefix); it->Valid(); it->Next()) {
+    int64_t count = 0;
+    std::string_view name;
+    if (!counters::Decode(ToView(it->value()), &count, &name)) {
+      return Status::Corruption("counter value is damaged");
+    }
+    if (count > 0) out->push_back(NameCount{std::string(name), static_cast<uint64_t>(count)});
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading counters");
+  auto most_first = [](const NameCount& a, const NameCount& b) {
+    return a.count != b.count ? a.count > b.count : a.name < b.name;
+  };
+  if (limit > 0 && limit < out->size()) {
+    std::partial_sort(out->begin(), out->begin() + static_cast<std::ptrdiff_t>(limit), out->end(),
+                      most_first);
+    out->resize(limit);
+  } else {
+    std::sort(out->begin(), out->end(), most_first);
+  }
+  return Status::OK();
+}
+
+Status ArchiveImpl::ListEntities(std::string_view prefix, size_t limit,
+                                 std::vector<NameCount>* entities) {
+  size_t bad = 0;
+  if (!IsValidUtf8(prefix, &bad)) {
+    return Status::InvalidArgument("entity prefix: invalid UTF-8 at byte " + std::to_string(bad));
+  }
+  std::string key(1, keys::kEntity);
+  keys::AppendNamePrefix(&key, NormalizeName(prefix));
+  return ListNames(key, limit, entities);
+}
+
+Status ArchiveImpl::ForEachRecord(const std::function<bool(std::string_view)>& visit) {
+  SnapshotHolder snap(db_);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap.get();
+  ro.fill_cache = false;
+  ro.readahead_size = 2u << 20;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kRecords)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (!visit(ToView(it->value()))) return Status::OK();
+  }
+  return FromRocks(it->status(), "reading records");
+}
+
+// ---------------------------------------------------------------------------- maintenance
+
+Status ArchiveImpl::GetStats(Stats* stats) {
+  *stats = Stats();
+  SnapshotHolder snap(db_);
+  int64_t v = 0;
+  if (Status s = ReadCounter(snap.get(), std::string(keys::kArticlesCounter), &v); !s.ok()) return s;
+  stats->articles = v > 0 ? static_cast<uint64_t>(v) : 0;
+  if (Status s = ReadCounter(snap.get(), std::string(keys::kRecordBytesCounter), &v); !s.ok()) return s;
+  stats->record_bytes = v > 0 ? static_cast<uint64_t>(v) : 0;
+  std::vector<NameCount> names;
+  if (Status s = ListNames(std::string(1, keys::kSource), 0, &names); !s.ok()) return s;
+  stats->sources = names.size();
+  if (Status s = ListNames(std::string(1, keys::kEntity), 0, &names); !s.ok()) return s;
+  stats->entities = names.size();
+  // Date range: the first and last dated entries of the date index.
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap.get();
+  ro.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kIndex)));
+  std::string k(1, keys::kDate);
+  keys::AppendTime(&k, keys::kUndated + 1);
+  it->Seek(k);
+  if (it->Valid() && it->key().size() == 1 + keys::kPositionBytes && it->key()[0] == keys::kDate) {
+    stats->oldest_micros = keys::DecodeTime(it->key().data() + 1);
+    it->SeekForPrev(keys::PrefixSuccessor(std::string(1, keys::kDate)));
+    if (it->Valid() && it->key().size() == 1 + keys::kPositionBytes) {
+      stats->newest_micros = keys::DecodeTime(it->key().data() + 1);
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading index");
+  for (size_t c = 0; c < kNumCf; ++c) {
+    ColumnFamilyStats cs;
+    cs.name = kCfNames[c];
+    db_->GetIntProperty(cf(static_cast<Cf>(c)), "rocksdb.total-sst-files-size", &cs.sst_bytes);
+    db_->GetIntProperty(cf(static_cast<Cf>(c)), "rocksdb.cur-size-all-mem-tables",
+                        &cs.memtable_bytes);
+    db_->GetIntProperty(cf(static_cast<Cf>(c)), "rocksdb.estimate-num-keys", &cs.estimated_keys);
+    if (c == kRecords) stats->record_disk_bytes = cs.sst_bytes;
+    stats->column_families.push_back(cs);
+  }
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(path_, ec)) {
+    std::error_code size_ec;
+    if (entry.is_regular_file(size_ec)) {
+      const auto size = entry.file_size(size_ec);
+      if (!size_ec) stats->total_disk_bytes += size;
+    }
+  }
+  return Status::OK();
+}
+
+Status ArchiveImpl::Flush() {
+  if (options_.read_only) return Status::OK();
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  return FromRocks(db_->Flush(fo, handles_), "flush failed");
+}
+
+Status ArchiveImpl::Compact() {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  if (Status s = Flush(); !s.ok()) return s;
+  rocksdb::CompactRangeOptions co;
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  for (auto* h : handles_) {
+    rocksdb::Status s = db_->CompactRange(co, h, nullptr, nullptr);
+    if (!s.ok()) return FromRocks(s, "compaction failed");
+  }
+  return Status::OK();
+}
+
+Status ArchiveImpl::Checkpoint(const std::string& dir) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  if (fs::exists(dir)) return Status::InvalidArgument("checkpoint directory '" + dir + "' already exists");
+  rocksdb::Checkpoint* cp = nullptr;
+  rocksdb::Status s = rocksdb::Checkpoint::Create(db_, &cp);
+  if (!s.ok()) return FromRocks(s, "checkpoint");
+  std::unique_ptr<rocksdb::Checkpoint> owned(cp);
+  return FromRocks(owned->CreateCheckpoint(dir), "checkpoint into '" + dir + "'");
+}
+
+Status ArchiveImpl::Refresh() {
+  if (!options_.read_only) return Status::OK();
+  return FromRocks(db_->TryCatchUpWithPrimary(), "refresh");
+}
+
+Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
+  *report = VerifyReport();
+  auto problem = [report](std::string msg) {
+    ++report->problems;
+    if (report->messages.size() < kMaxMessages) report->messages.push_back(std::move(msg));
+  };
+  SnapshotHolder snap(db_);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap.get();
+  ro.fill_cache = false;
+  ro.total_order_seek = true;
+  // Pass 1: every record, its id entry and every index entry it implies.
+  std::unordered_map<std::string, int64_t> expected_counts;
+  uint64_t expected_entries = 0;
+  int64_t record_bytes = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kRecords)));
+  Derived d;
+  Article a;
+  std::string value;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++report->records;
+    if (progress && report->records % 10000 == 0 && !progress(report->records)) {
+      return Status::Aborted("verify stopped");
+    }
+    if (it->key().size() != 8) {
+      problem("records: key of " + std::to_string(it->key().size()) + " bytes (expected 8)");
+      continue;
+    }
+    const uint64_t docno = keys::DecodeDocno(it->key().data());
+    const std::string where = "record " + std::to_string(docno);
+    if (!a.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      problem(where + ": cannot be parsed");
+      continue;
+    }
+    if (Status s = ValidateArticle(a, Limits{SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX}); !s.ok()) {
+      problem(where + ": " + s.message());
+    }
+    record_bytes += static_cast<int64_t>(it->value().size());
+    rocksdb::Status s = db_->Get(ro, cf(kIds), a.id(), &value);
+    if (s.IsNotFound()) {
+      problem(where + " ('" + a.id() + "'): id has no entry in the id map");
+    } else if (!s.ok()) {
+      return FromRocks(s, "reading id map");
+    } else if (value.size() != 8 || keys::DecodeDocno(value.data()) != docno) {
+      problem(where + " ('" + a.id() + "'): id map points elsewhere");
+    }
+    Derive(a, docno, &d);
+    for (const std::string& k : d.index_keys) {
+      ++expected_entries;
+      s = db_->Get(ro, cf(kIndex), k, &value);
+      if (s.IsNotFound()) {
+        keys::IndexKey ik;
+        keys::ParseIndexKey(k, &ik);
+        problem(where + " ('" + a.id() + "'): missing index entry " + std::string(1, ik.type) +
+                (ik.name.empty() ? "" : " '" + ik.name + "'"));
+      } else if (!s.ok()) {
+        return FromRocks(s, "reading index");
+      }
+    }
+    for (const auto& n : d.names) ++expected_counts[n.first];
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading records");
+  // Pass 2: index entries. Every expected entry was found above, so equal totals mean
+  // there is no extra entry; otherwise find the extras.
+  it.reset(db_->NewIterator(ro, cf(kIndex)));
+  keys::IndexKey ik;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++report->index_entries;
+    if (!keys::ParseIndexKey(ToView(it->key()), &ik)) problem("index: malformed key");
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading index");
+  if (report->index_entries != expected_entries) {
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (!keys::ParseIndexKey(ToView(it->key()), &ik)) continue;
+      std::string record;
+      rocksdb::Status s = db_->Get(ro, cf(kRecords), keys::DocnoKey(ik.docno), &record);
+      bool found = false;
+      if (s.ok() && a.ParseFromString(record)) {
+        Derive(a, ik.docno, &d);
+        found = std::find(d.index_keys.begin(), d.index_keys.end(), ToView(it->key())) !=
+                d.index_keys.end();
+      }
+      if (!found) {
+        problem("index entry " + std::string(1, ik.type) +
+                (ik.name.empty() ? "" : " '" + ik.name + "'") + " for record " +
+                std::to_string(ik.docno) + ": no stored record implies it");
+      }
+    }
+  }
+  // Pass 3: the id map holds one entry per record and nothing else.
+  it.reset(db_->NewIterator(ro, cf(kIds)));
+  uint64_t id_entries = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++id_entries;
+  if (!it->status().ok()) return FromRocks(it->status(), "reading id map");
+  if (id_entries != report->records) {
+    problem("id map: " + std::to_string(id_entries) + " entries for " +
+            std::to_string(report->records) + " records");
+  }
+  // Pass 4: counters agree with what the records imply.
+  it.reset(db_->NewIterator(ro, cf(kCounters)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    int64_t count = 0;
+    std::string_view name;
+    const std::string key = it->key().ToString();
+    if (!counters::Decode(ToView(it->value()), &count, &name)) {
+      problem("counter: damaged value");
+      continue;
+    }
+    int64_t want = 0;
+    if (key == keys::kArticlesCounter) {
+      want = static_cast<int64_t>(report->records);
+    } else if (key == keys::kRecordBytesCounter) {
+      want = record_bytes;
+    } else {
+      auto found = expected_counts.find(key);
+      if (found != expected_counts.end()) {
+        want = found->second;
+        expected_counts.erase(found);
+      }
+    }
+    if (count != want) {
+      problem("counter '" + std::string(name.empty() ? key : std::string(name)) + "': " +
+              std::to_string(count) + ", records imply " + std::to_string(want));
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading counters");
+  for (const auto& [key, want] : expected_counts) {
+    problem("counter for '" + key.substr(1) + "' is missing; records imply " + std::to_string(want));
+  }
+  return Status::OK();
+}
+
+Status ArchiveImpl::Reindex(const ProgressFn& progress) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  std::unique_lock lock(rebuild_mutex_);
+  return ReindexLocked(progress);
+}
+
+Status ArchiveImpl::ReindexLocked(const ProgressFn& progress) {
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  // The mark makes an interrupted rebuild resume at the next open.
+  rocksdb::Status s = db_->Put(sync, cf(kDefault), kReindexKey, "1");
+  if (!s.ok()) return FromRocks(s, "reindex");
+  {
+    rocksdb::WriteBatch clear;
+    for (Cf c : {kIds, kIndex, kCounters}) clear.DeleteRange(cf(c), "", "\xff\xff\xff\xff");
+    s = db_->Write(sync, &clear);
+    if (!s.ok()) return FromRocks(s, "reindex: clearing indexes");
+  }
+  SnapshotHolder snap(db_);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap.get();
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kRecords)));
+  rocksdb::WriteBatch batch;
+  std::unordered_map<std::string, uint64_t> batch_ids;  // id -> docno, this batch
+  Derived d;
+  Article a, older;
+  uint64_t done = 0;
+  int64_t articles = 0, bytes = 0;
+  auto commit = [&]() -> Status {
+    rocksdb::WriteOptions wo;
+    rocksdb::Status ws = db_->Write(wo, &batch);
+    batch.Clear();
+    batch_ids.clear();
+    return FromRocks(ws, "reindex: writing");
+  };
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (it->key().size() != 8 ||
+        !a.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) ||
+        a.id().empty()) {
+      continue;  // left for verify to report; nothing can be indexed from it
+    }
+    const uint64_t docno = keys::DecodeDocno(it->key().data());
+    // Two records with one id: the later (higher docno) is the newer; drop the older.
+    uint64_t previous = 0;
+    if (auto f = batch_ids.find(a.id()); f != batch_ids.end()) {
+      previous = f->second;
+    } else {
+      std::string v;
+      rocksdb::ReadOptions now;
+      rocksdb::Status gs = db_->Get(now, cf(kIds), a.id(), &v);
+      if (gs.ok() && v.size() == 8) previous = keys::DecodeDocno(v.data());
+    }
+    if (previous != 0) {
+      std::string rec;
+      if (db_->Get(ro, cf(kRecords), keys::DocnoKey(previous), &rec).ok() &&
+          older.ParseFromString(rec)) {
+        Derive(older, previous, &d);
+        ApplyDerived(&batch, cf(kIndex), cf(kCounters), d, -1, nullptr);
+        --articles;
+        bytes -= static_cast<int64_t>(rec.size());
+      }
+      batch.Delete(cf(kRecords), keys::DocnoKey(previous));
+    }
+    batch.Put(cf(kIds), a.id(), keys::DocnoKey(docno));
+    batch_ids[a.id()] = docno;
+    Derive(a, docno, &d);
+    ApplyDerived(&batch, cf(kIndex), cf(kCounters), d, +1, nullptr);
+    ++articles;
+    bytes += static_cast<int64_t>(it->value().size());
+    if (++done % 1000 == 0) {
+      if (Status cs = commit(); !cs.ok()) return cs;
+      if (progress && !progress(done)) return Status::Aborted("reindex stopped; it resumes at the next open");
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reindex: reading records");
+  batch.Merge(cf(kCounters), ToSlice(keys::kArticlesCounter), counters::Encode(articles, ""));
+  batch.Merge(cf(kCounters), ToSlice(keys::kRecordBytesCounter), counters::Encode(bytes, ""));
+  if (Status cs = commit(); !cs.ok()) return cs;
+  if (Status fs_status = Flush(); !fs_status.ok()) return fs_status;
+  s = db_->Delete(sync, cf(kDefault), kReindexKey);
+  return FromRocks(s, "reindex: finishing");
+}
+
+}  // namespace
+}  // namespace articledb

@@ -1,0 +1,260 @@
+// Articles: JSON interchange, validation and derived ids.
+#include "articledb/article.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <xxhash.h>
+
+#include <string>
+#include <vector>
+
+#include "time_util.h"
+
+namespace articledb {
+namespace {
+
+std::string OneLine(std::string s) {
+  for (char& c : s) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return s;
+}
+
+// Finds the JSON path ("entities[2].name") of the string that holds byte `offset` of
+// `json`, for error messages about bytes protobuf's parser rejects without naming a field.
+// A small tokenizer: it only tracks nesting, keys and array positions.
+std::string JsonPathAt(std::string_view json, size_t offset) {
+  struct Frame {
+    bool object;
+    bool expecting_key;
+    std::string key;
+    size_t index;
+  };
+  std::vector<Frame> stack;
+  auto path = [&stack]() {
+    std::string p;
+    for (const Frame& f : stack) {
+      if (f.object) {
+        if (f.key.empty()) continue;
+        if (!p.empty()) p += '.';
+        p += f.key;
+      } else {
+        p += '[' + std::to_string(f.index) + ']';
+      }
+    }
+    return p.empty() ? std::string("(top level)") : p;
+  };
+  size_t i = 0;
+  while (i < json.size()) {
+    const char c = json[i];
+    if (c == '"') {
+      const size_t start = ++i;
+      while (i < json.size() && json[i] != '"') i += (json[i] == '\\') ? 2 : 1;
+      const bool is_key = !stack.empty() && stack.back().object && stack.back().expecting_key;
+      if (is_key) stack.back().key.assign(json.substr(start, std::min(i, json.size()) - start));
+      if (offset >= start && offset < i) return path();
+      ++i;
+      continue;
+    }
+    if (i >= offset) return path();
+    switch (c) {
+      case '{': stack.push_back({true, true, "", 0}); break;
+      case '[': stack.push_back({false, false, "", 0}); break;
+      case '}':
+      case ']':
+        if (!stack.empty()) stack.pop_back();
+        break;
+      case ',':
+        if (!stack.empty()) {
+          if (stack.back().object) {
+            stack.back().expecting_key = true;
+          } else {
+            ++stack.back().index;
+          }
+        }
+        break;
+      case ':':
+        if (!stack.empty()) stack.back().expecting_key = false;
+        break;
+      default: break;
+    }
+    ++i;
+  }
+  return path();
+}
+
+// At most 80 bytes of `s`, cut on a character boundary, "..." marking the cut.
+std::string Shorten(const std::string& s) {
+  if (s.size() <= 80) return s;
+  size_t n = 80;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n) + "...";
+}
+
+std::string Describe(const Article& a) {
+  if (!a.id().empty() && IsValidUtf8(a.id())) return "article '" + Shorten(a.id()) + "'";
+  if (!a.url().empty() && IsValidUtf8(a.url())) return "article (url '" + Shorten(a.url()) + "')";
+  return "article (no id)";
+}
+
+Status FieldError(const Article& a, const std::string& field, const std::string& why) {
+  return Status::InvalidArgument(Describe(a) + ": field '" + field + "': " + why);
+}
+
+Status CheckString(const Article& a, const std::string& field, const std::string& value) {
+  size_t bad = 0;
+  if (!IsValidUtf8(value, &bad)) {
+    return FieldError(a, field, "invalid UTF-8 at byte " + std::to_string(bad));
+  }
+  return Status::OK();
+}
+
+Status CheckTimestamp(const Article& a, const char* field, const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() < kMinTimestampSeconds || ts.seconds() > kMaxTimestampSeconds ||
+      ts.nanos() < 0 || ts.nanos() > 999999999) {
+    return FieldError(a, field, "time out of range (0001-01-01 to 9999-12-31)");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+int64_t TimestampMicros(const google::protobuf::Timestamp& ts) {
+  int64_t s = ts.seconds();
+  if (s < kMinTimestampSeconds) s = kMinTimestampSeconds;
+  if (s > kMaxTimestampSeconds) s = kMaxTimestampSeconds;
+  int64_t nanos = ts.nanos();
+  if (nanos < 0) nanos = 0;
+  if (nanos > 999999999) nanos = 999999999;
+  return s * kMicrosPerSecond + nanos / 1000;
+}
+
+Status ParseArticleJson(std::string_view json, Article* out) {
+  out->Clear();
+  size_t bad = 0;
+  if (!IsValidUtf8(json, &bad)) {
+    return Status::InvalidArgument("field '" + JsonPathAt(json, bad) +
+                                   "': invalid UTF-8 at byte " + std::to_string(bad) +
+                                   " of the line");
+  }
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto st = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(json.data(), json.size()), out, options);
+  if (!st.ok()) {
+    out->Clear();
+    return Status::InvalidArgument(OneLine(std::string(st.message())));
+  }
+  return Status::OK();
+}
+
+Status ArticleToJson(const Article& article, std::string* out) {
+  out->clear();
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  const auto st = google::protobuf::util::MessageToJsonString(article, out, options);
+  if (!st.ok()) return Status::InvalidArgument(Describe(article) + ": " + OneLine(std::string(st.message())));
+  return Status::OK();
+}
+
+Status ValidateArticle(const Article& a, const Limits& limits) {
+  Status s;
+  // Strings first: every message below quotes the id, which must be printable.
+  if (!(s = CheckString(a, "id", a.id())).ok()) return s;
+  if (!(s = CheckString(a, "url", a.url())).ok()) return s;
+  if (!(s = CheckString(a, "source", a.source())).ok()) return s;
+  if (!(s = CheckString(a, "language", a.language())).ok()) return s;
+  if (!(s = CheckString(a, "title", a.title())).ok()) return s;
+  if (!(s = CheckString(a, "summary", a.summary())).ok()) return s;
+  if (!(s = CheckString(a, "body", a.body())).ok()) return s;
+  for (int i = 0; i < a.authors_size(); ++i) {
+    if (!(s = CheckString(a, "authors[" + std::to_string(i) + "]", a.authors(i))).ok()) return s;
+  }
+  for (int i = 0; i < a.topics_size(); ++i) {
+    if (!(s = CheckString(a, "topics[" + std::to_string(i) + "]", a.topics(i))).ok()) return s;
+  }
+  for (const auto& [key, value] : a.attributes()) {
+    if (!(s = CheckString(a, "attributes", key)).ok()) return s;
+    if (!(s = CheckString(a, "attributes." + key, value)).ok()) return s;
+  }
+  if (a.id().size() > limits.max_id_bytes) {
+    return FieldError(a, "id",
+                      "too long (" + std::to_string(a.id().size()) + " bytes, limit " +
+                          std::to_string(limits.max_id_bytes) + ")");
+  }
+  if (a.source().size() > limits.max_name_bytes) {
+    return FieldError(a, "source", "too long (" + std::to_string(a.source().size()) +
+                                       " bytes, limit " + std::to_string(limits.max_name_bytes) + ")");
+  }
+  if (NormalizeName(a.source()).empty()) {
+    return FieldError(a, "source", a.source().empty() ? "required, and missing"
+                                                      : "empty once normalised");
+  }
+  if (static_cast<size_t>(a.entities_size()) > limits.max_entities) {
+    return FieldError(a, "entities", "too many (" + std::to_string(a.entities_size()) +
+                                         ", limit " + std::to_string(limits.max_entities) + ")");
+  }
+  for (int i = 0; i < a.entities_size(); ++i) {
+    const Entity& e = a.entities(i);
+    const std::string field = "entities[" + std::to_string(i) + "]";
+    if (!(s = CheckString(a, field + ".name", e.name())).ok()) return s;
+    if (e.name().size() > limits.max_name_bytes) {
+      return FieldError(a, field + ".name", "too long (" + std::to_string(e.name().size()) +
+                                                " bytes, limit " +
+                                                std::to_string(limits.max_name_bytes) + ")");
+    }
+    if (NormalizeName(e.name()).empty()) {
+      return FieldError(a, field + ".name", "empty");
+    }
+    if (!v1::Entity::Kind_IsValid(e.kind())) {
+      return FieldError(a, field + ".kind", "unknown kind " + std::to_string(e.kind()));
+    }
+  }
+  if (a.has_published_at() && !(s = CheckTimestamp(a, "published_at", a.published_at())).ok()) return s;
+  if (a.has_updated_at() && !(s = CheckTimestamp(a, "updated_at", a.updated_at())).ok()) return s;
+  const size_t size = a.ByteSizeLong();
+  if (size > limits.max_record_bytes) {
+    return Status::InvalidArgument(Describe(a) + ": record too large (" + std::to_string(size) +
+                                   " bytes serialized, limit " +
+                                   std::to_string(limits.max_record_bytes) + ")");
+  }
+  return Status::OK();
+}
+
+std::string DeriveArticleId(const Article& a) {
+  XXH128_hash_t h;
+  std::string prefix;
+  if (!a.url().empty()) {
+    h = XXH3_128bits(a.url().data(), a.url().size());
+    prefix = "url:";
+  } else {
+    XXH3_state_t* state = XXH3_createState();
+    XXH3_128bits_reset(state);
+    const char zero = '\0';
+    for (const std::string* part : {&a.source(), &a.title()}) {
+      XXH3_128bits_update(state, part->data(), part->size());
+      XXH3_128bits_update(state, &zero, 1);
+    }
+    const std::string when = a.has_published_at()
+                                 ? std::to_string(a.published_at().seconds()) + "." +
+                                       std::to_string(a.published_at().nanos())
+                                 : std::string();
+    XXH3_128bits_update(state, when.data(), when.size());
+    XXH3_128bits_update(state, &zero, 1);
+    XXH3_128bits_update(state, a.body().data(), a.body().size());
+    h = XXH3_128bits_digest(state);
+    XXH3_freeState(state);
+    prefix = "hash:";
+  }
+  char hex[33];
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 8; ++i) {
+    hex[i * 2] = kHex[(h.high64 >> (60 - 8 * i)) & 15];
+    hex[i * 2 + 1] = kHex[(h.high64 >> (56 - 8 * i)) & 15];
+    hex[16 + i * 2] = kHex[(h.low64 >> (60 - 8 * i)) & 15];
+    hex[16 + i * 2 + 1] = kHex[(h.low64 >> (56 - 8 * i)) & 15];
+  }
+  hex[32] = '\0';
+  return prefix + hex;
+}
+
+}  // namespace articledb

@@ -1,0 +1,55 @@
+#include "counters.h"
+
+#include <rocksdb/merge_operator.h>
+
+#include <cstring>
+
+namespace articledb::counters {
+
+std::string Encode(int64_t count, std::string_view display_name) {
+  std::string out(8 + display_name.size(), '\0');
+  auto u = static_cast<uint64_t>(count);
+  for (int i = 0; i < 8; ++i) out[static_cast<size_t>(i)] = static_cast<char>((u >> (8 * i)) & 0xff);
+  std::memcpy(out.data() + 8, display_name.data(), display_name.size());
+  return out;
+}
+
+bool Decode(std::string_view value, int64_t* count, std::string_view* display_name) {
+  if (value.size() < 8) return false;
+  uint64_t u = 0;
+  for (int i = 7; i >= 0; --i) u = (u << 8) | static_cast<unsigned char>(value[static_cast<size_t>(i)]);
+  *count = static_cast<int64_t>(u);
+  *display_name = value.substr(8);
+  return true;
+}
+
+namespace {
+
+class CounterMerge : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing,
+             const rocksdb::Slice& operand, std::string* new_value,
+             rocksdb::Logger* /*logger*/) const override {
+    int64_t base = 0, delta = 0;
+    std::string_view base_name, operand_name;
+    if (existing != nullptr &&
+        !Decode(std::string_view(existing->data(), existing->size()), &base, &base_name)) {
+      return false;  // reported by RocksDB as corruption
+    }
+    if (!Decode(std::string_view(operand.data(), operand.size()), &delta, &operand_name)) {
+      return false;
+    }
+    const auto sum = static_cast<int64_t>(static_cast<uint64_t>(base) + static_cast<uint64_t>(delta));
+    *new_value = Encode(sum, operand_name.empty() ? base_name : operand_name);
+    return true;
+  }
+  const char* Name() const override { return "articledb.CounterMerge.v1"; }
+};
+
+}  // namespace
+
+std::shared_ptr<rocksdb::MergeOperator> NewMergeOperator() {
+  return std::make_shared<CounterMerge>();
+}
+
+}  // namespace articledb::counters

@@ -1,0 +1,30 @@
+// Counters: article counts per source, per entity and for the whole archive, kept in the
+// counters column family and updated in the same write batch as the records, by merge
+// operands (no read-modify-write). Internal.
+//
+// Value and operand layout: delta or total (8 bytes, little-endian two's complement)
+// followed by a display name (possibly empty). Merging adds the counts and keeps the most
+// recent non-empty name.
+#ifndef ARTICLEDB_SRC_COUNTERS_H_
+#define ARTICLEDB_SRC_COUNTERS_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace rocksdb {
+class MergeOperator;
+}
+
+namespace articledb::counters {
+
+std::string Encode(int64_t count, std::string_view display_name);
+// False when `value` is shorter than 8 bytes.
+bool Decode(std::string_view value, int64_t* count, std::string_view* display_name);
+
+std::shared_ptr<rocksdb::MergeOperator> NewMergeOperator();
+
+}  // namespace articledb::counters
+
+#endif  // ARTICLEDB_SRC_COUNTERS_H_
