@@ -1,0 +1,63 @@
+// Reads JSON Lines input for `articledb import`: a file or standard input, plain or
+// zstd-compressed (recognised by the zstd magic bytes, so `.zst` files and compressed
+// pipes both work), one line at a time, in bounded memory.
+#ifndef ARTICLEDB_CLI_LINE_READER_H_
+#define ARTICLEDB_CLI_LINE_READER_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include <zstd.h>
+
+#include "articledb/status.h"
+
+namespace articledb::cli {
+
+class LineReader {
+ public:
+  // Lines longer than max_line_bytes are not kept in memory (see Next).
+  explicit LineReader(size_t max_line_bytes) : max_line_bytes_(max_line_bytes) {}
+  ~LineReader();
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  // `path` "-" reads standard input.
+  Status Open(const std::string& path);
+
+  // Reads the next line, without its '\n'. Returns false at the end of the input or on
+  // an error (then *error is set). A line longer than max_line_bytes is consumed but not
+  // kept: *too_long is set, *line is empty, and when `spill` is given the whole line
+  // (and its '\n') is copied to it as it goes by.
+  bool Next(std::string* line, bool* too_long, std::ostream* spill, Status* error);
+
+  // Bytes read from the file so far (compressed bytes for zstd input).
+  uint64_t consumed() const { return consumed_; }
+  // Size of the file when it is a regular file.
+  std::optional<uint64_t> size() const { return size_; }
+
+ private:
+  bool Fill(Status* error);  // refills text_, false at the end of the input
+
+  size_t max_line_bytes_;
+  std::string path_;
+  FILE* file_ = nullptr;
+  bool own_file_ = false;
+  bool compressed_ = false;
+  bool eof_ = false;
+  ZSTD_DStream* zstd_ = nullptr;
+  size_t zstd_last_ = 0;  // last ZSTD_decompressStream result (0: at a frame boundary)
+  bool pending_output_ = false;  // the last call filled its output: more may be waiting
+  std::string in_;        // raw bytes read from the file
+  size_t in_pos_ = 0;
+  std::string text_;      // decompressed (or plain) text not yet split into lines
+  size_t text_pos_ = 0;
+  uint64_t consumed_ = 0;
+  std::optional<uint64_t> size_;
+};
+
+}  // namespace articledb::cli
+
+#endif  // ARTICLEDB_CLI_LINE_READER_H_
