@@ -344,8 +344,9 @@ class Reader {
     Status s = ReadInto(&buf, kFileHeaderBytes, &got);
     if (!s.ok()) return s;
     const unsigned char* h = U(buf.data());
+    if (got == 0) return Bad(0, "the file is empty");
     const size_t magic_got = std::min(got, kMagic.size());
-    if (std::memcmp(h, kMagic.data(), magic_got) != 0 || got == 0) {
+    if (std::memcmp(h, kMagic.data(), magic_got) != 0) {
       return Status::InvalidArgument(
           Where(0) + "not an ArticleDB dump (the file does not start with the magic bytes "
                      "89 41 44 42 44 55 4D 50)");
