@@ -1,0 +1,107 @@
+// ArticleDB through its public API, with default options (256 MiB block cache).
+#include "articledb/archive.h"
+#include "articledb/dump.h"
+#include "corpus.h"
+#include "engines.h"
+
+namespace articledb::bench {
+namespace {
+
+void Check(const Status& s, const char* what) {
+  if (!s.ok()) Fail(std::string("articledb ") + what + ": " + s.ToString());
+}
+
+class ArticleDbEngine final : public Engine {
+ public:
+  const char* name() const override { return "articledb"; }
+
+  void Open(const std::string& dir) override {
+    Options o;
+    o.create_if_missing = true;
+    o.block_cache_bytes = kCacheBytes;
+    Check(Archive::Open(o, dir, &db_), "open");
+  }
+  void Close() override { db_.reset(); }
+
+  void Put(const Article& a) override { Check(db_->Put(WriteOptions(), a), "put"); }
+  void PutBatch(std::span<const Article> batch) override {
+    Check(db_->PutBatch(WriteOptions(), batch), "put batch");
+  }
+  void PutBatchNoWal(std::span<const Article> batch) override {
+    WriteOptions wo;
+    wo.disable_wal = true;
+    Check(db_->PutBatch(wo, batch), "put batch (no WAL)");
+  }
+  void Settle() override { Check(db_->Flush(), "flush"); }
+  void Compact() override { Check(db_->Compact(), "compact"); }
+
+  bool Get(const std::string& id, Article* out) override {
+    const Status s = db_->Get(id, out);
+    if (s.IsNotFound()) return false;
+    Check(s, "get");
+    return true;
+  }
+  size_t MultiGet(std::span<const std::string> ids, std::vector<Article>* out) override {
+    Check(db_->MultiGet(ids, out, &statuses_), "multiget");
+    size_t found = 0;
+    for (const Status& s : statuses_) {
+      if (s.ok()) {
+        ++found;
+      } else if (!s.IsNotFound()) {
+        Check(s, "multiget item");
+      }
+    }
+    return found;
+  }
+
+  void Query(const QuerySpec& q, std::vector<Hit>* hits) override {
+    Filter f;
+    f.from_micros = q.from_micros;
+    f.to_micros = q.to_micros;
+    f.source = q.source;
+    f.entities = q.entities;
+    QueryOptions qo;
+    qo.limit = q.limit;
+    Check(db_->Query(f, qo, &page_), "query");
+    hits->clear();
+    for (const Article& a : page_.articles) {
+      hits->push_back(
+          Hit{a.has_published_at() ? TimestampMicros(a.published_at()) : kNoDate, a.id()});
+    }
+  }
+
+  void CountDays(const std::string& entity, int64_t from, int64_t to, DayCounts* days) override {
+    Filter f;
+    f.from_micros = from;
+    f.to_micros = to;
+    f.entities = {entity};
+    Check(db_->Timeline(f, Bucket::kDay, &timeline_), "timeline");
+    days->clear();
+    for (const TimelineEntry& e : timeline_) days->emplace_back(e.start_micros, e.count);
+  }
+
+  uint64_t Dump(const std::string& path, uint64_t* file_bytes) override {
+    DumpStats stats;
+    Check(DumpArchive(*db_, path, &stats), "dump");
+    *file_bytes = stats.bytes;
+    return stats.records;
+  }
+  uint64_t Restore(const std::string& path, uint64_t* file_bytes) override {
+    DumpStats stats;
+    Check(RestoreArchive(*db_, path, &stats), "restore");
+    *file_bytes = stats.bytes;
+    return stats.records;
+  }
+
+ private:
+  std::unique_ptr<Archive> db_;
+  std::vector<Status> statuses_;
+  Page page_;
+  std::vector<TimelineEntry> timeline_;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> NewArticleDbEngine() { return std::make_unique<ArticleDbEngine>(); }
+
+}  // namespace articledb::bench
