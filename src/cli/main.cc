@@ -831,10 +831,12 @@ int Main(int argc, char** argv) {
                 "(or kill -9) before the end loses everything this import wrote; Ctrl-C is "
                 "safe. Re-run the import after a crash: it upserts, so nothing doubles");
   imp->add_option("--batch", ia.batch, "Articles per write batch")
+      ->type_name("N")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   imp->add_option("--max-record-bytes", ia.max_record_bytes,
                   "Reject records whose serialized size exceeds N bytes")
+      ->type_name("N")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{kDumpMaxFrameBytes - 16}));
   imp->callback([&] {
@@ -867,6 +869,7 @@ int Main(int argc, char** argv) {
   AddFilterOptions(qry, &fa);
   limit = 20;
   qry->add_option("--limit", limit, "Articles per page (1-10000)")
+      ->type_name("N")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
   qry->add_option("--cursor", cursor, "Continue after the page that printed this token")
@@ -896,7 +899,9 @@ int Main(int argc, char** argv) {
   ent->add_option("DB", db, "Archive directory")->required();
   ent->add_option("--prefix", prefix, "Only names starting with P (case and accents ignored)")
       ->type_name("P");
-  ent->add_option("--limit", ent_limit, "At most N names (0: all)")->capture_default_str();
+  ent->add_option("--limit", ent_limit, "At most N names (0: all)")
+      ->type_name("N")
+      ->capture_default_str();
   ent->callback([&] { run = [&] { return CmdEntities(db, prefix, ent_limit); }; });
 
   int level = 3;
@@ -906,6 +911,7 @@ int Main(int argc, char** argv) {
   dmp->add_option("DB", db, "Archive directory")->required();
   dmp->add_option("FILE", file, "Dump file")->required();
   dmp->add_option("--level", level, "zstd level 1-19")
+      ->type_name("N")
       ->capture_default_str()
       ->check(CLI::Range(1, 19));
   dmp->callback([&] { run = [&] { return CmdDump(db, file, level, quiet); }; });
@@ -922,7 +928,9 @@ int Main(int argc, char** argv) {
   rst->add_flag("--merge", merge, "Add to a non-empty archive");
   rst->add_option("--max-record-bytes", restore_max,
                   "Reject records whose serialized size exceeds N bytes")
-      ->capture_default_str();
+      ->type_name("N")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{kDumpMaxFrameBytes - 16}));
   rst->callback([&] { run = [&] { return CmdRestore(db, file, merge, restore_max, quiet); }; });
 
   auto* vdm = app.add_subcommand("verify-dump",
@@ -969,6 +977,18 @@ int Main(int argc, char** argv) {
 #endif
 
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) sub->footer(kExitFooter);
+
+  // The first word that is not an option names the command.
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (!word.empty() && word[0] == '-') continue;
+    bool known = false;
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      known = known || sub->get_name() == word;
+    }
+    if (!known) return Fail("unknown command '" + word + "' (run 'articledb --help')");
+    break;
+  }
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,629 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the articledb command-line tool.
+
+Usage: cli_test.py --articledb PATH --corpora DIR CASE
+
+Each CASE is one ctest test (tests/cli/CMakeLists.txt). Exit status 0: passed; 1: failed;
+77: skipped (the Reuters corpus is not there).
+"""
+import argparse
+import collections
+import datetime
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+SKIP = 77
+ARTICLEDB = None
+CORPORA = None
+WORK = None
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def run(*args, stdin=None, input_bytes=None, expect=None):
+    """Runs articledb with args; returns (rc, stdout bytes, stderr text)."""
+    p = subprocess.run([ARTICLEDB, *map(str, args)], input=input_bytes, stdin=stdin,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
+    err = p.stderr.decode("utf-8", "replace")
+    if expect is not None and p.returncode != expect:
+        raise Failure("articledb %s: exit %d, expected %d\nstderr: %s" %
+                      (" ".join(map(str, args)), p.returncode, expect, err[-3000:]))
+    return p.returncode, p.stdout, err
+
+
+def ok(*args, **kw):
+    return run(*args, expect=0, **kw)
+
+
+def path(name):
+    return os.path.join(WORK, name)
+
+
+def jsonl(records):
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def write(name, text_or_bytes):
+    p = path(name)
+    with open(p, "wb") as f:
+        f.write(text_or_bytes.encode() if isinstance(text_or_bytes, str) else text_or_bytes)
+    return p
+
+
+def parse_lines(out):
+    return [json.loads(l) for l in out.decode("utf-8").splitlines() if l.strip()]
+
+
+def export(db, *filters):
+    return parse_lines(ok("export", db, *filters)[1])
+
+
+def one_line_error(err, *needles):
+    lines = [l for l in err.splitlines() if l.strip()]
+    check(len(lines) >= 1, "no error message")
+    last = lines[-1]
+    check(last.startswith("articledb: "), "error is not an 'articledb: ' line: %r" % last)
+    for n in needles:
+        check(n in last, "error %r lacks %r" % (last, n))
+    return last
+
+
+def synthetic(n, seed=7, body=120):
+    """n articles with dates spread over 2024, three sources, a few entities."""
+    rng = random.Random(seed)
+    sources = ["Le Monde", "Reuters", "Armenpress"]
+    names = ["Armenia", "France", "Nikol Pashinyan", "UN", "Yerevan", "Paris"]
+    kinds = ["LOCATION", "LOCATION", "PERSON", "ORGANIZATION", "LOCATION", "LOCATION"]
+    base = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+    out = []
+    for i in range(n):
+        t = base + datetime.timedelta(seconds=rng.randrange(366 * 86400))
+        ents = sorted(rng.sample(range(len(names)), rng.randrange(0, 4)))
+        words = " ".join("w%d" % rng.randrange(5000) for _ in range(body // 6))
+        a = {
+            "id": "s/%d" % i,
+            "source": sources[rng.randrange(3)],
+            "language": "en",
+            "published_at": t.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "title": "Title %d" % i,
+            "body": words,
+        }
+        if ents:
+            a["entities"] = [{"name": names[e], "kind": kinds[e]} for e in ents]
+        out.append(a)
+    return out
+
+
+def make_archive(name, records):
+    db = path(name)
+    src = write(name + ".jsonl", jsonl(records))
+    ok("import", "-q", db, src)
+    return db
+
+
+def summary(err):
+    for line in err.splitlines():
+        if line.startswith("read "):
+            return line
+    raise Failure("no summary line in: " + err)
+
+
+# ---------------------------------------------------------------------------------------
+
+COMMANDS = ["import", "export", "get", "delete", "query", "count", "sources", "entities",
+            "dump", "restore", "verify-dump", "stats", "verify", "reindex", "compact",
+            "checkpoint"]
+
+
+def help_on_every_command():
+    rc, out, _ = ok("--help")
+    text = out.decode()
+    for c in COMMANDS:
+        check(c in text, "--help does not list " + c)
+    check("Exit status" in text, "--help does not document exit statuses")
+    for c in COMMANDS:
+        rc, out, _ = ok(c, "--help")
+        check(("articledb " + c) in out.decode(), c + " --help has no usage line")
+        check("Exit status" in out.decode(), c + " --help lacks exit statuses")
+
+
+def usage_errors_exit_2():
+    for args, needle in [((), "command"), (("frobnicate",), "frobnicate"),
+                         (("query",), "DB"), (("query", path("x"), "--format", "xml"), "xml"),
+                         (("count", path("x"), "--by", "week"), "week"),
+                         (("import", path("x"), "--batch", "0"), "batch")]:
+        rc, _, err = run(*args)
+        check(rc == 2, "%s: exit %d, expected 2" % (args, rc))
+        one_line_error(err, needle)
+    db = make_archive("db", synthetic(5))
+    rc, _, err = run("export", db, "--from", "last tuesday")
+    check(rc == 2, "bad --from accepted")
+    one_line_error(err, "--from")
+    rc, _, err = run("export", path("nothing-here"))
+    check(rc == 2, "missing archive: exit %d" % rc)
+    one_line_error(err, "no archive there")
+    check(not os.path.exists(path("nothing-here")), "a read command created an archive")
+    rc, _, err = run("query", db, "--cursor", "not-a-cursor")
+    check(rc == 2, "damaged cursor accepted")
+    one_line_error(err, "query")
+
+
+def import_reports_each_bad_line_kind():
+    good = synthetic(3)
+    bad_lines = [
+        ("malformed JSON", b'{"id": "b1", "source": "Reuters", "title": '),
+        ("wrong type", b'{"id": "b2", "source": "Reuters", "title": 17}'),
+        ("invalid UTF-8", b'{"id": "b3", "source": "Reuters", "title": "caf\xc3\x28"}'),
+        ("unknown entity kind",
+         b'{"id": "b4", "source": "Reuters", "entities": [{"name": "X", "kind": "PLANET"}]}'),
+        ("unparseable date", b'{"id": "b5", "source": "Reuters", "published_at": "1987-13-45"}'),
+        ("missing source", b'{"id": "b6", "title": "no source"}'),
+        ("too large", b'{"id": "b7", "source": "Reuters", "body": "' + b"x" * 5000 + b'"}'),
+        ("not an object", b'[1, 2, 3]'),
+    ]
+    lines = [json.dumps(good[0]).encode()]
+    expected_rejects = []
+    for _, l in bad_lines:
+        lines.append(l)
+        expected_rejects.append(l)
+    lines += [b"", json.dumps(good[1]).encode(), json.dumps(good[2]).encode()]
+    src = write("bad.jsonl", b"\n".join(lines) + b"\n")
+    db = path("db")
+    rc, _, err = run("import", db, src, "--rejects", path("rejects.jsonl"),
+                     "--max-record-bytes", "2000")
+    check(rc == 1, "exit %d, expected 1 (some lines rejected)\n%s" % (rc, err))
+    for i, (kind, _) in enumerate(bad_lines):
+        prefix = "%s:%d: " % (src, i + 2)
+        check(any(l.startswith(prefix) for l in err.splitlines()),
+              "no '%s' report for the %s line in:\n%s" % (prefix, kind, err))
+    check("too large" in [l for l in err.splitlines() if l.startswith(src + ":8:")][0],
+          "the too-large line is not reported as too large")
+    with open(path("rejects.jsonl"), "rb") as f:
+        check(f.read() == b"".join(l + b"\n" for l in expected_rejects),
+              "--rejects file does not hold the bad lines verbatim")
+    s = summary(err)
+    check("read 11, stored 3 (new 3 / updated 0), rejected 8" in s, "summary: " + s)
+    got = sorted(a["id"] for a in export(db))
+    check(got == ["s/0", "s/1", "s/2"], "stored ids: %s" % got)
+    ok("verify", db)
+
+    # A record over the default 16 MiB limit, without any option.
+    big = b'{"id": "huge", "source": "Reuters", "body": "' + b"y" * (17 << 20) + b'"}\n'
+    rc, _, err = run("import", "-q", db, write("big.jsonl", big))
+    check(rc == 1, "a 17 MiB record was not rejected (exit %d)" % rc)
+    check("big.jsonl:1: " in err and "too large" in err, err[-500:])
+
+
+def import_strict_stops_at_first_bad_line():
+    good = synthetic(4)
+    lines = [json.dumps(good[0]), json.dumps(good[1]), '{"id": "bad"', json.dumps(good[2])]
+    db = path("db")
+    rc, _, err = run("import", "--strict", db, write("s.jsonl", "\n".join(lines) + "\n"))
+    check(rc == 1, "strict: exit %d" % rc)
+    check(sorted(a["id"] for a in export(db)) == ["s/0", "s/1"],
+          "strict import stored the wrong lines")
+
+
+def import_reads_stdin_and_zstd():
+    recs = synthetic(3000)
+    text = jsonl(recs).encode()
+    db = path("db")
+    ok("import", "-q", db, "-", input_bytes=text)
+    check(len(export(db)) == 3000, "stdin import")
+    zst = path("in.jsonl.zst")
+    subprocess.run(["zstd", "-q", "-19", "-o", zst], input=text, check=True)
+    db2 = path("db2")
+    _, _, err = ok("import", db2, zst)
+    check("read 3000, stored 3000" in summary(err), summary(err))
+    db3 = path("db3")
+    with open(zst, "rb") as f:
+        ok("import", "-q", db3, "-", stdin=f)
+    check(export(db2) == export(db) == export(db3), "zstd import differs from plain import")
+    # A truncated .zst fails (exit 2), and whatever was committed before stays stored.
+    with open(zst, "rb") as f:
+        data = f.read()
+    cut = write("cut.jsonl.zst", data[: len(data) * 2 // 3])
+    db4 = path("db4")
+    rc, _, err = run("import", "--batch", "100", db4, cut)
+    check(rc == 2, "truncated zstd input: exit %d" % rc)
+    one_line_error(err, "truncated")
+    stored = export(db4)
+    check(500 < len(stored) < 3000, "after a truncated input, %d stored" % len(stored))
+    ok("verify", db4)
+
+
+def import_is_an_upsert():
+    recs = synthetic(500)
+    db = make_archive("db", recs)
+    recs[7]["title"] = "Changed"
+    _, _, err = ok("import", db, write("again.jsonl", jsonl(recs)))
+    check("stored 500 (new 0 / updated 500)" in summary(err), summary(err))
+    check(ok("count", db)[1].strip() == b"500", "count after re-import")
+    got = json.loads(ok("get", db, "s/7")[1])
+    check(got["title"] == "Changed", "re-import did not update")
+
+
+def bulk_import_survives_and_flushes():
+    recs = synthetic(2000)
+    db = path("db")
+    ok("import", "--bulk", "-q", db, write("b.jsonl", jsonl(recs)))
+    check(len(export(db)) == 2000, "bulk import lost records")
+    ok("verify", db)
+    db2 = path("db2")
+    ok("import", "--sync", "--batch", "250", "-q", db2, path("b.jsonl"))
+    check(export(db2) == export(db), "sync import differs")
+
+
+def get_and_delete_report_missing_ids():
+    db = make_archive("db", synthetic(10))
+    rc, out, err = run("get", db, "s/1", "missing/1", "s/2")
+    check(rc == 1, "get with a missing id: exit %d" % rc)
+    check([a["id"] for a in parse_lines(out)] == ["s/1", "s/2"], "get output")
+    check("missing/1" in err, "missing id not named")
+    rc, _, err = run("delete", db, "s/1", "missing/2")
+    check(rc == 1, "delete with a missing id: exit %d" % rc)
+    check("missing/2" in err, "missing id not named")
+    check(run("get", db, "s/1")[0] == 1, "deleted article still there")
+    ok("delete", db, "s/2")
+    check(ok("count", db)[1].strip() == b"8", "count after deletes")
+    ok("verify", db)
+
+
+def query_pages_with_cursor_cover_every_match():
+    recs = synthetic(400)
+    db = make_archive("db", recs)
+    for filters in [(), ("--source", "le monde"), ("--entity", "armenia", "--entity", "UN"),
+                    ("--from", "2024-03-01", "--to", "2024-07-01T12:00:00Z"),
+                    ("--oldest-first", "--source", "Reuters", "--entity", "Paris")]:
+        want = [a["id"] for a in export(db, *filters)]
+        got, cursor, pages = [], None, 0
+        while True:
+            args = ["query", db, *filters, "--limit", "7", "--format", "ids"]
+            if cursor:
+                args += ["--cursor", cursor]
+            _, out, err = ok(*args)
+            got += out.decode().split()
+            pages += 1
+            cursor = None
+            for line in err.splitlines():
+                if line.startswith("next_cursor="):
+                    cursor = line[len("next_cursor="):]
+            if not cursor:
+                break
+            check(pages < 1000, "paging does not end")
+        check(got == want, "paged query %s differs from export" % (filters,))
+        n = int(ok("count", db, *filters)[1])
+        check(n == len(want), "count %s: %d, export %d" % (filters, n, len(want)))
+    # Newest first by default, and the filters mean what they say, against the JSON.
+    want = sorted((a for a in recs if a["source"] == "Le Monde" and
+                   any(e["name"] == "France" for e in a.get("entities", []))),
+                  key=lambda a: a["published_at"], reverse=True)
+    got = export(db, "--source", "LE MONDE", "--entity", "france")
+    check([a["published_at"] for a in got] == [a["published_at"] for a in want],
+          "filtered export is not the matching articles newest first")
+    rc, out, _ = ok("query", db, "--limit", "5", "--format", "table")
+    check(out.decode().splitlines()[0].startswith("PUBLISHED"), "table has no header")
+    check(len(out.decode().splitlines()) == 6, "table rows")
+    rc, out, _ = ok("query", db, "--limit", "3")
+    check(len(parse_lines(out)) == 3, "json format")
+
+
+def start_blocked_import(db):
+    """An import reading from a pipe we keep open: it holds the writer's lock."""
+    p = subprocess.Popen([ARTICLEDB, "import", "-q", db, "-"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdin.write(jsonl(synthetic(5, seed=99)).encode().replace(b'"s/', b'"new/'))
+    p.stdin.flush()
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        rc, _, err = run("compact", db)
+        if rc == 2 and "locked" in err:
+            return p, err
+        time.sleep(0.2)
+    p.kill()
+    raise Failure("the running import never held the lock")
+
+
+def writer_lock_is_reported_as_busy():
+    db = make_archive("db", synthetic(50))
+    p, err = start_blocked_import(db)
+    try:
+        one_line_error(err, "locked by another process")
+        for args in [("delete", db, "s/1"), ("import", db, path("db.jsonl")),
+                     ("reindex", db), ("checkpoint", db, path("cp"))]:
+            rc, _, err = run(*args)
+            check(rc == 2, "%s while locked: exit %d" % (args[0], rc))
+            one_line_error(err, "locked by another process")
+    finally:
+        p.stdin.close()
+        check(p.wait(timeout=60) == 0, "the blocked import failed")
+    check(ok("count", db)[1].strip() == b"55", "count after the import ended")
+
+
+def read_only_commands_work_while_import_runs():
+    db = make_archive("db", synthetic(300))
+    p, _ = start_blocked_import(db)
+    try:
+        check(len(export(db)) >= 300, "export while locked")
+        ok("get", db, "s/1")
+        ok("query", db, "--limit", "5")
+        ok("count", db, "--by", "month")
+        ok("sources", db)
+        ok("entities", db, "--prefix", "arm")
+        ok("stats", db)
+        ok("verify", db)
+        ok("dump", db, path("while.dump"))
+        ok("verify-dump", path("while.dump"))
+    finally:
+        p.stdin.close()
+        check(p.wait(timeout=60) == 0, "the blocked import failed")
+
+
+def dump_restore_round_trip():
+    recs = synthetic(1500)
+    db = make_archive("db", recs)
+    _, _, err = ok("dump", db, path("a.dump"))
+    check("dumped 1500 records" in err, err)
+    ok("verify-dump", path("a.dump"))
+    _, _, err = ok("restore", path("restored"), path("a.dump"))
+    check("restored 1500 records" in err, err)
+    check(export(path("restored")) == export(db), "restored archive differs")
+    ok("verify", path("restored"))
+    check(not [n for n in os.listdir(WORK) if ".partial-" in n or ".tmp-" in n],
+          "temporary files left behind: %s" % os.listdir(WORK))
+    # An existing empty directory may be the target too.
+    os.mkdir(path("empty"))
+    ok("restore", path("empty"), path("a.dump"))
+    check(export(path("empty")) == export(db), "restore into an empty directory")
+    # Dump to standard output.
+    with open(path("b.dump"), "wb") as f:
+        subprocess.run([ARTICLEDB, "dump", db, "-"], stdout=f, check=True)
+    ok("verify-dump", path("b.dump"))
+
+
+def restore_refuses_non_empty_archive_without_merge():
+    db = make_archive("db", synthetic(100))
+    ok("dump", db, path("a.dump"))
+    other = make_archive("other", [dict(a, id="o/" + a["id"]) for a in synthetic(30, seed=3)])
+    before = export(other)
+    rc, _, err = run("restore", other, path("a.dump"))
+    check(rc == 2, "restore into a non-empty archive: exit %d" % rc)
+    one_line_error(err, "--merge")
+    check(export(other) == before, "refused restore changed the archive")
+    ok("restore", "--merge", other, path("a.dump"))
+    check(len(export(other)) == 130, "merge did not add the dump's records")
+    ok("verify", other)
+
+
+def damaged_dumps_are_refused():
+    recs = synthetic(4000, body=700)  # several 1 MiB frames
+    db = make_archive("db", recs)
+    ok("dump", db, path("good.dump"))
+    with open(path("good.dump"), "rb") as f:
+        good = f.read()
+    size = len(good)
+    # The first frame's stored length, from its header (docs/dump-format.md).
+    first_stored = int.from_bytes(good[24 + 8:24 + 12], "little")
+    end_first = 24 + 32 + first_stored
+    check(end_first < size - 64, "the test dump has only one frame")
+
+    def flipped(at):
+        b = bytearray(good)
+        b[at] ^= 0x10
+        return bytes(b)
+
+    version2 = bytearray(good)
+    version2[8] = 2
+    cases = {
+        "empty file": b"",
+        "cut in the magic": good[:5],
+        "cut in the header": good[:20],
+        "cut after the header": good[:24],
+        "cut in a frame header": good[:40],
+        "cut in a frame payload": good[:24 + 32 + first_stored // 2],
+        "cut after the first frame": good[:end_first],
+        "cut in the trailer": good[:size - 10],
+        "cut before the last byte": good[:size - 1],
+        "flip in the file header": flipped(17),
+        "flip in a frame header": flipped(24 + 5),
+        "flip in a frame payload": flipped(24 + 32 + 100),
+        "flip in the last frame": flipped(size - 64 - 50),
+        "flip in the trailer": flipped(size - 3),
+        "wrong magic": b"PK\x03\x04" + good[4:],
+        "future version": bytes(version2),
+        "JSON lines": jsonl(recs[:3]).encode(),
+        "trailing garbage": good + b"\n",
+    }
+    merge = make_archive("merge", [dict(a, id="m/" + a["id"]) for a in synthetic(40, seed=5)])
+    merge_before = export(merge)
+    for name, data in cases.items():
+        f = write("bad.dump", data)
+        target = path("target")
+        rc, _, err = run("restore", target, f)
+        check(rc == 2, "%s: restore exit %d" % (name, rc))
+        line = one_line_error(err, "byte offset", "record")
+        if name == "wrong magic" or name == "JSON lines":
+            check("not an ArticleDB dump" in line, name + ": " + line)
+        if name == "future version":
+            check("version 2 is not supported" in line, name + ": " + line)
+        if name.startswith("cut") or name == "empty file":
+            check("truncated" in line or "empty" in line, name + ": " + line)
+        check(not os.path.exists(target), name + ": a failed restore left " + target)
+        check(not [n for n in os.listdir(WORK) if ".partial-" in n],
+              name + ": a failed restore left a partial directory")
+        rc, _, err = run("restore", "--merge", merge, f)
+        check(rc == 2, "%s: restore --merge exit %d" % (name, rc))
+        check(export(merge) == merge_before, name + ": failed --merge changed the archive")
+        rc, _, err = run("verify-dump", f)
+        check(rc == 2, "%s: verify-dump exit %d" % (name, rc))
+    ok("verify", merge)
+
+
+# ---- the Reuters corpus ----
+
+def reuters():
+    src = os.path.join(CORPORA, "reuters21578.jsonl.zst")
+    if not os.path.exists(src):
+        print("SKIPPED: the Reuters corpus is not at %s (set ARTICLEDB_CORPORA_DIR)" % src)
+        sys.exit(SKIP)
+    if shutil.which("zstd") is None:
+        print("SKIPPED: the zstd program is needed to read the corpus in this test")
+        sys.exit(SKIP)
+    text = subprocess.run(["zstd", "-dc", src], stdout=subprocess.PIPE, check=True).stdout
+    records = [json.loads(l) for l in text.decode("utf-8").splitlines()]
+    return src, records
+
+
+def import_reuters(name, src):
+    db = path(name)
+    t = time.time()
+    _, _, err = ok("import", db, src)
+    s = summary(err)
+    check(s.startswith("read 21578, stored 21578 (new 21578 / updated 0), rejected 0"), s)
+    print("import: %s (wall %.2f s)" % (s, time.time() - t))
+    return db
+
+
+def same_records(exported, records, what):
+    by_id = {r["id"]: r for r in records}
+    check(len(exported) == len(records), "%s: %d records, expected %d" %
+          (what, len(exported), len(records)))
+    seen = set()
+    for e in exported:
+        check(e["id"] not in seen, "%s: %s twice" % (what, e["id"]))
+        seen.add(e["id"])
+        check(e["id"] in by_id, "%s: unknown id %s" % (what, e["id"]))
+        if e != by_id[e["id"]]:
+            diff = {k: (by_id[e["id"]].get(k), e.get(k)) for k in set(e) | set(by_id[e["id"]])
+                    if e.get(k) != by_id[e["id"]].get(k)}
+            raise Failure("%s: record %s differs: %s" % (what, e["id"], str(diff)[:1000]))
+
+
+def reuters_import_export_round_trip():
+    src, records = reuters()
+    db = import_reuters("reuters", src)
+    same_records(export(db), records, "export")
+    _, out, _ = ok("verify", db)
+    print(out.decode().strip())
+    _, out, _ = ok("stats", db)
+    print(out.decode().strip())
+
+
+def reuters_dump_restore_round_trip():
+    src, records = reuters()
+    db = import_reuters("reuters", src)
+    t = time.time()
+    _, _, err = ok("dump", db, path("reuters.dump"))
+    print("dump: %s; %d bytes (wall %.2f s)" % (err.strip(), os.path.getsize(path("reuters.dump")),
+                                                time.time() - t))
+    t = time.time()
+    _, _, err = ok("restore", path("restored"), path("reuters.dump"))
+    print("restore: %s (wall %.2f s)" % (err.strip(), time.time() - t))
+    same_records(export(path("restored")), records, "export after restore")
+    ok("verify", db)
+    ok("verify", path("restored"))
+
+
+def reuters_counts_match_the_json():
+    src, records = reuters()
+    db = import_reuters("reuters", src)
+    check(int(ok("count", db)[1]) == len(records), "total count")
+
+    by_source = collections.Counter(r["source"] for r in records)
+    got = dict(l.split("\t") for l in ok("sources", db)[1].decode().splitlines())
+    check({k: int(v) for k, v in got.items()} == dict(by_source), "sources: %s" % got)
+
+    by_entity = collections.Counter()
+    for r in records:
+        for n in {e["name"].lower() for e in r.get("entities", [])}:
+            by_entity[n] += 1
+    lines = ok("entities", db)[1].decode().splitlines()
+    got = collections.Counter()
+    for l in lines:
+        name, n = l.rsplit("\t", 1)
+        got[name.lower()] += int(n)
+    check(got == by_entity, "entity counts differ: %s" %
+          {k: (by_entity[k], got[k]) for k in set(got) | set(by_entity)
+           if got[k] != by_entity[k]})
+    counts = [int(l.rsplit("\t", 1)[1]) for l in lines]
+    check(counts == sorted(counts, reverse=True), "entities are not most first")
+    top = ok("entities", db, "--limit", "3")[1].decode().splitlines()
+    check(top == lines[:3], "entities --limit 3")
+
+    for name, n in by_entity.most_common(25):
+        got_n = int(ok("count", db, "--entity", name.upper())[1])
+        check(got_n == n, "count --entity %s: %d, expected %d" % (name, got_n, n))
+
+    by_month = collections.Counter(r["published_at"][:7] for r in records if "published_at" in r)
+    out = ok("count", db, "--by", "month")[1].decode().splitlines()
+    check([l.split("\t")[0] for l in out] == sorted(by_month), "month buckets: %s" % out)
+    check({l.split("\t")[0]: int(l.split("\t")[1]) for l in out} == dict(by_month),
+          "month counts differ")
+    by_day = collections.Counter(r["published_at"][:10] for r in records if "published_at" in r)
+    out = ok("count", db, "--by", "day", "--entity", "usa")[1].decode().splitlines()
+    usa_day = collections.Counter(r["published_at"][:10] for r in records
+                                  if "published_at" in r and
+                                  any(e["name"].lower() == "usa" for e in r.get("entities", [])))
+    check({l.split("\t")[0]: int(l.split("\t")[1]) for l in out} == dict(usa_day),
+          "daily usa counts differ")
+    check(sum(by_day.values()) == len(records) - 1, "one Reuters article has no date")
+
+    march = [r for r in records if "1987-03-01" <= r.get("published_at", "") < "1987-04-01"]
+    check(int(ok("count", db, "--from", "1987-03-01", "--to", "1987-04-01")[1]) == len(march),
+          "count of March 1987")
+    both = [r for r in march if {"usa", "uk"} <= {e["name"].lower() for e in r.get("entities", [])}]
+    _, out, _ = ok("query", db, "--from", "1987-03-01", "--to", "1987-04-01", "--entity", "usa",
+                   "--entity", "uk", "--limit", "10000", "--format", "ids")
+    ids = out.decode().split()
+    check(sorted(ids) == sorted(r["id"] for r in both), "query usa+uk in March")
+    by_id = {r["id"]: r for r in records}
+    times = [by_id[i]["published_at"] for i in ids]
+    check(times == sorted(times, reverse=True), "query is not newest first")
+
+
+CASES = {f.__name__: f for f in [
+    help_on_every_command, usage_errors_exit_2, import_reports_each_bad_line_kind,
+    import_strict_stops_at_first_bad_line, import_reads_stdin_and_zstd, import_is_an_upsert,
+    bulk_import_survives_and_flushes, get_and_delete_report_missing_ids,
+    query_pages_with_cursor_cover_every_match, writer_lock_is_reported_as_busy,
+    read_only_commands_work_while_import_runs, dump_restore_round_trip,
+    damaged_dumps_are_refused, restore_refuses_non_empty_archive_without_merge,
+    reuters_import_export_round_trip, reuters_dump_restore_round_trip,
+    reuters_counts_match_the_json]}
+
+
+def main():
+    global ARTICLEDB, CORPORA, WORK
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articledb", required=True)
+    ap.add_argument("--corpora", default="")
+    ap.add_argument("case", choices=sorted(CASES))
+    a = ap.parse_args()
+    ARTICLEDB, CORPORA = os.path.abspath(a.articledb), a.corpora
+    WORK = tempfile.mkdtemp(prefix="articledb-cli-test-")
+    try:
+        CASES[a.case]()
+    except Failure as e:
+        print("FAILED: %s" % e)
+        return 1
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)
+    print("PASSED")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
