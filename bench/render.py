@@ -1,0 +1,379 @@
+#!/usr/bin/env python3
+"""Renders docs/benchmarks.md and its plots from the JSON results of scripts/bench.
+
+usage: render.py RESULTS_DIR DOCS_DIR
+
+Reads RESULTS_DIR/{reuters,synthetic-10k,synthetic-100k,synthetic-1m}.json (Google
+Benchmark's JSON output of articledb_bench), writes DOCS_DIR/benchmarks.md and, when
+gnuplot is installed, DOCS_DIR/bench-*.svg. RESULTS_DIR/notes.md, when present, is
+included as the analysis section. Standard library only.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+ENGINES = ["articledb", "sqlite", "rocksdb_raw"]
+CORPORA = [("reuters", "Reuters-21578"), ("synthetic-10k", "synthetic 10k"),
+           ("synthetic-100k", "synthetic 100k"), ("synthetic-1m", "synthetic 1M")]
+SCALING = ["synthetic-10k", "synthetic-100k", "synthetic-1m"]
+OPS = [
+    ("ingest_single", "ingest, one article a write", "articles/s"),
+    ("ingest_batch", "ingest, batches of 1,000", "articles/s"),
+    ("ingest_bulk", "ingest, bulk (no WAL, flush at end)", "articles/s"),
+    ("get", "get by id (warm)", "gets/s"),
+    ("get_cold", "get by id (cold)", "gets/s"),
+    ("multiget", "multiget, 100 ids", "ids/s"),
+    ("query_date", "newest 100 in a month", "queries/s"),
+    ("query_source", "source + month", "queries/s"),
+    ("query_entity", "entity + month", "queries/s"),
+    ("query_entity_source", "entity + source + month", "queries/s"),
+    ("query_2entities", "two entities, all time", "queries/s"),
+    ("count_timeline", "per-day counts of an entity over a year", "timelines/s"),
+    ("dump", "dump to file", "articles/s"),
+    ("restore", "restore from dump", "articles/s"),
+]
+QUERY_OPS = ["query_date", "query_source", "query_entity", "query_entity_source",
+             "query_2entities", "count_timeline"]
+
+
+def load(results_dir):
+    data = {}
+    context = {}
+    for key, _ in CORPORA:
+        path = os.path.join(results_dir, key + ".json")
+        if not os.path.exists(path):
+            continue
+        with open(path) as f:
+            doc = json.load(f)
+        context[key] = doc.get("context", {})
+        runs = {}
+        for b in doc.get("benchmarks", []):
+            # "articledb/get/manual_time", "articledb/ingest_batch/iterations:1/manual_time"
+            m = re.match(r"([a-z_]+)/([a-z_0-9]+)", b["name"])
+            if not m or b.get("run_type") == "aggregate":
+                continue
+            runs[(m.group(1), m.group(2))] = b
+        data[key] = runs
+    return data, context
+
+
+def fmt(x, digits=3):
+    if x is None:
+        return "–"
+    if x == 0:
+        return "0"
+    if abs(x) >= 1e6:
+        return "%.2fM" % (x / 1e6)
+    if abs(x) >= 1e4:
+        return "%.0fk" % (x / 1e3)
+    if abs(x) >= 1e3:
+        return "%.1fk" % (x / 1e3)
+    if abs(x) >= 100:
+        return "%.0f" % x
+    if abs(x) >= 10:
+        return "%.1f" % x
+    return ("%." + str(digits - 1) + "f") % x
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return "–"
+    return "%.2f×" % (a / b)
+
+
+def get(runs, engine, op, field):
+    b = runs.get((engine, op))
+    if b is None:
+        return None
+    return b.get(field)
+
+
+def throughput_table(runs):
+    lines = ["| operation | unit | ArticleDB | SQLite | raw RocksDB | ArticleDB ÷ SQLite | "
+             "ArticleDB ÷ raw | p50 µs ArticleDB / SQLite / raw | p99 µs ArticleDB / SQLite / raw |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for op, label, unit in OPS:
+        vals = [get(runs, e, op, "items_per_second") for e in ENGINES]
+        if all(v is None for v in vals):
+            continue
+        p50 = [get(runs, e, op, "p50_us") for e in ENGINES]
+        p99 = [get(runs, e, op, "p99_us") for e in ENGINES]
+        lat50 = " / ".join(fmt(v) for v in p50) if any(v is not None for v in p50) else "–"
+        lat99 = " / ".join(fmt(v) for v in p99) if any(v is not None for v in p99) else "–"
+        lines.append("| `%s` %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            op, label, unit, fmt(vals[0]), fmt(vals[1]), fmt(vals[2]),
+            ratio(vals[0], vals[1]), ratio(vals[0], vals[2]), lat50, lat99))
+    return "\n".join(lines)
+
+
+def storage_table(runs, json_mb):
+    lines = ["| engine | on disk after load (MB) | after compaction (MB) | ÷ input JSON | "
+             "ArticleDB ÷ this | load time (s) | peak RSS of the load (MB) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    adb = get(runs, "articledb", "ingest_batch", "disk_mb_compacted")
+    for e in ENGINES:
+        b = runs.get((e, "ingest_batch"))
+        if b is None:
+            continue
+        secs = b["real_time"] / 1000.0 if b.get("time_unit") == "ms" else b["real_time"]
+        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            e, fmt(b.get("disk_mb")), fmt(b.get("disk_mb_compacted")),
+            "%.3f" % b.get("disk_ratio_json", 0), ratio(adb, b.get("disk_mb_compacted")),
+            fmt(secs), fmt(b.get("peak_rss_mb"))))
+    b = runs.get(("articledb", "ingest_bulk"))
+    if b is not None:
+        secs = b["real_time"] / 1000.0
+        lines.append("| articledb (bulk) | %s | – | %.3f | – | %s | %s |" % (
+            fmt(b.get("disk_mb")), b.get("disk_ratio_json", 0), fmt(secs),
+            fmt(b.get("peak_rss_mb"))))
+    return "\n".join(lines)
+
+
+def scaling_table(data, field, ops, engines, digits=3):
+    present = [k for k in SCALING if k in data]
+    header = "| operation | engine | " + " | ".join(k.replace("synthetic-", "") for k in present) + " |"
+    lines = [header, "| --- | --- |" + " ---: |" * len(present)]
+    for op in ops:
+        for e in engines:
+            vals = [get(data[k], e, op, field) for k in present]
+            if all(v is None for v in vals):
+                continue
+            lines.append("| `%s` | %s | %s |" % (op, e, " | ".join(fmt(v, digits) for v in vals)))
+    return "\n".join(lines)
+
+
+def sizes(key):
+    return {"synthetic-10k": 10000, "synthetic-100k": 100000, "synthetic-1m": 1000000}[key]
+
+
+def plots(data, docs_dir):
+    """Writes SVG plots with gnuplot; returns the list of (file, caption)."""
+    if shutil.which("gnuplot") is None:
+        return []
+    present = [k for k in SCALING if k in data]
+    if len(present) < 2:
+        return []
+    out = []
+    tmp = os.path.join(docs_dir, ".plotdata")
+    os.makedirs(tmp, exist_ok=True)
+
+    def series(name, rows):
+        path = os.path.join(tmp, name + ".dat")
+        with open(path, "w") as f:
+            for r in rows:
+                f.write(" ".join(str(x) for x in r) + "\n")
+        return path
+
+    def plot(fname, title, ylabel, lines, logy=True):
+        script = [
+            "set terminal svg size 720,420 dynamic font 'sans,11'",
+            "set output '%s'" % os.path.join(docs_dir, fname),
+            "set title '%s'" % title,
+            "set xlabel 'articles'", "set ylabel '%s'" % ylabel,
+            "set logscale x", "set key outside right", "set grid",
+            "set format x '%.0s%c'",
+        ]
+        if logy:
+            script.append("set logscale y")
+        parts = []
+        for path, label in lines:
+            parts.append("'%s' using 1:2 with linespoints title '%s'" % (path, label))
+        script.append("plot " + ", ".join(parts))
+        subprocess.run(["gnuplot"], input="\n".join(script), text=True, check=True)
+        out.append(fname)
+
+    # Query throughput.
+    lines = []
+    for op in ["get", "multiget"] + QUERY_OPS:
+        for e in ["articledb", "sqlite"]:
+            rows = [(sizes(k), get(data[k], e, op, "items_per_second")) for k in present]
+            rows = [r for r in rows if r[1] is not None]
+            if rows:
+                lines.append((series("tp-%s-%s" % (e, op), rows), "%s %s" % (e, op)))
+    if lines:
+        plot("bench-queries.svg", "Reads and queries per second", "per second", lines)
+    # p50 latency.
+    lines = []
+    for op in ["get", "get_cold"] + QUERY_OPS:
+        for e in ["articledb", "sqlite"]:
+            rows = [(sizes(k), get(data[k], e, op, "p50_us")) for k in present]
+            rows = [r for r in rows if r[1] is not None]
+            if rows:
+                lines.append((series("lat-%s-%s" % (e, op), rows), "%s %s" % (e, op)))
+    if lines:
+        plot("bench-latency.svg", "Median latency", "microseconds", lines)
+    # Ingest throughput.
+    lines = []
+    for op in ["ingest_batch", "ingest_bulk", "ingest_single"]:
+        for e in ENGINES:
+            rows = [(sizes(k), get(data[k], e, op, "items_per_second")) for k in present]
+            rows = [r for r in rows if r[1] is not None]
+            if rows:
+                lines.append((series("in-%s-%s" % (e, op), rows), "%s %s" % (e, op)))
+    if lines:
+        plot("bench-ingest.svg", "Ingest, articles per second", "articles/s", lines)
+    # Bytes on disk.
+    lines = []
+    for e in ENGINES:
+        rows = [(sizes(k), get(data[k], e, "ingest_batch", "disk_mb_compacted")) for k in present]
+        rows = [r for r in rows if r[1] is not None]
+        if rows:
+            lines.append((series("disk-%s" % e, rows), e))
+    json_rows = [(sizes(k), get(data[k], "articledb", "ingest_batch", "json_mb")) for k in present]
+    json_rows = [r for r in json_rows if r[1] is not None]
+    if json_rows:
+        lines.append((series("disk-json", json_rows), "input JSON"))
+    if lines:
+        plot("bench-disk.svg", "Bytes on disk after compaction", "MB", lines)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__)
+        return 2
+    results_dir, docs_dir = sys.argv[1], sys.argv[2]
+    data, context = load(results_dir)
+    if not data:
+        print("render.py: no results in " + results_dir, file=sys.stderr)
+        return 1
+    os.makedirs(docs_dir, exist_ok=True)
+    images = plots(data, docs_dir)
+
+    md = ["# Benchmarks", ""]
+    md.append("ArticleDB against SQLite doing the same job and against raw RocksDB puts and gets "
+              "of the same records, measured in one run of `scripts/bench` on one machine. "
+              "Absolute times drift on a shared machine; the ratios are the result.")
+    md.append("")
+    any_ctx = next(iter(context.values()))
+    md.append("Run: %s, %s CPUs at %s MHz, load average at start %s. Generated from "
+              "`bench/results/*.json` by `bench/render.py`." % (
+                  any_ctx.get("date", "?"), any_ctx.get("num_cpus", "?"),
+                  any_ctx.get("mhz_per_cpu", "?"),
+                  ", ".join("%.2f" % x for x in any_ctx.get("load_avg", []))))
+    md.append("")
+    md.append("## What is measured")
+    md.append("")
+    md.append("""- **Engines.** `articledb`: the library with default options (256 MiB block cache).
+  `sqlite`: one table of articles (id, date, normalised source, the same serialized protobuf
+  record as a blob), an index on date, one on source + date, and an `article_entities` table
+  keyed (entity, date, docno) like ArticleDB's entity index; WAL mode, `synchronous=NORMAL`,
+  prepared statements, a 256 MiB page cache, the same transactions (one per batch), names
+  normalised with `NormalizeName`, articles validated with `ValidateArticle`, upserts that
+  replace a re-put article and its entity rows; `VACUUM` and `ANALYZE` after the load.
+  `rocksdb_raw`: the serialized records put and got by id, no index, no id map, no
+  validation, with the table settings of ArticleDB's records (zstd level 3 with a 64 KiB
+  dictionary, 16 KiB blocks, Bloom filter, 256 MiB block cache): the floor under ArticleDB.
+- **Timing.** Only the engine's calls are timed (Google Benchmark manual time); reading the
+  corpus and choosing parameters are not. Items per second is articles written, ids read,
+  or queries answered; bytes per second is of the input JSON (of the dump file for dump
+  and restore).
+- **Ingest.** `ingest_batch` loads the whole corpus into an empty store in batches of 1,000
+  (one atomic write or one transaction each), with the write-ahead log; the store is then
+  flushed (checkpointed) and compacted (vacuumed), untimed, and bytes on disk are measured
+  after each. `ingest_bulk` (ArticleDB) writes without the WAL and its time includes the
+  final `Flush`. `ingest_single` writes the first 20,000 articles (all of smaller corpora)
+  into an empty store, one write each. Peak RSS is the process's high-water mark during
+  the load, reset before it (it includes the harness's own corpus tables, shown as
+  `harness_rss_mb` in the JSON).
+- **Reads.** `get`: one id a call from a pool of 10,000 random ids read once before timing
+  (cache warm). `get_cold`: every 100 reads the store is closed, its files are dropped from
+  the OS page cache (`posix_fadvise(DONTNEED)`) and it is reopened, so the block or page
+  cache starts empty; each read is of a random id. `multiget`: 100 ids from the warm pool.
+- **Queries.** 16 parameter sets per operation, drawn from random articles of the corpus
+  (so each has answers), cycled through: a month window newest-first page of 100, source +
+  month, entity + month, entity + source + month, two entities of one article over all time,
+  and per-day counts of one entity over a calendar year. Before timing, every engine's
+  answer to every parameter set is compared with the answer computed from the corpus
+  itself (same articles, same dates in order); a difference stops the run.
+- **Corpora.** Reuters-21578 (21,578 wire articles of 1987) and the synthetic corpus of
+  `src/synth` at 10k, 100k and 1M articles (Zipfian vocabulary, 250,000 entity names,
+  60 sources, ten years, body lengths mixing wire stories and long articles: ~3.3 KB of
+  JSON an article).""")
+    md.append("")
+
+    if "synthetic-1m" in data:
+        runs = data["synthetic-1m"]
+        md.append("## Targets at 1M articles")
+        md.append("")
+        a_disk = get(runs, "articledb", "ingest_batch", "disk_mb_compacted")
+        s_disk = get(runs, "sqlite", "ingest_batch", "disk_mb_compacted")
+        a_in = get(runs, "articledb", "ingest_batch", "real_time")
+        r_in = get(runs, "rocksdb_raw", "ingest_batch", "real_time")
+        b_in = get(runs, "articledb", "ingest_bulk", "real_time")
+        md.append("| target | measured | met |")
+        md.append("| --- | ---: | --- |")
+        if a_disk and s_disk:
+            r = a_disk / s_disk
+            md.append("| bytes on disk at most a third of SQLite's | %.3f× (%s MB vs %s MB) | %s |" % (
+                r, fmt(a_disk), fmt(s_disk), "yes" if r <= 1 / 3 else "no"))
+        if a_in and r_in:
+            r = a_in / r_in
+            md.append("| batch ingest time within 2× raw RocksDB | %.2f× | %s |" % (
+                r, "yes" if r <= 2 else "no"))
+        if b_in and r_in:
+            r = b_in / r_in
+            md.append("| bulk ingest time (incl. flush) within 2× raw RocksDB batch ingest | %.2f× | %s |" % (
+                r, "yes" if r <= 2 else "no"))
+        rss = get(runs, "articledb", "ingest_batch", "peak_rss_mb")
+        if rss:
+            md.append("| peak resident memory of the 1M import (batch; harness included) | %s MB | – |" % fmt(rss))
+        rss = get(runs, "articledb", "ingest_bulk", "peak_rss_mb")
+        if rss:
+            md.append("| peak resident memory of the 1M import (bulk; harness included) | %s MB | – |" % fmt(rss))
+        md.append("")
+
+    for key, title in CORPORA:
+        if key not in data:
+            continue
+        runs = data[key]
+        ctx = context[key]
+        json_mb = int(ctx.get("json_bytes", "0")) / 1e6
+        md.append("## %s" % title)
+        md.append("")
+        md.append("%s articles, %.1f MB of JSON." % (ctx.get("articles", "?"), json_mb))
+        md.append("")
+        md.append(throughput_table(runs))
+        md.append("")
+        md.append(storage_table(runs, json_mb))
+        md.append("")
+
+    present = [k for k in SCALING if k in data]
+    if len(present) >= 2:
+        md.append("## From 10k to 1M articles")
+        md.append("")
+        md.append("Throughput (per second):")
+        md.append("")
+        md.append(scaling_table(data, "items_per_second", [o for o, _, _ in OPS], ENGINES))
+        md.append("")
+        md.append("Median latency (µs):")
+        md.append("")
+        md.append(scaling_table(data, "p50_us", ["get", "get_cold", "multiget"] + QUERY_OPS,
+                                ENGINES))
+        md.append("")
+        md.append("Bytes on disk after compaction (MB):")
+        md.append("")
+        md.append(scaling_table(data, "disk_mb_compacted", ["ingest_batch"], ENGINES))
+        md.append("")
+        for img in images:
+            md.append("![%s](%s)" % (img, img))
+            md.append("")
+
+    notes = os.path.join(results_dir, "notes.md")
+    if os.path.exists(notes):
+        with open(notes) as f:
+            md.append(f.read().rstrip())
+            md.append("")
+
+    with open(os.path.join(docs_dir, "benchmarks.md"), "w") as f:
+        f.write("\n".join(md))
+    print("wrote %s and %d plots" % (os.path.join(docs_dir, "benchmarks.md"), len(images)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
