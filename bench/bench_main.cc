@@ -94,6 +94,16 @@ double ProcStatusMb(const std::string& field) {
   return static_cast<double>(ru.ru_maxrss) / 1024.0;
 }
 
+// CPU seconds used by the calling thread, and by the whole process.
+double CpuSeconds(int who) {
+  rusage ru{};
+  getrusage(who, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+double ThreadCpu() { return CpuSeconds(RUSAGE_THREAD); }
+double ProcessCpu() { return CpuSeconds(RUSAGE_SELF); }
+
 struct Rng {
   uint64_t s;
   uint64_t Next() {
@@ -213,6 +223,8 @@ Store& Use(const std::string& name) {
 
 struct LoadFigures {
   double write_seconds = 0;   // time in write calls
+  double write_cpu = 0;       // CPU of the writing thread in write calls
+  double background_cpu = 0;  // CPU of the engine's other threads, load start to settled
   double settle_seconds = 0;  // flush / checkpoint after the load
   double compact_seconds = 0;
   uint64_t disk_loaded = 0;
@@ -229,6 +241,7 @@ LoadFigures LoadBatches(Engine& engine, const Corpus& corpus, bool no_wal) {
     size_t n = 0;
     while (n < kBatch && reader->Next(&batch[n])) ++n;
     if (n == 0) break;
+    const double c0 = ThreadCpu();
     const auto t0 = Clock::now();
     if (no_wal) {
       engine.PutBatchNoWal(std::span<const Article>(batch.data(), n));
@@ -236,16 +249,19 @@ LoadFigures LoadBatches(Engine& engine, const Corpus& corpus, bool no_wal) {
       engine.PutBatch(std::span<const Article>(batch.data(), n));
     }
     f.write_seconds += Seconds(Clock::now() - t0);
+    f.write_cpu += ThreadCpu() - c0;
     f.articles += n;
     if (n < kBatch) break;
   }
   return f;
 }
 
-void SettleAndCompact(Store& s, LoadFigures* f) {
+// `settled` is called between the two.
+void SettleAndCompact(Store& s, LoadFigures* f, const std::function<void()>& settled) {
   auto t0 = Clock::now();
   s.engine->Settle();
   f->settle_seconds = Seconds(Clock::now() - t0);
+  settled();
   f->disk_loaded = DirBytes(s.dir);
   t0 = Clock::now();
   s.engine->Compact();
@@ -258,8 +274,12 @@ LoadFigures LoadMainStore(Store& s) {
   fs::remove_all(s.dir);
   s.engine->Open(s.dir);
   s.open = true;
+  const double proc0 = ProcessCpu();
+  const double main0 = ThreadCpu();
   LoadFigures f = LoadBatches(*s.engine, corpus, false);
-  SettleAndCompact(s, &f);
+  SettleAndCompact(s, &f, [&] {
+    f.background_cpu = (ProcessCpu() - proc0) - (ThreadCpu() - main0);
+  });
   s.loaded = true;
   return f;
 }
@@ -284,6 +304,8 @@ void ReportLoad(benchmark::State& state, const LoadFigures& f, double peak_rss_m
   state.counters["json_mb"] = static_cast<double>(corpus.json_bytes()) / 1e6;
   state.counters["settle_s"] = f.settle_seconds;
   state.counters["compact_s"] = f.compact_seconds;
+  state.counters["write_cpu_s"] = f.write_cpu;
+  state.counters["background_cpu_s"] = f.background_cpu;
   state.counters["disk_mb"] = static_cast<double>(f.disk_loaded) / 1e6;
   state.counters["disk_mb_compacted"] = static_cast<double>(f.disk_compacted) / 1e6;
   state.counters["disk_ratio_json"] =
@@ -322,10 +344,15 @@ void BM_IngestBulk(benchmark::State& state, std::string name) {
     const double base_rss = ProcStatusMb("VmRSS");
     auto engine = MakeEngine(name);
     engine->Open(dir);
+    const double proc0 = ProcessCpu();
+    const double main0 = ThreadCpu();
     LoadFigures f = LoadBatches(*engine, corpus, true);
     const auto t0 = Clock::now();
     engine->Settle();
     f.settle_seconds = Seconds(Clock::now() - t0);
+    f.background_cpu = (ProcessCpu() - proc0) - (ThreadCpu() - main0);
+    state.counters["write_cpu_s"] = f.write_cpu;
+    state.counters["background_cpu_s"] = f.background_cpu;
     state.SetIterationTime(f.write_seconds + f.settle_seconds);
     f.disk_loaded = DirBytes(dir);
     const double peak = ProcStatusMb("VmHWM");
