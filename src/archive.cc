@@ -253,6 +253,11 @@ class Matcher {
       } else {
         target_ = p;
         agree = 1;
+        if (streams_.size() == 1) {  // a single stream agrees with itself
+          *out = p;
+          Advance(p);
+          return true;
+        }
       }
       i = (i + 1) % streams_.size();
     }
@@ -904,8 +909,11 @@ Status ArchiveImpl::ReadRecords(const rocksdb::Snapshot* snap, const std::vector
 // Holds a snapshot for the length of one call.
 class SnapshotHolder {
  public:
-  explicit SnapshotHolder(rocksdb::DB* db) : db_(db), snap_(db->GetSnapshot()) {}
-  ~SnapshotHolder() { db_->ReleaseSnapshot(snap_); }
+  // A secondary (read-only) instance reads a fixed view and refuses snapshots.
+  SnapshotHolder(rocksdb::DB* db, bool none) : db_(db), snap_(none ? nullptr : db->GetSnapshot()) {}
+  ~SnapshotHolder() {
+    if (snap_ != nullptr) db_->ReleaseSnapshot(snap_);
+  }
   SnapshotHolder(const SnapshotHolder&) = delete;
   SnapshotHolder& operator=(const SnapshotHolder&) = delete;
   const rocksdb::Snapshot* get() const { return snap_; }
@@ -932,7 +940,7 @@ Status ArchiveImpl::Query(const Filter& filter, const QueryOptions& options, Pag
     if (Status s = DecodeCursor(options.cursor, fingerprint, &cp); !s.ok()) return s;
     after = Pos{cp.time, cp.docno};
   }
-  SnapshotHolder snap(db_);
+  SnapshotHolder snap(db_, options_.read_only);
   std::vector<std::unique_ptr<Stream>> streams;
   if (Status s = Plan(nf, snap.get(), &streams); !s.ok()) return s;
   Matcher matcher(std::move(streams), nf, options.order, after);
@@ -953,7 +961,7 @@ Status ArchiveImpl::Scan(const Filter& filter, Order order,
                          const std::function<bool(const Article&)>& visit) {
   NormalFilter nf;
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
-  SnapshotHolder snap(db_);
+  SnapshotHolder snap(db_, options_.read_only);
   std::vector<std::unique_ptr<Stream>> streams;
   if (Status s = Plan(nf, snap.get(), &streams); !s.ok()) return s;
   Matcher matcher(std::move(streams), nf, order, std::nullopt);
@@ -977,7 +985,7 @@ Status ArchiveImpl::Count(const Filter& filter, uint64_t* count) {
   *count = 0;
   NormalFilter nf;
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
-  SnapshotHolder snap(db_);
+  SnapshotHolder snap(db_, options_.read_only);
   // Whole-name counts come from the counters, kept in step with the index.
   if (!nf.bounded && nf.prefixes.size() <= 1) {
     int64_t v = 0;
@@ -1004,7 +1012,7 @@ Status ArchiveImpl::Timeline(const Filter& filter, Bucket bucket,
   NormalFilter nf;
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
   nf.lo = std::max(nf.lo, keys::kUndated + 1);  // undated articles have no bucket
-  SnapshotHolder snap(db_);
+  SnapshotHolder snap(db_, options_.read_only);
   std::vector<std::unique_ptr<Stream>> streams;
   if (Status s = Plan(nf, snap.get(), &streams); !s.ok()) return s;
   Matcher matcher(std::move(streams), nf, Order::kOldestFirst, std::nullopt);
@@ -1025,7 +1033,7 @@ Status ArchiveImpl::Timeline(const Filter& filter, Bucket bucket,
 Status ArchiveImpl::ListNames(const std::string& key_prefix, size_t limit,
                               std::vector<NameCount>* out) {
   out->clear();
-  SnapshotHolder snap(db_);
+  SnapshotHolder snap(db_, options_.read_only);
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.get();
   const std::string upper = keys::PrefixSuccessor(key_prefix);
@@ -1066,7 +1074,7 @@ Status ArchiveImpl::ListEntities(std::string_view prefix, size_t limit,
 }
 
 Status ArchiveImpl::ForEachRecord(const std::function<bool(std::string_view)>& visit) {
-  SnapshotHolder snap(db_);
+  SnapshotHolder snap(db_, options_.read_only);
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.get();
   ro.fill_cache = false;
@@ -1082,7 +1090,7 @@ Status ArchiveImpl::ForEachRecord(const std::function<bool(std::string_view)>& v
 
 Status ArchiveImpl::GetStats(Stats* stats) {
   *stats = Stats();
-  SnapshotHolder snap(db_);
+  SnapshotHolder snap(db_, options_.read_only);
   int64_t v = 0;
   if (Status s = ReadCounter(snap.get(), std::string(keys::kArticlesCounter), &v); !s.ok()) return s;
   stats->articles = v > 0 ? static_cast<uint64_t>(v) : 0;
@@ -1170,7 +1178,7 @@ Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
     ++report->problems;
     if (report->messages.size() < kMaxMessages) report->messages.push_back(std::move(msg));
   };
-  SnapshotHolder snap(db_);
+  SnapshotHolder snap(db_, options_.read_only);
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.get();
   ro.fill_cache = false;
@@ -1314,7 +1322,7 @@ Status ArchiveImpl::ReindexLocked(const ProgressFn& progress) {
     s = db_->Write(sync, &clear);
     if (!s.ok()) return FromRocks(s, "reindex: clearing indexes");
   }
-  SnapshotHolder snap(db_);
+  SnapshotHolder snap(db_, options_.read_only);
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.get();
   ro.fill_cache = false;
