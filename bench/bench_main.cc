@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -50,6 +52,43 @@ constexpr size_t kQueriesPerOp = 16;     // distinct parameter sets per query be
 
 CorpusSpec g_spec;
 std::string g_workdir;
+// Set when an engine gave a wrong answer: its benchmark is skipped with the error, the
+// others run, and the process exits with status 1.
+bool g_wrong_answer = false;
+
+// Ends the run when an engine call being checked does not return within a limit (a
+// query that never returns would otherwise hang the whole suite).
+class Watchdog {
+ public:
+  Watchdog() {
+    std::thread([this] {
+      for (;;) {
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        const int64_t d = deadline_.load();
+        if (d != 0 && Clock::now().time_since_epoch().count() > d) {
+          std::cerr << "articledb_bench: " << what_ << ": no answer within " << limit_s_
+                    << " s" << std::endl;
+          std::_Exit(2);
+        }
+      }
+    }).detach();
+  }
+  void Arm(const std::string& what, int seconds) {
+    what_ = what;
+    limit_s_ = seconds;
+    deadline_ = (Clock::now() + std::chrono::seconds(seconds)).time_since_epoch().count();
+  }
+  void Disarm() { deadline_ = 0; }
+
+ private:
+  std::atomic<int64_t> deadline_{0};
+  std::string what_;
+  int limit_s_ = 0;
+};
+Watchdog& TheWatchdog() {
+  static Watchdog w;
+  return w;
+}
 
 // ------------------------------------------------------------------ small utilities
 
@@ -604,8 +643,8 @@ std::string Describe(const QuerySpec& q) {
 
 // Same length, same dates in the same order, and each article returned is one that
 // matches with that date (articles with equal dates may come in any order).
-void CheckAnswer(const std::string& who, const QuerySpec& q, const std::vector<Hit>& all,
-                 const std::vector<Hit>& got) {
+std::string CheckAnswer(const std::string& who, const QuerySpec& q,
+                        const std::vector<Hit>& all, const std::vector<Hit>& got) {
   const size_t want = std::min(all.size(), q.limit);
   std::string problem;
   std::unordered_multimap<int64_t, std::string> by_date;
@@ -627,18 +666,25 @@ void CheckAnswer(const std::string& who, const QuerySpec& q, const std::vector<H
       problem = "article " + std::to_string(k) + " ('" + got[k].id + "') does not match or repeats";
     }
   }
-  if (!problem.empty()) Fail(who + ": wrong answer to " + Describe(q) + ": " + problem);
+  if (problem.empty()) return "";
+  return who + ": wrong answer to " + Describe(q) + ": " + problem;
 }
 
-// Checks every query of `op` on the engine once, before anything is timed.
-void CheckQueries(const std::string& name, Engine& engine, const std::string& op,
-                  const QuerySet& set) {
-  static std::set<std::string> checked;
-  if (!checked.insert(name + "/" + op).second) return;
+// Checks every query of `op` on the engine once, before anything is timed. Returns
+// the first difference found, or "".
+std::string CheckQueries(const std::string& name, Engine& engine, const std::string& op,
+                         const QuerySet& set) {
+  static std::map<std::string, std::string> checked;
+  const std::string who = name + "/" + op;
+  if (auto it = checked.find(who); it != checked.end()) return it->second;
+  std::string& problem = checked[who];
   std::vector<Hit> got;
   for (const QuerySpec& q : set.specs) {
+    TheWatchdog().Arm(who + " " + Describe(q), 120);
     engine.Query(q, &got);
-    CheckAnswer(name + "/" + op, q, Expected(q), got);
+    TheWatchdog().Disarm();
+    problem = CheckAnswer(who, q, Expected(q), got);
+    if (!problem.empty()) return problem;
   }
   const Corpus& c = TheCorpus();
   DayCounts days;
@@ -651,19 +697,28 @@ void CheckQueries(const std::string& name, Engine& engine, const std::string& op
         ++want[from + (t - from) / kMicrosPerDay * kMicrosPerDay];
       }
     }
+    TheWatchdog().Arm(who + " '" + entity + "'", 120);
     engine.CountDays(entity, from, to, &days);
+    TheWatchdog().Disarm();
     const std::map<int64_t, uint64_t> have(days.begin(), days.end());
     if (have != want || days.size() != want.size()) {
-      Fail(name + "/count_timeline: per-day counts of '" + entity + "' differ from the corpus (" +
-           std::to_string(have.size()) + " days vs " + std::to_string(want.size()) + ")");
+      problem = who + ": per-day counts of '" + entity + "' differ from the corpus (" +
+                std::to_string(have.size()) + " days vs " + std::to_string(want.size()) + ")";
+      return problem;
     }
   }
+  return problem;
 }
 
 void BM_Query(benchmark::State& state, std::string name, std::string op) {
   Store& s = Ready(name);
   const QuerySet set = MakeQueries(op);
-  CheckQueries(name, *s.engine, op, set);
+  if (const std::string problem = CheckQueries(name, *s.engine, op, set); !problem.empty()) {
+    std::cerr << "articledb_bench: " << problem << std::endl;
+    g_wrong_answer = true;
+    state.SkipWithError(problem.c_str());
+    return;
+  }
   std::vector<Hit> hits;
   DayCounts days;
   Latencies lat;
@@ -825,9 +880,16 @@ int main(int argc, char** argv) {
   Register();
   benchmark::Initialize(&rest_argc, rest.data());
   if (benchmark::ReportUnrecognizedArguments(rest_argc, rest.data())) return 1;
+  bool listing = false;
+  for (char* a : rest) listing |= std::string(a).rfind("--benchmark_list_tests", 0) == 0;
+  if (!listing) (void)TheCorpus();  // before the run, so its context goes into the output
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   Stores().clear();
   std::filesystem::remove_all(g_workdir);
+  if (g_wrong_answer) {
+    std::cerr << "articledb_bench: FAILED: an engine gave wrong answers (see above)" << std::endl;
+    return 1;
+  }
   return 0;
 }
