@@ -228,7 +228,11 @@ class Matcher {
       if (after) Advance(*after);
       if (target_ < lo) target_ = lo;
     } else {
-      target_ = f.hi ? Pos{*f.hi - 1, UINT64_MAX} : Pos{INT64_MAX, UINT64_MAX};
+      // Start at the latest time a record can carry, not INT64_MAX: a seek key whose time
+      // begins with 0xFF would read, after a name's 0x00 terminator, as an escaped NUL,
+      // and the prefix extractor would then see another prefix (and find nothing).
+      constexpr int64_t kLatest = (kMaxTimestampSeconds + 1) * 1000000 - 1;
+      target_ = Pos{std::min(f.hi ? *f.hi - 1 : INT64_MAX, kLatest), UINT64_MAX};
       if (after && *after <= target_) Advance(*after);
     }
   }
