@@ -800,6 +800,7 @@ int Main(int argc, char** argv) {
   app.name("articledb");
   app.footer(kExitFooter);
   app.require_subcommand(1);
+  app.fallthrough();  // -q works after the command name too
   bool quiet = false;
   app.add_flag("-q,--quiet", quiet, "No progress lines on standard error");
   app.set_version_flag("--version", "articledb 0.1.0");

@@ -327,14 +327,23 @@ def start_blocked_import(db):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     p.stdin.write(jsonl(synthetic(5, seed=99)).encode().replace(b'"s/', b'"new/'))
     p.stdin.flush()
+    # Wait until it holds the archive's lock, watching /proc/locks (taking the lock to
+    # find out would race with the import starting).
+    inode = os.stat(os.path.join(db, "LOCK")).st_ino
     deadline = time.time() + 30
     while time.time() < deadline:
-        rc, _, err = run("compact", db)
-        if rc == 2 and "locked" in err:
-            return p, err
-        time.sleep(0.2)
-    p.kill()
-    raise Failure("the running import never held the lock")
+        with open("/proc/locks") as f:
+            if any(l.split()[5].endswith(":%d" % inode) for l in f if len(l.split()) > 5):
+                break
+        if p.poll() is not None:
+            raise Failure("the import ended early: %s" % p.stderr.read().decode())
+        time.sleep(0.05)
+    else:
+        p.kill()
+        raise Failure("the running import never held the lock")
+    rc, _, err = run("compact", db)
+    check(rc == 2, "compact while an import runs: exit %d" % rc)
+    return p, err
 
 
 def writer_lock_is_reported_as_busy():
