@@ -282,6 +282,38 @@ def get_and_delete_report_missing_ids():
     ok("verify", db)
 
 
+def expected_ids(recs, filters):
+    """The ids of `recs` matching command-line filters, computed from the JSON."""
+    args = list(filters)
+    src, ents, lo, hi = None, [], None, None
+    while args:
+        a = args.pop(0)
+        if a == "--source":
+            src = args.pop(0).lower()
+        elif a == "--entity":
+            ents.append(args.pop(0).lower())
+        elif a == "--from":
+            lo = args.pop(0)
+        elif a == "--to":
+            hi = args.pop(0)
+    out = set()
+    for r in recs:
+        t = r.get("published_at")
+        if (lo or hi) and t is None:
+            continue
+        if lo and t < lo:
+            continue
+        if hi and t >= hi:
+            continue
+        if src and r["source"].lower() != src:
+            continue
+        names = {e["name"].lower() for e in r.get("entities", [])}
+        if not set(ents) <= names:
+            continue
+        out.add(r["id"])
+    return out
+
+
 def query_pages_with_cursor_cover_every_match():
     recs = synthetic(400)
     db = make_archive("db", recs)
@@ -305,6 +337,8 @@ def query_pages_with_cursor_cover_every_match():
                 break
             check(pages < 1000, "paging does not end")
         check(got == want, "paged query %s differs from export" % (filters,))
+        check(set(got) == expected_ids(recs, filters),
+              "query %s does not return the matching articles" % (filters,))
         n = int(ok("count", db, *filters)[1])
         check(n == len(want), "count %s: %d, export %d" % (filters, n, len(want)))
     # Newest first by default, and the filters mean what they say, against the JSON.
@@ -481,6 +515,121 @@ def damaged_dumps_are_refused():
     ok("verify", merge)
 
 
+def maintenance_commands_keep_the_archive_sound():
+    recs = synthetic(800)
+    db = make_archive("db", recs)
+    before = export(db)
+    _, out, _ = ok("stats", db)
+    st = dict(l.split("\t", 1) for l in out.decode().splitlines())
+    check(st["articles"] == "800" and st["sources"] == "3", "stats: %s" % st)
+    check(st["oldest"].startswith("2024-") and st["newest"].startswith("202"), "stats dates")
+    check(int(st["record_bytes"]) > int(st["record_disk_bytes"]) > 0, "stats bytes: %s" % st)
+    check("cf.records" in st and "cf.index" in st, "stats lacks column families")
+    ok("delete", db, "s/1", "s/2")
+    ok("compact", db)
+    ok("reindex", db)
+    _, out, _ = ok("verify", db)
+    check("sound" in out.decode() and " 0 problems" in out.decode(), out.decode())
+    ok("checkpoint", db, path("copy"))
+    check(export(path("copy")) == [a for a in before if a["id"] not in ("s/1", "s/2")],
+          "checkpoint differs")
+    ok("verify", path("copy"))
+    rc, _, err = run("checkpoint", db, path("copy"))
+    check(rc == 2, "checkpoint over an existing directory: exit %d" % rc)
+    one_line_error(err, "checkpoint")
+    _, out, _ = ok("entities", db, "--prefix", "ARM", "--limit", "5")
+    check(out.decode().splitlines() == ["Armenia\t%d" % sum(
+        1 for a in recs if a["id"] not in ("s/1", "s/2") and
+        any(e["name"] == "Armenia" for e in a.get("entities", [])))],
+        "entities --prefix ARM: %r" % out)
+
+
+def generate_writes_importable_articles():
+    rc, out, err = run("generate", "--help")
+    if rc != 0:
+        print("SKIPPED: this build has no synthetic generator")
+        sys.exit(SKIP)
+    _, a, _ = ok("generate", "300", "--seed", "5")
+    _, b, _ = ok("generate", "300", "--seed", "5")
+    _, c, _ = ok("generate", "300", "--seed", "6")
+    # Compared parsed: the order of keys in `attributes` may differ from run to run.
+    check(parse_lines(a) == parse_lines(b) and parse_lines(a) != parse_lines(c),
+          "generate is not deterministic per seed")
+    check(len(parse_lines(a)) == 300, "generate 300")
+    db = path("db")
+    _, _, err = ok("import", db, "-", input_bytes=a)
+    check("read 300, stored 300" in summary(err) and "rejected 0" in summary(err), summary(err))
+
+
+def read_dump_as_documented(data):
+    """An independent reader of docs/dump-format.md; returns the records' ids."""
+    import ctypes
+    import ctypes.util
+    import struct
+    xxh = ctypes.CDLL(ctypes.util.find_library("xxhash") or "libxxhash.so.0")
+    xxh.XXH3_64bits.restype = ctypes.c_uint64
+    xxh.XXH3_64bits.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+    zstd = ctypes.CDLL(ctypes.util.find_library("zstd") or "libzstd.so.1")
+    zstd.ZSTD_decompress.restype = ctypes.c_size_t
+    zstd.ZSTD_decompress.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
+                                     ctypes.c_size_t]
+    h64 = lambda b: xxh.XXH3_64bits(bytes(b), len(b))
+
+    check(data[:8] == b"\x89ADBDUMP", "magic")
+    version, flags, hsum = struct.unpack_from("<IIQ", data, 8)
+    check(version == 1 and flags == 0 and h64(data[:16]) == hsum, "file header")
+    pos, ids, frames, raw_total = 24, [], 0, 0
+    while True:
+        kind, count, stored, raw, psum, fsum = struct.unpack_from("<IIIIQQ", data, pos)
+        check(h64(data[pos:pos + 24]) == fsum, "frame header checksum at %d" % pos)
+        payload = data[pos + 32:pos + 32 + stored]
+        check(len(payload) == stored and h64(payload) == psum, "payload at %d" % pos)
+        if kind == 2:
+            n, nf, nraw, whole = struct.unpack("<QQQQ", payload)
+            check((n, nf, nraw) == (len(ids), frames, raw_total), "trailer totals")
+            check(h64(data[:pos]) == whole, "whole-file checksum")
+            check(pos + 32 + stored == len(data), "bytes after the trailer")
+            return ids
+        check(kind == 1 and 0 < raw <= 64 << 20 and 0 < count <= raw, "frame bounds")
+        body = ctypes.create_string_buffer(raw)
+        got = zstd.ZSTD_decompress(body, raw, payload, stored)
+        check(got == raw, "frame at %d decompresses to %d bytes, not %d" % (pos, got, raw))
+        body = body.raw
+        i = 0
+        for _ in range(count):
+            length = shift = 0
+            while True:
+                b = body[i]
+                i += 1
+                length |= (b & 0x7F) << shift
+                shift += 7
+                if b < 0x80:
+                    break
+            rec = body[i:i + length]
+            i += length
+            # Field 1 (id) of articledb.v1.Article: tag 0x0A, varint length, bytes.
+            check(rec[0] == 0x0A and rec[1] < 0x80, "record does not start with its id")
+            ids.append(rec[2:2 + rec[1]].decode())
+        check(i == raw, "frame holds bytes after its records")
+        frames += 1
+        raw_total += raw
+        pos += 32 + stored
+
+
+def dump_file_follows_the_documented_layout():
+    recs = synthetic(3000, body=700)
+    db = make_archive("db", recs)
+    ok("dump", db, path("a.dump"))
+    with open(path("a.dump"), "rb") as f:
+        ids = read_dump_as_documented(f.read())
+    check(sorted(ids) == sorted(a["id"] for a in recs), "ids in the dump")
+    empty = make_archive("empty", [])
+    ok("dump", empty, path("e.dump"))
+    with open(path("e.dump"), "rb") as f:
+        data = f.read()
+    check(len(data) == 88 and read_dump_as_documented(data) == [], "empty dump")
+
+
 # ---- the Reuters corpus ----
 
 def reuters():
@@ -610,6 +759,8 @@ CASES = {f.__name__: f for f in [
     query_pages_with_cursor_cover_every_match, writer_lock_is_reported_as_busy,
     read_only_commands_work_while_import_runs, dump_restore_round_trip,
     damaged_dumps_are_refused, restore_refuses_non_empty_archive_without_merge,
+    maintenance_commands_keep_the_archive_sound, generate_writes_importable_articles,
+    dump_file_follows_the_documented_layout,
     reuters_import_export_round_trip, reuters_dump_restore_round_trip,
     reuters_counts_match_the_json]}
 
