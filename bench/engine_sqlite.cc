@@ -31,7 +31,6 @@ class SqliteEngine final : public Engine {
     Exec("PRAGMA journal_mode=WAL");
     Exec("PRAGMA synchronous=NORMAL");
     Exec("PRAGMA cache_size=-" + std::to_string(kCacheBytes / 1024));
-    Exec("PRAGMA temp_store=MEMORY");
     Exec("CREATE TABLE IF NOT EXISTS articles ("
          " docno INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, published INTEGER NOT NULL,"
          " source_key TEXT NOT NULL, record BLOB NOT NULL)");
