@@ -1,6 +1,7 @@
 #include "line_reader.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -10,6 +11,21 @@ namespace {
 constexpr size_t kChunk = 1u << 20;
 constexpr unsigned char kZstdMagic[4] = {0x28, 0xB5, 0x2F, 0xFD};
 }  // namespace
+
+// Reads what is available, up to n bytes (a pipe gives lines as they come, instead of
+// waiting for a whole chunk). Returns the count; 0 at the end of the input.
+bool LineReader::ReadSome(char* buf, size_t n, size_t* got, Status* error) {
+  for (;;) {
+    ssize_t r = ::read(::fileno(file_), buf, n);
+    if (r >= 0) {
+      *got = static_cast<size_t>(r);
+      return true;
+    }
+    if (errno == EINTR && !interrupt_ok_) continue;
+    *error = Status::IOError(path_ + ": read error: " + std::strerror(errno));
+    return false;
+  }
+}
 
 LineReader::~LineReader() {
   if (own_file_ && file_ != nullptr) std::fclose(file_);
@@ -34,13 +50,23 @@ Status LineReader::Open(const std::string& path) {
     }
   }
   // Look at the first bytes to tell zstd from plain text.
+  // Read until 4 bytes are there (or the input ends) to see the magic bytes.
   in_.resize(kChunk);
-  size_t n = std::fread(in_.data(), 1, in_.size(), file_);
-  if (std::ferror(file_)) return Status::IOError(path + ": read error: " + std::strerror(errno));
+  size_t n = 0;
+  for (;;) {
+    size_t got = 0;
+    Status s;
+    if (!ReadSome(in_.data() + n, in_.size() - n, &got, &s)) return s;
+    n += got;
+    if (got == 0) {
+      eof_ = true;
+      break;
+    }
+    if (n >= 4) break;
+  }
   in_.resize(n);
   in_pos_ = 0;
   consumed_ = n;
-  if (n < kChunk) eof_ = true;
   compressed_ = n >= 4 && std::memcmp(in_.data(), kZstdMagic, 4) == 0;
   if (compressed_) {
     zstd_ = ZSTD_createDStream();
@@ -61,14 +87,14 @@ bool LineReader::Fill(Status* error) {
     if (!compressed_) {
       if (eof_) return false;
       text_.resize(before + kChunk);
-      size_t n = std::fread(text_.data() + before, 1, kChunk, file_);
-      if (std::ferror(file_)) {
-        *error = Status::IOError(path_ + ": read error: " + std::strerror(errno));
+      size_t n = 0;
+      if (!ReadSome(text_.data() + before, kChunk, &n, error)) {
+        text_.resize(before);
         return false;
       }
       text_.resize(before + n);
       consumed_ += n;
-      if (n < kChunk) eof_ = true;
+      if (n == 0) eof_ = true;
       continue;
     }
     if (in_pos_ == in_.size() && !pending_output_) {
@@ -77,15 +103,16 @@ bool LineReader::Fill(Status* error) {
         return false;
       }
       in_.resize(kChunk);
-      size_t n = std::fread(in_.data(), 1, kChunk, file_);
-      if (std::ferror(file_)) {
-        *error = Status::IOError(path_ + ": read error: " + std::strerror(errno));
+      size_t n = 0;
+      if (!ReadSome(in_.data(), kChunk, &n, error)) {
+        in_.clear();
+        in_pos_ = 0;
         return false;
       }
       in_.resize(n);
       in_pos_ = 0;
       consumed_ += n;
-      if (n < kChunk) eof_ = true;
+      if (n == 0) eof_ = true;
       continue;
     }
     const size_t old = text_.size();

@@ -33,6 +33,10 @@ class LineReader {
   // (and its '\n') is copied to it as it goes by.
   bool Next(std::string* line, bool* too_long, std::ostream* spill, Status* error);
 
+  // When set, a read interrupted by a signal (EINTR) ends the input with an error
+  // instead of being retried: lets Ctrl-C stop an import waiting on a pipe.
+  void set_interruptible(bool on) { interrupt_ok_ = on; }
+
   // Bytes read from the file so far (compressed bytes for zstd input).
   uint64_t consumed() const { return consumed_; }
   // Size of the file when it is a regular file.
@@ -40,6 +44,7 @@ class LineReader {
 
  private:
   bool Fill(Status* error);  // refills text_, false at the end of the input
+  bool ReadSome(char* buf, size_t n, size_t* got, Status* error);
 
   size_t max_line_bytes_;
   std::string path_;
@@ -47,6 +52,7 @@ class LineReader {
   bool own_file_ = false;
   bool compressed_ = false;
   bool eof_ = false;
+  bool interrupt_ok_ = false;
   ZSTD_DStream* zstd_ = nullptr;
   size_t zstd_last_ = 0;  // last ZSTD_decompressStream result (0: at a frame boundary)
   bool pending_output_ = false;  // the last call filled its output: more may be waiting

@@ -303,7 +303,9 @@ int CmdImport(const ImportArgs& a) {
   for (const std::string& file : a.files) {
     if (stop) break;
     LineReader reader(max_line);
+    reader.set_interruptible(true);
     Status s = reader.Open(file);
+    if (!s.ok() && g_interrupted) break;
     if (!s.ok()) {
       fatal = s.message();
       break;
@@ -354,6 +356,7 @@ int CmdImport(const ImportArgs& a) {
       }
     }
     done_bytes += reader.consumed();
+    if (!err.ok() && g_interrupted) break;  // a read cut short by Ctrl-C: not a failure
     if (!err.ok()) {
       fatal = err.message();
       break;

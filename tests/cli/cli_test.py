@@ -515,6 +515,28 @@ def damaged_dumps_are_refused():
     ok("verify", merge)
 
 
+def interrupted_import_keeps_what_it_read():
+    recs = synthetic(2500)
+    db = make_archive("db", recs[:1])
+    p = subprocess.Popen([ARTICLEDB, "import", "--batch", "1000", db, "-"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdin.write(jsonl(recs).encode())
+    p.stdin.flush()
+    # Two batches are committed; the last 500 lines wait in the third when Ctrl-C comes.
+    deadline = time.time() + 60
+    while int(ok("count", db)[1]) < 2000:
+        check(time.time() < deadline, "the import did not commit its first batches")
+        time.sleep(0.1)
+    time.sleep(0.3)
+    p.send_signal(2)  # SIGINT
+    _, err = p.communicate(timeout=60)
+    err = err.decode()
+    check(p.returncode == 130, "interrupted import: exit %d\n%s" % (p.returncode, err))
+    check("(interrupted)" in summary(err), summary(err))
+    check(int(ok("count", db)[1]) == 2500, "lines read before Ctrl-C were not all stored")
+    ok("verify", db)
+
+
 def maintenance_commands_keep_the_archive_sound():
     recs = synthetic(800)
     db = make_archive("db", recs)
@@ -759,6 +781,7 @@ CASES = {f.__name__: f for f in [
     query_pages_with_cursor_cover_every_match, writer_lock_is_reported_as_busy,
     read_only_commands_work_while_import_runs, dump_restore_round_trip,
     damaged_dumps_are_refused, restore_refuses_non_empty_archive_without_merge,
+    interrupted_import_keeps_what_it_read,
     maintenance_commands_keep_the_archive_sound, generate_writes_importable_articles,
     dump_file_follows_the_documented_layout,
     reuters_import_export_round_trip, reuters_dump_restore_round_trip,
