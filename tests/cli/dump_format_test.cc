@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -418,6 +419,30 @@ TEST(DumpFormat, VisitorErrorStopsTheReadAndNamesTheRecord) {
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_NE(s.message().find("record 4: no thanks"), std::string::npos) << s.ToString();
   EXPECT_EQ(seen, 4);
+}
+
+TEST(DumpFormat, RandomlyDamagedDumpsNeverCrashAndAreRefused) {
+  DumpOptions small;
+  small.frame_bytes = 4096;
+  const std::string good = MakeDump(Records(30, 300), small);
+  std::mt19937_64 rng(20261123);
+  for (int round = 0; round < 3000; ++round) {
+    std::string bad = good;
+    const int edits = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits; ++e) {
+      const size_t at = rng() % bad.size();
+      switch (rng() % 4) {
+        case 0: bad[at] = static_cast<char>(rng()); break;                  // overwrite
+        case 1: bad.erase(at, 1 + rng() % 64); break;                       // cut out
+        case 2: bad.insert(at, std::string(1 + rng() % 16, '\xff')); break;  // insert
+        default: bad.resize(at); break;                                     // truncate
+      }
+      if (bad.empty()) break;
+    }
+    if (bad == good) continue;
+    Status s = ReadDumpBuffer(bad, [](std::string_view) { return Status::OK(); }, nullptr);
+    EXPECT_FALSE(s.ok()) << "round " << round << " accepted a damaged dump";
+  }
 }
 
 // ---- archives ----
