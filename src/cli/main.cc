@@ -799,7 +799,7 @@ const char* kExitFooter =
 
 int Main(int argc, char** argv) {
   CLI::App app{"articledb: store, query, dump and restore news-article archives.\n"
-               "Usage: articledb COMMAND DB [ARGS...]   (DB is the archive directory)"};
+               "Commands take the archive directory DB first: articledb COMMAND DB [ARGS...]"};
   app.name("articledb");
   app.footer(kExitFooter);
   app.require_subcommand(1);

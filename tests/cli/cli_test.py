@@ -433,7 +433,7 @@ def dump_restore_round_trip():
     check(export(path("empty")) == export(db), "restore into an empty directory")
     # Dump to standard output.
     with open(path("b.dump"), "wb") as f:
-        subprocess.run([ARTICLEDB, "dump", db, "-"], stdout=f, check=True)
+        subprocess.run([ARTICLEDB, "dump", db, "-"], stdout=f, stderr=subprocess.PIPE, check=True)
     ok("verify-dump", path("b.dump"))
 
 
