@@ -93,6 +93,7 @@ class RocksDbRawEngine final : public Engine {
     statuses_.resize(ids.size());
     db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), keys_.size(), keys_.data(),
                   values_.data(), statuses_.data());
+    out->clear();  // fresh articles each call, as ArticleDB's MultiGet returns
     out->resize(ids.size());
     size_t found = 0;
     for (size_t i = 0; i < ids.size(); ++i) {

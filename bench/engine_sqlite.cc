@@ -98,8 +98,10 @@ class SqliteEngine final : public Engine {
     return found;
   }
 
-  // SQLite has no batched point lookup: one prepared statement, many steps.
+  // SQLite has no batched point lookup: one prepared statement, many steps. Fresh
+  // articles each call, as ArticleDB's MultiGet returns.
   size_t MultiGet(std::span<const std::string> ids, std::vector<Article>* out) override {
+    out->clear();
     out->resize(ids.size());
     size_t found = 0;
     for (size_t i = 0; i < ids.size(); ++i) found += Get(ids[i], &(*out)[i]);
@@ -125,10 +127,12 @@ class SqliteEngine final : public Engine {
     if (q.to_micros) sqlite3_bind_int64(stmt, p++, *q.to_micros);
     sqlite3_bind_int64(stmt, p++, static_cast<int64_t>(q.limit));
     hits->clear();
-    Article a;
+    // The caller gets a page of articles, as from ArticleDB's Query.
+    page_.clear();
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-      ParseBlob(stmt, 1, &a);  // the caller gets articles, as from ArticleDB
+      Article& a = page_.emplace_back();
+      ParseBlob(stmt, 1, &a);
       hits->push_back(Hit{sqlite3_column_int64(stmt, 0), a.id()});
     }
     if (rc != SQLITE_DONE) Fail("sqlite query: " + std::string(sqlite3_errmsg(db_)));
@@ -268,6 +272,7 @@ class SqliteEngine final : public Engine {
   sqlite3_stmt* count_days_ = nullptr;
   std::map<std::string, sqlite3_stmt*> queries_;
   std::string record_;
+  std::vector<Article> page_;
 };
 
 }  // namespace
