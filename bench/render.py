@@ -145,7 +145,7 @@ def storage_table(runs, json_mb):
 
 def scaling_table(data, field, ops, engines, digits=3):
     present = [k for k in SCALING if k in data]
-    header = "| operation | engine | " + " | ".join(k.replace("synthetic-", "") for k in present) + " |"
+    header = "| operation | engine | " + " | ".join(k.replace("synthetic-", "").upper() for k in present) + " |"
     lines = [header, "| --- | --- |" + " ---: |" * len(present)]
     for op in ops:
         for e in engines:
@@ -309,8 +309,8 @@ def main():
   after each. `ingest_bulk` (ArticleDB) writes without the WAL and its time includes the
   final `Flush`. `ingest_single` writes the first 20,000 articles (all of smaller corpora)
   into an empty store, one write each. Peak RSS is the process's high-water mark during
-  the load, reset before it (it includes the harness's own corpus tables, shown as
-  `harness_rss_mb` in the JSON).
+  the load and its flush (not the compaction), reset before the load; it includes the
+  harness's own corpus tables, about 120 MB at 1M (`harness_rss_mb` in the JSON).
 - **Reads.** `get`: one id a call from a pool of 10,000 random ids read once before timing
   (cache warm). `get_cold`: every 100 reads the store is closed, its files are dropped from
   the OS page cache (`posix_fadvise(DONTNEED)`) and it is reopened, so the block or page
