@@ -310,7 +310,10 @@ def main():
   final `Flush`. `ingest_single` writes the first 20,000 articles (all of smaller corpora)
   into an empty store, one write each. Peak RSS is the process's high-water mark during
   the load and its flush (not the compaction), reset before the load; it includes the
-  harness's own corpus tables, about 120 MB at 1M (`harness_rss_mb` in the JSON).
+  harness's own corpus tables, about 120 MB at 1M (`harness_rss_mb` in the JSON). ArticleDB
+  loads first in each run, so its figure is the clean one; SQLite's and raw RocksDB's
+  also hold heap the process kept from the benchmarks before them (their
+  `harness_rss_mb`, 600-700 MB at 1M), so they are not comparable with it.
 - **Reads.** `get`: one id a call from a pool of 10,000 random ids read once before timing
   (cache warm). `get_cold`: every 100 reads the store is closed, its files are dropped from
   the OS page cache (`posix_fadvise(DONTNEED)`) and it is reopened, so the block or page
