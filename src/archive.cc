@@ -228,9 +228,7 @@ class Matcher {
       if (after) Advance(*after);
       if (target_ < lo) target_ = lo;
     } else {
-      // Start at the latest time a record can carry, not INT64_MAX: a seek key whose time
-      // begins with 0xFF would read, after a name's 0x00 terminator, as an escaped NUL,
-      // and the prefix extractor would then see another prefix (and find nothing).
+      // Start at the latest time a record can carry: no key holds a later one.
       constexpr int64_t kLatest = (kMaxTimestampSeconds + 1) * 1000000 - 1;
       target_ = Pos{std::min(f.hi ? *f.hi - 1 : INT64_MAX, kLatest), UINT64_MAX};
       if (after && *after <= target_) Advance(*after);

@@ -82,6 +82,55 @@ std::string JsonPathAt(std::string_view json, size_t offset) {
   return path();
 }
 
+// Protobuf's JSON parser takes a lone value for a repeated field ("authors": "one"); the
+// interchange schema says these are arrays, and a lone value usually means a producer that
+// got the schema wrong. Returns the first top-level list field whose value is not an array,
+// or "" when there is none. Runs on JSON protobuf has already accepted, so it is well formed.
+std::string ListFieldGivenAScalar(std::string_view json) {
+  int depth = 0;
+  size_t i = 0;
+  std::string_view key;
+  bool expecting_key = false;
+  while (i < json.size()) {
+    const char c = json[i];
+    if (c == '"') {
+      const size_t start = ++i;
+      while (i < json.size() && json[i] != '"') i += (json[i] == '\\') ? 2 : 1;
+      if (depth == 1 && expecting_key) key = json.substr(start, std::min(i, json.size()) - start);
+      ++i;
+      continue;
+    }
+    switch (c) {
+      case '{':
+      case '[':
+        if (++depth == 1) expecting_key = true;
+        break;
+      case '}':
+      case ']': --depth; break;
+      case ',':
+        if (depth == 1) expecting_key = true;
+        break;
+      case ':':
+        if (depth == 1) {
+          expecting_key = false;
+          size_t j = i + 1;
+          while (j < json.size() && (json[j] == ' ' || json[j] == '\t' || json[j] == '\n' ||
+                                     json[j] == '\r')) {
+            ++j;
+          }
+          const bool is_list = key == "authors" || key == "topics" || key == "entities";
+          if (is_list && j < json.size() && json[j] != '[' && json.substr(j, 4) != "null") {
+            return std::string(key);
+          }
+        }
+        break;
+      default: break;
+    }
+    ++i;
+  }
+  return "";
+}
+
 // At most 80 bytes of `s`, cut on a character boundary, "..." marking the cut.
 std::string Shorten(const std::string& s) {
   if (s.size() <= 80) return s;
@@ -143,6 +192,14 @@ Status ParseArticleJson(std::string_view json, Article* out) {
   if (!st.ok()) {
     out->Clear();
     return Status::InvalidArgument(OneLine(std::string(st.message())));
+  }
+  if (out->authors_size() + out->topics_size() + out->entities_size() > 0) {
+    const std::string field = ListFieldGivenAScalar(json);
+    if (!field.empty()) {
+      const Status s = FieldError(*out, field, "must be a JSON array");
+      out->Clear();
+      return s;
+    }
   }
   return Status::OK();
 }

@@ -14,7 +14,7 @@ void AppendNamePrefix(std::string* out, std::string_view prefix) {
 
 void AppendName(std::string* out, std::string_view name) {
   AppendNamePrefix(out, name);
-  out->push_back('\0');
+  out->append("\0\x01", 2);
 }
 
 bool ConsumeName(std::string_view* in, std::string* name) {
@@ -25,12 +25,15 @@ bool ConsumeName(std::string_view* in, std::string* name) {
       name->push_back(c);
       continue;
     }
-    if (i + 1 < in->size() && (*in)[i + 1] == '\xff') {
+    if (i + 1 >= in->size()) return false;  // cut short
+    const char next = (*in)[i + 1];
+    if (next == '\xff') {
       name->push_back('\0');
       ++i;
       continue;
     }
-    in->remove_prefix(i + 1);
+    if (next != '\x01') return false;  // neither escape nor terminator
+    in->remove_prefix(i + 2);
     return true;
   }
   return false;  // no terminator
@@ -111,20 +114,18 @@ size_t PrefixLength(std::string_view key) {
   if (key.empty()) return 0;
   if (key[0] == kDate) return 1;
   if (key[0] != kSource && key[0] != kEntity) return 0;
-  for (size_t i = 1; i < key.size(); ++i) {
+  for (size_t i = 1; i + 1 < key.size(); ++i) {
     if (key[i] != '\0') continue;
-    if (i + 1 < key.size() && key[i + 1] == '\xff') {
-      ++i;
-      continue;
-    }
-    return i + 1;
+    if (key[i + 1] == '\x01') return i + 2;
+    if (key[i + 1] != '\xff') return 0;
+    ++i;
   }
   return 0;
 }
 
 class IndexPrefixExtractor : public rocksdb::SliceTransform {
  public:
-  const char* Name() const override { return "articledb.IndexPrefix.v1"; }
+  const char* Name() const override { return "articledb.IndexPrefix.v2"; }
   rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
     return rocksdb::Slice(key.data(), PrefixLength(std::string_view(key.data(), key.size())));
   }

@@ -7,8 +7,10 @@
 //             'E' name time(8) docno(8)                 -> ""   by entity
 //   counters  'S' name | 'E' name | '.articles' | ...   -> count delta(8) + display name
 //
-// name: the normalised name with 0x00 escaped as 0x00 0xFF, ended by 0x00, so byte order
-// is string order and no name's key is a prefix of another's (FoundationDB tuple layer).
+// name: the normalised name with 0x00 escaped as 0x00 0xFF, ended by 0x00 0x01. Byte order
+// is string order, and since 0x00 0x01 never occurs inside an escaped name, no name's key
+// is a prefix of another's and the end of a name is found without looking at what follows
+// (a lone 0x00 terminator would be ambiguous: "x" then a time starting 0xFF reads as "x\0").
 // time: microseconds since the epoch, big-endian with the sign bit flipped, so dates
 // before 1970 sort first; articles without a date carry kUndated, the smallest value.
 #ifndef ARTICLEDB_SRC_KEYS_H_
