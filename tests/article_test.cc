@@ -1,0 +1,220 @@
+#include <gtest/gtest.h>
+#include <google/protobuf/util/message_differencer.h>
+
+#include "articledb/article.h"
+#include "articledb/query.h"
+#include "test_util.h"
+
+namespace articledb {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+
+const char* kFullJson =
+    R"({"id":"lm/2024/1","url":"https://example.org/a","source":"Le Monde","language":"fr",)"
+    R"("published_at":"2024-05-14T08:30:00.125Z","updated_at":"2024-05-14T09:00:00Z",)"
+    R"("title":"Arménie","summary":"Résumé","body":"Corps de l'article",)"
+    R"("authors":["A. Auteur","B. Autrice"],"topics":["politique","caucase"],)"
+    R"("entities":[{"name":"Nikol Pachinian","kind":"PERSON"},{"name":"Arménie","kind":"LOCATION"},)"
+    R"({"name":"ONU","kind":"ORGANIZATION"},{"name":"Sommet","kind":"EVENT"},{"name":"x","kind":"OTHER"}],)"
+    R"("attributes":{"section":"international","words":"812"}})";
+
+TEST(ArticleJsonTest, EveryFieldRoundTripsThroughJson) {
+  Article a;
+  ASSERT_TRUE(ParseArticleJson(kFullJson, &a).ok());
+  EXPECT_EQ(a.id(), "lm/2024/1");
+  EXPECT_EQ(a.url(), "https://example.org/a");
+  EXPECT_EQ(a.source(), "Le Monde");
+  EXPECT_EQ(a.language(), "fr");
+  EXPECT_EQ(a.published_at().seconds(), 1715675400);
+  EXPECT_EQ(a.published_at().nanos(), 125000000);
+  EXPECT_EQ(a.updated_at().seconds(), 1715677200);
+  EXPECT_EQ(a.title(), "Arménie");
+  EXPECT_EQ(a.summary(), "Résumé");
+  EXPECT_EQ(a.body(), "Corps de l'article");
+  ASSERT_EQ(a.authors_size(), 2);
+  EXPECT_EQ(a.authors(1), "B. Autrice");
+  ASSERT_EQ(a.topics_size(), 2);
+  ASSERT_EQ(a.entities_size(), 5);
+  EXPECT_EQ(a.entities(0).kind(), Entity::PERSON);
+  EXPECT_EQ(a.entities(3).kind(), Entity::EVENT);
+  EXPECT_EQ(a.entities(4).kind(), Entity::OTHER);
+  EXPECT_EQ(a.attributes().at("words"), "812");
+  std::string json;
+  ASSERT_TRUE(ArticleToJson(a, &json).ok());
+  EXPECT_EQ(json.find('\n'), std::string::npos);
+  Article back;
+  ASSERT_TRUE(ParseArticleJson(json, &back).ok()) << json;
+  EXPECT_TRUE(MessageDifferencer::Equals(a, back)) << json;
+}
+
+TEST(ArticleJsonTest, AbsentFieldsStayAbsentInOutput) {
+  Article a;
+  ASSERT_TRUE(ParseArticleJson(R"({"id":"x","source":"S"})", &a).ok());
+  std::string json;
+  ASSERT_TRUE(ArticleToJson(a, &json).ok());
+  EXPECT_EQ(json, R"({"id":"x","source":"S"})");
+}
+
+TEST(ArticleJsonTest, MalformedJsonIsRejected) {
+  Article a;
+  EXPECT_TRUE(ParseArticleJson(R"({"id": "x", )", &a).IsInvalidArgument());
+  EXPECT_TRUE(ParseArticleJson("", &a).IsInvalidArgument());
+  EXPECT_TRUE(ParseArticleJson("[1,2]", &a).IsInvalidArgument());
+}
+
+TEST(ArticleJsonTest, WrongTypeIsRejectedNamingTheField) {
+  Article a;
+  Status s = ParseArticleJson(R"({"id":"x","source":"S","title":42})", &a);
+  ASSERT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("title"), std::string::npos) << s.message();
+  s = ParseArticleJson(R"({"id":"x","source":"S","authors":"one"})", &a);
+  ASSERT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("'authors': must be a JSON array"), std::string::npos) << s.message();
+  s = ParseArticleJson(R"({"id":"x","source":"S","title":"a:b","topics" : "t"})", &a);
+  ASSERT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("'topics'"), std::string::npos) << s.message();
+  // Arrays, nested keys with list names and empty lists are fine.
+  EXPECT_TRUE(ParseArticleJson(
+                  R"({"id":"x","source":"S","authors":["a"],"attributes":{"topics":"t"},)"
+                  R"("entities":[{"name":"N","kind":"PERSON"}],"topics":[]})",
+                  &a)
+                  .ok());
+  EXPECT_EQ(a.authors_size(), 1);
+}
+
+TEST(ArticleJsonTest, UnknownFieldIsRejectedRatherThanDropped) {
+  Article a;
+  Status s = ParseArticleJson(R"({"id":"x","source":"S","sentiment":"good"})", &a);
+  ASSERT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("sentiment"), std::string::npos) << s.message();
+}
+
+TEST(ArticleJsonTest, UnknownEntityKindIsRejected) {
+  Article a;
+  Status s = ParseArticleJson(
+      R"({"id":"x","source":"S","entities":[{"name":"n","kind":"ANIMAL"}]})", &a);
+  ASSERT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("ANIMAL"), std::string::npos) << s.message();
+}
+
+TEST(ArticleJsonTest, UnparseableDateIsRejectedNamingTheField) {
+  Article a;
+  Status s = ParseArticleJson(R"({"id":"x","source":"S","published_at":"31-MAR-1987"})", &a);
+  ASSERT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("published_at"), std::string::npos) << s.message();
+}
+
+TEST(ArticleJsonTest, InvalidUtf8IsRejectedNamingTheField) {
+  Article a;
+  Status s = ParseArticleJson("{\"id\":\"x\",\"source\":\"S\",\"body\":\"ab\xff\"}", &a);
+  ASSERT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("'body'"), std::string::npos) << s.message();
+  s = ParseArticleJson(
+      "{\"id\":\"x\",\"source\":\"S\",\"entities\":[{\"name\":\"ok\"},{\"name\":\"\xc3\"}]}", &a);
+  ASSERT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("entities[1].name"), std::string::npos) << s.message();
+}
+
+TEST(ValidateTest, MissingSourceIsRejectedNamingTheArticleAndField) {
+  Article a = testing::MakeArticle("r/1", "", 0);
+  Status s = ValidateArticle(a, Limits());
+  ASSERT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("'r/1'"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("'source'"), std::string::npos) << s.message();
+  a.set_source("  \t ");
+  EXPECT_TRUE(ValidateArticle(a, Limits()).IsInvalidArgument());
+}
+
+TEST(ValidateTest, InvalidUtf8InAnyStringFieldIsRejectedNamingIt) {
+  const std::string bad = "ok\xed\xa0\x80";  // a surrogate
+  struct Case {
+    const char* field;
+    std::function<void(Article*)> set;
+  } cases[] = {
+      {"'title'", [&](Article* a) { a->set_title(bad); }},
+      {"'body'", [&](Article* a) { a->set_body(bad); }},
+      {"'authors[1]'", [&](Article* a) { a->add_authors("x"); a->add_authors(bad); }},
+      {"'entities[0].name'", [&](Article* a) { a->add_entities()->set_name(bad); }},
+      {"'attributes.k'", [&](Article* a) { (*a->mutable_attributes())["k"] = bad; }},
+      {"'source'", [&](Article* a) { a->set_source(bad); }},
+  };
+  for (const Case& c : cases) {
+    Article a = testing::MakeArticle("id1", "S", 0);
+    c.set(&a);
+    Status s = ValidateArticle(a, Limits());
+    ASSERT_TRUE(s.IsInvalidArgument()) << c.field;
+    EXPECT_NE(s.message().find(c.field), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("UTF-8"), std::string::npos) << s.message();
+  }
+}
+
+TEST(ValidateTest, OversizeRecordIsRejectedWithSizeAndLimit) {
+  Limits limits;
+  limits.max_record_bytes = 1000;
+  Article a = testing::MakeArticle("big", "S", 0, {}, std::string(2000, 'x'));
+  Status s = ValidateArticle(a, limits);
+  ASSERT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("too large"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("1000"), std::string::npos) << s.message();
+}
+
+TEST(ValidateTest, NamesAndIdsOverTheirLimitsAreRejected) {
+  Limits limits;
+  limits.max_name_bytes = 10;
+  limits.max_id_bytes = 5;
+  Article a = testing::MakeArticle("id", "S", 0, {"a name longer than ten"});
+  EXPECT_NE(ValidateArticle(a, limits).message().find("entities[0].name"), std::string::npos);
+  a = testing::MakeArticle("toolong", "S", 0);
+  EXPECT_NE(ValidateArticle(a, limits).message().find("'id'"), std::string::npos);
+}
+
+TEST(ValidateTest, EmptyEntityNameAndUnknownKindAreRejected) {
+  Article a = testing::MakeArticle("id", "S", 0);
+  a.add_entities()->set_name("");
+  EXPECT_NE(ValidateArticle(a, Limits()).message().find("entities[0].name"), std::string::npos);
+  a = testing::MakeArticle("id", "S", 0, {"n"});
+  a.mutable_entities(0)->set_kind(static_cast<Entity::Kind>(42));
+  EXPECT_NE(ValidateArticle(a, Limits()).message().find("entities[0].kind"), std::string::npos);
+}
+
+TEST(ValidateTest, ArticleWithoutDateIsValid) {
+  EXPECT_TRUE(ValidateArticle(testing::MakeArticle("id", "S", std::nullopt), Limits()).ok());
+}
+
+TEST(DeriveIdTest, SameUrlGivesSameIdAndContentHashWithoutUrl) {
+  Article a = testing::MakeArticle("", "S", 0);
+  a.set_url("https://example.org/x");
+  Article b = a;
+  b.set_title("changed title");
+  EXPECT_EQ(DeriveArticleId(a), DeriveArticleId(b));
+  EXPECT_EQ(DeriveArticleId(a).rfind("url:", 0), 0u);
+  a.clear_url();
+  b.clear_url();
+  EXPECT_NE(DeriveArticleId(a), DeriveArticleId(b));
+  EXPECT_EQ(DeriveArticleId(a).rfind("hash:", 0), 0u);
+  EXPECT_EQ(DeriveArticleId(a), DeriveArticleId(Article(a)));
+}
+
+TEST(TimeArgumentTest, ParsesDatesAndRfc3339Times) {
+  int64_t t = 0;
+  ASSERT_TRUE(ParseTimeArgument("2024-05-01", &t).ok());
+  EXPECT_EQ(t, 1714521600000000);
+  ASSERT_TRUE(ParseTimeArgument("2024-05-01T02:00:00+02:00", &t).ok());
+  EXPECT_EQ(t, 1714521600000000);
+  ASSERT_TRUE(ParseTimeArgument("1969-12-31T23:59:59.5Z", &t).ok());
+  EXPECT_EQ(t, -500000);
+  EXPECT_EQ(FormatTime(1714521600000000), "2024-05-01T00:00:00Z");
+  EXPECT_EQ(FormatTime(-500000), "1969-12-31T23:59:59.500000Z");
+}
+
+TEST(TimeArgumentTest, RejectsMalformedTimes) {
+  int64_t t = 0;
+  for (const char* bad : {"", "2024", "2024-13-01", "2024-02-30", "2024-05-01T25:00:00Z",
+                          "2024-05-01T10:00:00", "yesterday", "2024-05-01T10:00:00+2"}) {
+    EXPECT_TRUE(ParseTimeArgument(bad, &t).IsInvalidArgument()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace articledb
