@@ -1,7 +1,10 @@
 // Articles: JSON interchange, validation and derived ids.
 #include "articledb/article.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver_util.h>
 #include <xxhash.h>
 
 #include <string>
@@ -206,9 +209,25 @@ Status ParseArticleJson(std::string_view json, Article* out) {
 
 Status ArticleToJson(const Article& article, std::string* out) {
   out->clear();
+  // Protobuf prints JSON from the binary encoding; encoding deterministically sorts the
+  // attributes map by key, so the same record always prints the same line.
+  static google::protobuf::util::TypeResolver* const resolver =
+      google::protobuf::util::NewTypeResolverForDescriptorPool(
+          "type.googleapis.com", google::protobuf::DescriptorPool::generated_pool());
+  static const std::string type_url =
+      "type.googleapis.com/" + Article::descriptor()->full_name();
+  std::string binary;
+  {
+    google::protobuf::io::StringOutputStream stream(&binary);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    if (!article.SerializeToCodedStream(&coded)) {
+      return Status::InvalidArgument(Describe(article) + ": cannot be encoded");
+    }
+  }
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
-  const auto st = google::protobuf::util::MessageToJsonString(article, out, options);
+  const auto st = google::protobuf::util::BinaryToJsonString(resolver, type_url, binary, out, options);
   if (!st.ok()) return Status::InvalidArgument(Describe(article) + ": " + OneLine(std::string(st.message())));
   return Status::OK();
 }

@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <vector>
+#include <algorithm>
 #include <google/protobuf/util/message_differencer.h>
 
 #include "articledb/article.h"
@@ -54,6 +56,29 @@ TEST(ArticleJsonTest, AbsentFieldsStayAbsentInOutput) {
   std::string json;
   ASSERT_TRUE(ArticleToJson(a, &json).ok());
   EXPECT_EQ(json, R"({"id":"x","source":"S"})");
+}
+
+TEST(ArticleJsonTest, AttributesPrintSortedByKeySoOutputIsDeterministic) {
+  std::vector<std::string> keys;
+  for (int i = 0; i < 40; ++i) keys.push_back("k" + std::to_string((i * 17) % 40));
+  Article forward, backward;
+  forward.set_id("x");
+  backward.set_id("x");
+  for (const auto& k : keys) (*forward.mutable_attributes())[k] = "v" + k;
+  for (auto k = keys.rbegin(); k != keys.rend(); ++k) (*backward.mutable_attributes())[*k] = "v" + *k;
+  std::string a, b;
+  ASSERT_TRUE(ArticleToJson(forward, &a).ok());
+  ASSERT_TRUE(ArticleToJson(backward, &b).ok());
+  EXPECT_EQ(a, b);
+  std::vector<std::string> sorted = keys;
+  std::sort(sorted.begin(), sorted.end());
+  size_t at = 0;
+  for (const auto& k : sorted) {
+    const size_t found = a.find("\"" + k + "\":");
+    ASSERT_NE(found, std::string::npos) << k;
+    EXPECT_GT(found, at) << k << " out of order in " << a;
+    at = found;
+  }
 }
 
 TEST(ArticleJsonTest, MalformedJsonIsRejected) {

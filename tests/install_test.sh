@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the built library into a temporary prefix, builds examples/ against it with
+# find_package(articledb), runs the example twice and checks what it prints: the second
+# run updates the same four articles (ids derived from URLs) instead of adding copies.
+#   install_test.sh SOURCE_DIR BUILD_DIR
+set -euo pipefail
+src=$1 build=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+cmake -S "$src/examples" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
+  -DCMAKE_CXX_FLAGS="-Wall -Wextra -Werror" >/dev/null
+cmake --build "$tmp/build" >/dev/null
+first=$("$tmp/build/quickstart" "$tmp/archive")
+second=$("$tmp/build/quickstart" "$tmp/archive")
+echo "$first"
+fail=0
+expect() {  # expect OUTPUT PATTERN
+  grep -qF -- "$2" <<<"$1" || { echo "missing from the example's output: $2" >&2; fail=1; }
+}
+expect "$first" "stored 4 articles (4 new, 0 updated)"
+expect "$second" "stored 4 articles (0 new, 4 updated)"
+expect "$first" "2024-05-20T18:30:00Z  Erevan et Bakou reprennent les discussions"
+expect "$first" "2024-05-02T08:00:00Z  Nikol Pachinian à Paris"
+expect "$first" "2024-05  3"
+expect "$first" "2024-06  1"
+# Only the two May articles from Le Monde match the query.
+[ "$(grep -c '^  2024-05-[0-9T:]*Z  ' <<<"$first")" = 2 ] || { echo "query returned other than 2 rows" >&2; fail=1; }
+exit $fail
