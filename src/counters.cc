@@ -2,7 +2,7 @@
 
 #include <rocksdb/merge_operator.h>
 
-#include <cstring>
+#include <algorithm>
 
 namespace articledb::counters {
 
@@ -10,7 +10,7 @@ std::string Encode(int64_t count, std::string_view display_name) {
   std::string out(8 + display_name.size(), '\0');
   auto u = static_cast<uint64_t>(count);
   for (int i = 0; i < 8; ++i) out[static_cast<size_t>(i)] = static_cast<char>((u >> (8 * i)) & 0xff);
-  std::memcpy(out.data() + 8, display_name.data(), display_name.size());
+  std::copy(display_name.begin(), display_name.end(), out.begin() + 8);
   return out;
 }
 
