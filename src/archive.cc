@@ -455,6 +455,11 @@ Status ArchiveImpl::OpenDb() {
   base.keep_log_file_num = 4;
   base.max_log_file_size = 8u << 20;
   base.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  // An acknowledged write is never rolled back silently: a record cut short at the end of
+  // the write-ahead log (a crash while writing it, never acknowledged) is dropped, and any
+  // other damage to the log refuses the open with Corruption (RocksDB's default would
+  // stop replaying at the damage and open without the writes after it).
+  base.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
 
   const bool exists = fs::exists(fs::path(path_) / "CURRENT");
   if (!exists && (options_.read_only || !options_.create_if_missing)) {
@@ -515,16 +520,21 @@ Status ArchiveImpl::OpenDb() {
   if (it->Valid() && it->key().size() == 8) next_docno_ = keys::DecodeDocno(it->key().data()) + 1;
   if (!it->status().ok()) return FromRocks(it->status(), "cannot read archive '" + path_ + "'");
   it.reset();
-  if (!options_.read_only) {
-    std::string marker;
-    s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kReindexKey, &marker);
-    if (s.ok()) {
-      // A rebuild was interrupted: the indexes are incomplete until it is finished.
-      std::unique_lock lock(rebuild_mutex_);
-      return ReindexLocked(nullptr);
+  std::string marker;
+  s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kReindexKey, &marker);
+  if (s.ok()) {
+    // A rebuild is running in another process, or was interrupted: the indexes are
+    // incomplete until it is finished, so a reader would miss articles.
+    if (options_.read_only) {
+      return Status::Aborted("archive '" + path_ +
+                             "': its indexes are being rebuilt (a reindex is running, or "
+                             "was interrupted and finishes at the next open for writing, "
+                             "e.g. 'articledb reindex')");
     }
-    if (!s.IsNotFound()) return FromRocks(s, "cannot read archive '" + path_ + "'");
+    std::unique_lock lock(rebuild_mutex_);
+    return ReindexLocked(nullptr);
   }
+  if (!s.IsNotFound()) return FromRocks(s, "cannot read archive '" + path_ + "'");
   return Status::OK();
 }
 

@@ -442,6 +442,15 @@ TEST(ArchiveTest, InterruptedReindexIsFinishedAtTheNextOpen) {
     Status s = db->Reindex([](uint64_t) { return false; });
     ASSERT_TRUE(s.IsAborted()) << s.ToString();
   }
+  {
+    // A reader would miss articles until the rebuild is finished: it is refused.
+    Options ro;
+    ro.read_only = true;
+    std::unique_ptr<Archive> reader;
+    Status s = Archive::Open(ro, dir.path(), &reader);
+    ASSERT_TRUE(s.IsAborted()) << s.ToString();
+    EXPECT_NE(s.message().find("indexes are being rebuilt"), std::string::npos) << s.ToString();
+  }
   auto db = OpenOrDie(dir.path());
   EXPECT_EQ(VerifyProblems(*db), "");
   EXPECT_EQ(CountOf(*db, EntityFilter("e")), 2500u);
