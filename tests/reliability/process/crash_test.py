@@ -1,0 +1,427 @@
+#!/usr/bin/env python3
+"""Reliability tests run as separate processes: writers killed with SIGKILL, interrupted
+restores and reindexes, corrupted files, a full disk (docs/reliability.md).
+
+Usage: crash_test.py --articledb PATH --writer PATH [--seed N] [--rounds N] CASE
+
+Each CASE is one ctest test (label "reliability"). Exit status 0: passed; 1: failed;
+77: skipped (with the reason on standard error). Every random choice comes from --seed,
+printed at the start, so a failure can be replayed.
+"""
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+SKIP = 77
+ARTICLEDB = None
+WRITER = None
+WORK = None
+RNG = None
+ROUNDS = 20
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def run(*args, expect=None, timeout=600):
+    """Runs articledb; returns (rc, stdout bytes, stderr text)."""
+    p = subprocess.run([ARTICLEDB, "-q", *map(str, args)], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=timeout)
+    err = p.stderr.decode("utf-8", "replace")
+    check(p.returncode >= 0, "articledb %s died of signal %d\n%s" %
+          (" ".join(map(str, args)), -p.returncode, err[-2000:]))
+    if expect is not None:
+        check(p.returncode == expect, "articledb %s: exit %d, expected %d\nstderr: %s" %
+              (" ".join(map(str, args)), p.returncode, expect, err[-2000:]))
+    return p.returncode, p.stdout, err
+
+
+def path(name):
+    return os.path.join(WORK, name)
+
+
+def export(db):
+    """id -> the record's JSON line, for every record of db."""
+    _, out, _ = run("export", db, expect=0)
+    records = {}
+    for line in out.decode("utf-8").splitlines():
+        records[json.loads(line)["id"]] = line
+    return records
+
+
+def verify_sound(db):
+    rc, out, err = run("verify", db)
+    check(rc == 0, "verify failed (exit %d):\n%s%s" % (rc, out.decode()[-3000:], err[-2000:]))
+
+
+def kill_after(cmd, seconds):
+    """Starts cmd, SIGKILLs it after `seconds` (unless it ended); True if it was killed."""
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        p.wait(timeout=seconds)
+        err = p.stderr.read().decode("utf-8", "replace")
+        check(p.returncode == 0, "%s ended with %d before the kill: %s" % (cmd, p.returncode, err))
+        return False
+    except subprocess.TimeoutExpired:
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        p.stderr.close()
+        return True
+
+
+# ---------------------------------------------------------------------- crash safety
+
+def read_log(log):
+    """Replays the writer's log: (acknowledged state, in-flight batch or None).
+
+    State maps id -> JSON line, or None for deleted. The in-flight batch is the last one
+    whose operations were all logged but whose acknowledgement was not: the writer logs a
+    batch before the write and "A" after it returns.
+    """
+    state, batch, expected = {}, None, 0
+    with open(log, "rb") as f:
+        data = f.read()
+    lines = data.split(b"\n")
+    if not data.endswith(b"\n"):
+        lines = lines[:-1]  # a line cut by the kill: never followed by a write
+    for raw in lines:
+        if not raw:
+            continue
+        line = raw.decode("utf-8")
+        tag = line[0]
+        if tag == "B":
+            check(batch is None or len(batch) < expected, "log: a batch left unresolved")
+            batch, expected = [], int(line[2:])
+        elif tag == "P":
+            ident, js = line[2:].split(" ", 1)
+            batch.append((ident, js))
+        elif tag == "D":
+            batch.append((line[2:], None))
+        elif tag == "A":
+            check(batch is not None and len(batch) == expected, "log: ack without a batch")
+            for ident, js in batch:
+                state[ident] = js
+            batch = None
+        elif tag == "X":  # the test found the in-flight batch of a killed writer absent
+            batch = None
+    if batch is not None and len(batch) < expected:
+        batch = None  # killed while logging it: the write was never made
+    return state, batch
+
+
+def check_against_log(db, log):
+    """Every acknowledged write is there in full; the in-flight batch is all or nothing."""
+    state, inflight = read_log(log)
+    got = export(db)
+    inflight_ids = {i for i, _ in inflight} if inflight else set()
+    for ident, js in state.items():
+        if ident in inflight_ids:
+            continue
+        check(got.get(ident) == js, "acknowledged %s of %s lost: stored %r, acknowledged %r" %
+              ("delete" if js is None else "write", ident, (got.get(ident) or "")[:200],
+               (js or "")[:200]))
+    for ident in got:
+        check(ident in state or ident in inflight_ids, "%s is stored but was never written" % ident)
+    applied = unapplied = 0
+    if inflight:
+        for ident, js in inflight:
+            old = state.get(ident)
+            now = got.get(ident)
+            if js == old:
+                continue  # the batch does not change this id: says nothing
+            if now == js:
+                applied += 1
+            elif now == old:
+                unapplied += 1
+            else:
+                raise Failure("in-flight write of %s left neither the old nor the new version" % ident)
+        check(applied == 0 or unapplied == 0,
+              "in-flight batch half applied: %d ids new, %d old" % (applied, unapplied))
+    return len(state), bool(inflight), applied > 0
+
+
+def writer_killed_at_random_moments_keeps_every_acknowledged_write():
+    db, log = path("db"), path("log")
+    acked = 0
+    inflight_seen = inflight_applied = 0
+    for r in range(ROUNDS):
+        delay = RNG.uniform(0.05, 1.2)
+        killed = kill_after([WRITER, db, log, str(RNG.getrandbits(32))], delay)
+        check(killed, "the writer stopped by itself")
+        verify_sound(db)
+        acked, inflight, applied = check_against_log(db, log)
+        # Settle the killed writer's last batch in the log before the next writer appends.
+        with open(log, "rb") as f:
+            data = f.read()
+        with open(log, "r+b") as f:
+            f.truncate(data.rfind(b"\n") + 1)  # drop a line the kill cut short
+            f.seek(0, os.SEEK_END)
+            if inflight:
+                f.write(b"A\n" if applied else b"X\n")
+        inflight_seen += inflight
+        inflight_applied += applied
+        with open(log, "rb") as f:
+            acks = sum(1 for line in f if line == b"A\n")
+        print("round %d: killed after %.2f s; %d acknowledged writes so far, %d ids; "
+              "in-flight write: %s" % (r + 1, delay, acks, acked,
+                                        "applied" if applied else ("absent" if inflight else "none")))
+    check(acks >= ROUNDS, "too few writes acknowledged to mean anything (%d)" % acks)
+    print("%d rounds survived; in-flight writes at the kill: %d (%d of them applied whole)" %
+          (ROUNDS, inflight_seen, inflight_applied))
+
+
+def make_dump(name, count, seed):
+    src = path(name + ".jsonl")
+    with open(src, "wb") as f:
+        subprocess.run([ARTICLEDB, "generate", str(count), "--seed", str(seed)], stdout=f, check=True)
+    db = path(name + ".adb")
+    run("import", db, src, expect=0)
+    dump = path(name + ".dump")
+    run("dump", db, dump, expect=0)
+    return db, dump
+
+
+def timed(*args):
+    t = time.monotonic()
+    run(*args, expect=0)
+    return time.monotonic() - t
+
+
+def restore_killed_at_random_moments_leaves_no_half_archive():
+    origin, dump = make_dump("origin", 8000, 11)
+    want = export(origin)
+    full = timed("restore", path("probe.adb"), dump)
+    shutil.rmtree(path("probe.adb"))
+    killed_rounds = 0
+    for r in range(ROUNDS):
+        target = path("restored-%d.adb" % r)
+        delay = RNG.uniform(0.05, full)
+        killed = kill_after([ARTICLEDB, "-q", "restore", target, dump], delay)
+        killed_rounds += killed
+        partials = [p for p in os.listdir(WORK) if p.startswith("restored-%d.adb.partial-" % r)]
+        if os.path.exists(target):
+            # The rename into place is the restore's last step: what is there is complete.
+            verify_sound(target)
+            check(export(target) == want, "a restored archive differs from the original")
+            state = "complete"
+        else:
+            check(killed, "restore ended without creating the archive")
+            state = "absent (%d partial directory left)" % len(partials)
+        # A new restore to the same place works whatever the killed one left.
+        if not os.path.exists(target):
+            run("restore", target, dump, expect=0)
+            check(export(target) == want, "restore after a killed restore differs")
+        for p in partials:
+            shutil.rmtree(path(p))
+        shutil.rmtree(target)
+        print("round %d: killed after %.2f s of %.2f: archive %s" % (r + 1, delay, full, state))
+    check(killed_rounds > 0, "no restore was killed")
+
+
+def merge_restore_killed_keeps_every_earlier_record():
+    _, dump = make_dump("incoming", 8000, 12)
+    incoming = export(path("incoming.adb"))
+    base, _ = make_dump("base", 300, 13)
+    before = export(base)
+    full = None
+    for r in range(ROUNDS):
+        target = path("merge-%d.adb" % r)
+        shutil.copytree(base, target)
+        if full is None:
+            full = timed("restore", target, dump, "--merge")
+            shutil.rmtree(target)
+            shutil.copytree(base, target)
+        delay = RNG.uniform(0.05, full)
+        killed = kill_after([ARTICLEDB, "-q", "restore", target, dump, "--merge"], delay)
+        verify_sound(target)
+        got = export(target)
+        for ident, line in before.items():
+            check(got.get(ident) == line, "record %s that was there before the merge changed" % ident)
+        extra = [i for i in got if i not in before]
+        for ident in extra:
+            check(got[ident] == incoming.get(ident), "merged record %s is not the dump's" % ident)
+        print("round %d: killed=%s after %.2f s of %.2f: %d earlier records intact, %d of %d "
+              "merged" % (r + 1, killed, delay, full, len(before), len(extra), len(incoming)))
+        shutil.rmtree(target)
+
+
+def reindex_killed_at_random_moments_is_finished_at_the_next_open():
+    db, _ = make_dump("reindexed", 8000, 14)
+    want = export(db)
+    counts = run("count", db, "--by", "month", expect=0)[1]
+    full = timed("reindex", db)
+    for r in range(ROUNDS):
+        delay = RNG.uniform(0.02, full)
+        killed = kill_after([ARTICLEDB, "-q", "reindex", db], delay)
+        rc, _, err = run("count", db)
+        if rc != 0:
+            # Interrupted mid-rebuild: readers are refused rather than served partial answers.
+            check("indexes are being rebuilt" in err, "unclear refusal: " + err)
+        run("compact", db, expect=0)  # a writable open finishes the rebuild
+        verify_sound(db)
+        check(export(db) == want, "records changed across an interrupted reindex")
+        check(run("count", db, "--by", "month", expect=0)[1] == counts, "counts changed")
+        print("round %d: killed=%s after %.2f s of %.2f; readers meanwhile %s" %
+              (r + 1, killed, delay, full, "refused" if rc != 0 else "served (rebuild done)"))
+
+
+# ------------------------------------------------------------------- corrupt files
+
+def build_archive(name, count=3000):
+    db, _ = make_dump(name, count, 21)
+    return db, export(db)
+
+
+def flip(file, offsets):
+    with open(file, "r+b") as f:
+        for off in offsets:
+            f.seek(off)
+            b = f.read(1)
+            f.seek(off)
+            f.write(bytes([b[0] ^ 0xFF]))
+
+
+def assert_reported(args, words):
+    rc, out, err = run(*args)
+    check(rc != 0, "articledb %s succeeded on a corrupted archive" % " ".join(map(str, args)))
+    text = out.decode("utf-8", "replace") + err
+    check(any(w in text for w in words), "message does not say what is wrong: " + text[-600:])
+    return text
+
+
+def corrupted_table_file_is_reported_and_never_served():
+    db, want = build_archive("sst")
+    ssts = sorted((os.path.getsize(os.path.join(db, f)), f) for f in os.listdir(db)
+                  if f.endswith(".sst"))
+    size, biggest = ssts[-1]  # the records
+    flip(os.path.join(db, biggest), [size // 3, size // 2])
+    text = assert_reported(["verify", db], ["Corruption", "corrupt", "checksum"])
+    print("verify:", text.strip().splitlines()[-1][:300])
+    rc, out, err = run("export", db)
+    check(rc != 0, "export of a corrupted archive succeeded")
+    for line in out.decode("utf-8", "replace").splitlines():
+        rec = json.loads(line)
+        check(want.get(rec["id"]) == line, "export served a damaged record as good: " + rec["id"])
+    print("export: exit %d after %d good records: %s" %
+          (rc, len(out.splitlines()), err.strip().splitlines()[-1][:300]))
+
+
+def corrupted_manifest_is_reported_on_open():
+    db, _ = build_archive("manifest", 500)
+    manifest = [f for f in os.listdir(db) if f.startswith("MANIFEST-")][0]
+    size = os.path.getsize(os.path.join(db, manifest))
+    flip(os.path.join(db, manifest), [size // 2, size // 2 + 1])
+    for args in (["count", db], ["verify", db], ["import", db, os.devnull]):
+        text = assert_reported(args, ["Corruption", "corrupt", "checksum"])
+        print("%s: %s" % (args[0], text.strip().splitlines()[-1][:300]))
+
+
+def corrupted_write_ahead_log_is_reported_on_open():
+    db, log = path("wal.adb"), path("wal.log")
+    kill_after([WRITER, db, log, "5"], 1.0)
+    logs = [f for f in os.listdir(db) if f.endswith(".log")]
+    wal = max(logs, key=lambda f: os.path.getsize(os.path.join(db, f)))
+    size = os.path.getsize(os.path.join(db, wal))
+    check(size > 4096, "the write-ahead log is too small to damage in the middle (%d)" % size)
+    flip(os.path.join(db, wal), [size // 2])
+    for args in (["import", db, os.devnull], ["verify", db]):
+        text = assert_reported(args, ["Corruption", "corrupt", "checksum"])
+        print("%s: %s" % (args[0], text.strip().splitlines()[-1][:300]))
+
+
+# ------------------------------------------------------------------------ full disk
+
+def import_onto_a_full_disk_fails_cleanly_and_keeps_what_was_committed():
+    if os.geteuid() != 0:
+        print("skipped: mounting a size-limited tmpfs needs root", file=sys.stderr)
+        sys.exit(SKIP)
+    mnt = path("small")
+    os.mkdir(mnt)
+    p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", mnt],
+                       stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        print("skipped: cannot mount a tmpfs here: " + p.stderr.decode().strip(), file=sys.stderr)
+        sys.exit(SKIP)
+    try:
+        first = path("first.jsonl")
+        second = path("second.jsonl")
+        with open(first, "wb") as f:
+            subprocess.run([ARTICLEDB, "generate", "2000", "--seed", "31"], stdout=f, check=True)
+        with open(second, "wb") as f:
+            subprocess.run([ARTICLEDB, "generate", "40000", "--seed", "32"], stdout=f, check=True)
+        db = os.path.join(mnt, "news.adb")
+        run("import", db, first, expect=0)
+        committed = export(db)
+        rc, _, err = run("import", db, second)
+        check(rc == 2, "import onto a full disk: exit %d, expected 2" % rc)
+        check("No space left" in err or "IO error" in err or "space" in err,
+              "unclear error on a full disk: " + err[-500:])
+        print("import on a full disk: " + err.strip().splitlines()[-1][:300])
+        # Free space (the tmpfs grows), reopen: everything committed before is there.
+        subprocess.run(["mount", "-o", "remount,size=512m", mnt], check=True)
+        verify_sound(db)
+        got = export(db)
+        for ident, line in committed.items():
+            check(got.get(ident) == line, "record %s committed before the full disk is lost" % ident)
+        print("after freeing space: sound, %d records (the %d committed before intact)" %
+              (len(got), len(committed)))
+        run("import", db, second, expect=0)
+        verify_sound(db)
+    finally:
+        subprocess.run(["umount", "-l", mnt])
+
+
+CASES = {f.__name__: f for f in [
+    writer_killed_at_random_moments_keeps_every_acknowledged_write,
+    restore_killed_at_random_moments_leaves_no_half_archive,
+    merge_restore_killed_keeps_every_earlier_record,
+    reindex_killed_at_random_moments_is_finished_at_the_next_open,
+    corrupted_table_file_is_reported_and_never_served,
+    corrupted_manifest_is_reported_on_open,
+    corrupted_write_ahead_log_is_reported_on_open,
+    import_onto_a_full_disk_fails_cleanly_and_keeps_what_was_committed,
+]}
+
+
+def main():
+    global ARTICLEDB, WRITER, WORK, RNG, ROUNDS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articledb", required=True)
+    ap.add_argument("--writer", required=True)
+    ap.add_argument("--seed", type=int, default=int(os.environ.get("ARTICLEDB_CRASH_SEED", "1")))
+    ap.add_argument("--rounds", type=int, default=20)
+    ap.add_argument("case", choices=sorted(CASES))
+    a = ap.parse_args()
+    ARTICLEDB, WRITER, ROUNDS = a.articledb, a.writer, a.rounds
+    RNG = random.Random(a.seed)
+    print("seed %d" % a.seed)
+    WORK = tempfile.mkdtemp(prefix="articledb-crash-")
+    try:
+        CASES[a.case]()
+    except Failure as e:
+        print("FAILED (seed %d): %s" % (a.seed, e), file=sys.stderr)
+        return 1
+    finally:
+        if os.environ.get("ARTICLEDB_KEEP_WORK"):
+            print("work directory kept: " + WORK)
+        else:
+            shutil.rmtree(WORK, ignore_errors=True)
+    print("passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
