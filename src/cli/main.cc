@@ -125,9 +125,13 @@ class Out {
 
 enum class Mode { kReadOnly, kReadWrite, kCreate };
 
+// --salvage: open archives whose write-ahead log is damaged (Options::salvage_damaged_log).
+bool g_salvage = false;
+
 int OpenArchive(const std::string& path, Mode mode, std::unique_ptr<Archive>* db,
                 const Limits& limits = Limits()) {
   Options options;
+  options.salvage_damaged_log = g_salvage;
   options.read_only = mode == Mode::kReadOnly;
   options.create_if_missing = mode == Mode::kCreate;
   options.limits = limits;
@@ -806,6 +810,9 @@ int Main(int argc, char** argv) {
   app.fallthrough();  // -q works after the command name too
   bool quiet = false;
   app.add_flag("-q,--quiet", quiet, "No progress lines on standard error");
+  app.add_flag("--salvage", g_salvage,
+               "Open an archive whose write-ahead log is damaged, skipping the damaged writes "
+               "(see docs/reliability.md; then run verify, and reindex if it finds problems)");
   app.set_version_flag("--version", "articledb 0.1.0");
 
   std::function<int()> run;
