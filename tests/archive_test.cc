@@ -74,6 +74,23 @@ TEST(ArchiveTest, GetOfUnknownIdIsNotFound) {
   EXPECT_NE(s.message().find("nope"), std::string::npos);
 }
 
+TEST(ArchiveTest, GetIntoAUsedMessageLeavesNothingOfItsOldContent) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  Article big = MakeArticle("big", "S", kMay2024, {"E", "F"}, std::string(5000, 'b'));
+  big.add_authors("A");
+  (*big.mutable_attributes())["k"] = "v";
+  const Article small = MakeArticle("small", "T", std::nullopt);
+  ASSERT_TRUE(db->Put(WriteOptions(), big).ok());
+  ASSERT_TRUE(db->Put(WriteOptions(), small).ok());
+  Article a;
+  ASSERT_TRUE(db->Get("big", &a).ok());
+  ASSERT_TRUE(db->Get("small", &a).ok());
+  EXPECT_TRUE(MessageDifferencer::Equals(a, small)) << a.DebugString();
+  EXPECT_TRUE(db->Get("nope", &a).IsNotFound());
+  EXPECT_TRUE(MessageDifferencer::Equals(a, Article()));  // nothing left of the last one
+}
+
 TEST(ArchiveTest, MultiGetAnswersEachIdInOrder) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());
