@@ -67,9 +67,18 @@ def verify_sound(db):
     check(rc == 0, "verify failed (exit %d):\n%s%s" % (rc, out.decode()[-3000:], err[-2000:]))
 
 
-def kill_after(cmd, seconds):
-    """Starts cmd, SIGKILLs it after `seconds` (unless it ended); True if it was killed."""
+def kill_after(cmd, seconds, started=None):
+    """Starts cmd, SIGKILLs it after `seconds` (unless it ended); True if it was killed.
+
+    With `started` (a function), the seconds count from when it first returns true, so a
+    slow start (a sanitizer build, a busy machine) does not eat the time before the kill.
+    """
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if started is not None:
+        deadline = time.monotonic() + 120
+        while not started() and p.poll() is None:
+            check(time.monotonic() < deadline, "%s did not start within 120 s" % cmd[0])
+            time.sleep(0.01)
     try:
         p.wait(timeout=seconds)
         err = p.stderr.read().decode("utf-8", "replace")
@@ -159,7 +168,9 @@ def writer_killed_at_random_moments_keeps_every_acknowledged_write():
     inflight_seen = inflight_applied = 0
     for r in range(ROUNDS):
         delay = RNG.uniform(0.05, 1.2)
-        killed = kill_after([WRITER, db, log, str(RNG.getrandbits(32))], delay)
+        size = os.path.getsize(log) if os.path.exists(log) else 0
+        killed = kill_after([WRITER, db, log, str(RNG.getrandbits(32))], delay,
+                            started=lambda: os.path.exists(log) and os.path.getsize(log) > size)
         check(killed, "the writer stopped by itself")
         verify_sound(db)
         acked, inflight, applied = check_against_log(db, log)
@@ -331,7 +342,7 @@ def corrupted_manifest_is_reported_on_open():
 
 def corrupted_write_ahead_log_is_reported_on_open():
     db, log = path("wal.adb"), path("wal.log")
-    kill_after([WRITER, db, log, "5"], 1.0)
+    kill_after([WRITER, db, log, "5"], 1.0, started=lambda: os.path.exists(log))
     logs = [f for f in os.listdir(db) if f.endswith(".log")]
     wal = max(logs, key=lambda f: os.path.getsize(os.path.join(db, f)))
     size = os.path.getsize(os.path.join(db, wal))
