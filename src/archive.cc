@@ -474,9 +474,8 @@ Status ArchiveImpl::OpenDb() {
   // the write-ahead log (a crash while writing it, never acknowledged) is dropped, and any
   // other damage to the log refuses the open with Corruption (RocksDB's default would
   // stop replaying at the damage and open without the writes after it).
-  base.wal_recovery_mode = options_.salvage_damaged_log
-                              ? rocksdb::WALRecoveryMode::kSkipAnyCorruptedRecords
-                              : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // SalvageArchive rescues an archive refused this way.
+  base.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
 
   const bool exists = fs::exists(fs::path(path_) / "CURRENT");
   if (!exists && (options_.read_only || !options_.create_if_missing)) {

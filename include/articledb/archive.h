@@ -159,6 +159,29 @@ class Archive {
   virtual Status Refresh() = 0;
 };
 
+// What SalvageArchive did.
+struct SalvageReport {
+  uint64_t logs_read = 0;       // write-ahead logs read
+  uint64_t logs_rewritten = 0;  // ... of which held damage and were rewritten
+  uint64_t writes_kept = 0;     // writes kept from the rewritten logs
+  // Writes dropped because damage hit them or cut them short. The unreadable rest of a
+  // damaged 32 KiB block may hold more, counted in bytes_lost only: at least this many.
+  uint64_t writes_lost = 0;
+  uint64_t bytes_lost = 0;  // bytes of the logs that could not be read
+};
+
+// Rescues an archive that Open refuses because its write-ahead log is damaged
+// (Corruption). Each log is read with its checksums; a log with damage is rewritten to
+// hold only the writes that are whole and intact (a write is one batch: kept whole or
+// dropped whole, never in part; damage loses the writes stored in the same 32 KiB block
+// of the log) and the original is kept in PATH/lost/. Logs without damage are left as
+// they are. Afterwards the archive opens; a write that was dropped may have been followed
+// by a later write of the same article, leaving index entries that disagree with the
+// records: run Verify, and Reindex when it finds problems. The archive must not be open
+// (Busy otherwise). For rescuing what is left when there is no recent dump or checkpoint;
+// docs/reliability.md.
+Status SalvageArchive(const std::string& path, SalvageReport* report);
+
 }  // namespace articledb
 
 #endif  // ARTICLEDB_ARCHIVE_H_

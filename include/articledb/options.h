@@ -23,14 +23,6 @@ struct Options {
   // Writes return NotSupported. Default: false.
   bool read_only = false;
 
-  // Open an archive whose write-ahead log is damaged (the open otherwise fails with
-  // Corruption): replay the log skipping the damaged records. Each damaged record is one
-  // whole write (batch), lost; the writes around it are kept. A later write may have
-  // updated an article the lost write had changed, leaving index entries that disagree
-  // with the records: run Verify, and Reindex when it finds problems. For rescuing what is
-  // left when there is no recent dump or checkpoint. docs/reliability.md. Default: false.
-  bool salvage_damaged_log = false;
-
   // Checked on every write (see Limits).
   Limits limits;
 

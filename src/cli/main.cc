@@ -125,13 +125,9 @@ class Out {
 
 enum class Mode { kReadOnly, kReadWrite, kCreate };
 
-// --salvage: open archives whose write-ahead log is damaged (Options::salvage_damaged_log).
-bool g_salvage = false;
-
 int OpenArchive(const std::string& path, Mode mode, std::unique_ptr<Archive>* db,
                 const Limits& limits = Limits()) {
   Options options;
-  options.salvage_damaged_log = g_salvage;
   options.read_only = mode == Mode::kReadOnly;
   options.create_if_missing = mode == Mode::kCreate;
   options.limits = limits;
@@ -143,6 +139,11 @@ int OpenArchive(const std::string& path, Mode mode, std::unique_ptr<Archive>* db
                        "work meanwhile) [" + s.ToString() + "]");
   }
   if (s.IsNotFound()) return Fail(path + ": no archive there [" + s.ToString() + "]");
+  if (s.IsCorruption()) {
+    return Fail(path + ": cannot open the archive: " + s.ToString() +
+                " (restore the latest dump or checkpoint; without one, 'articledb salvage " +
+                path + "' keeps what is intact: docs/reliability.md)");
+  }
   return Fail(path + ": cannot open the archive: " + s.ToString());
 }
 
@@ -770,6 +771,31 @@ int CmdCompact(const std::string& path) {
   return kExitOk;
 }
 
+int CmdSalvage(const std::string& path) {
+  SalvageReport r;
+  Status s = SalvageArchive(path, &r);
+  if (!s.ok()) return Fail("salvage: " + s.ToString());
+  if (r.logs_rewritten == 0) {
+    std::fprintf(stderr, "salvage: %llu write-ahead logs read, none damaged\n",
+                 static_cast<unsigned long long>(r.logs_read));
+  } else {
+    std::fprintf(stderr,
+                 "salvage: %llu of %llu write-ahead logs damaged and rewritten: %llu writes "
+                 "kept, at least %llu lost, %llu bytes unreadable; originals in %s/lost/\n",
+                 static_cast<unsigned long long>(r.logs_rewritten),
+                 static_cast<unsigned long long>(r.logs_read),
+                 static_cast<unsigned long long>(r.writes_kept),
+                 static_cast<unsigned long long>(r.writes_lost),
+                 static_cast<unsigned long long>(r.bytes_lost), path.c_str());
+  }
+  std::unique_ptr<Archive> db;
+  if (int rc = OpenArchive(path, Mode::kReadWrite, &db); rc != kExitOk) return rc;
+  std::fprintf(stderr, "salvage: the archive opens; now run 'articledb verify %s', and "
+                       "'articledb reindex %s' if it finds problems\n",
+               path.c_str(), path.c_str());
+  return kExitOk;
+}
+
 int CmdCheckpoint(const std::string& path, const std::string& dir) {
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(path, Mode::kReadWrite, &db); rc != kExitOk) return rc;
@@ -810,9 +836,6 @@ int Main(int argc, char** argv) {
   app.fallthrough();  // -q works after the command name too
   bool quiet = false;
   app.add_flag("-q,--quiet", quiet, "No progress lines on standard error");
-  app.add_flag("--salvage", g_salvage,
-               "Open an archive whose write-ahead log is damaged, skipping the damaged writes "
-               "(see docs/reliability.md; then run verify, and reindex if it finds problems)");
   app.set_version_flag("--version", "articledb 0.1.0");
 
   std::function<int()> run;
@@ -971,6 +994,13 @@ int Main(int argc, char** argv) {
                                             "of replaced and deleted records)");
   cmp->add_option("DB", db, "Archive directory")->required();
   cmp->callback([&] { run = [&] { return CmdCompact(db); }; });
+
+  auto* slv = app.add_subcommand(
+      "salvage", "Rescue an archive refused because its write-ahead log is damaged: keep "
+                 "every intact write, drop the damaged ones (originals kept in DB/lost/); "
+                 "then run verify, and reindex if it finds problems");
+  slv->add_option("DB", db, "Archive directory")->required();
+  slv->callback([&] { run = [&] { return CmdSalvage(db); }; });
 
   auto* chk = app.add_subcommand("checkpoint", "Make a consistent copy of DB in the new "
                                                "directory DIR (hard links where possible)");
