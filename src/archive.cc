@@ -882,7 +882,10 @@ Status ArchiveImpl::Plan(const NormalFilter& nf, const rocksdb::Snapshot* snap,
   }
   for (const std::string& p : nf.prefixes) {
     int64_t count = 0;
-    if (Status s = ReadCounter(snap, p, &count); !s.ok()) return s;
+    // One stream has nothing to be ranked against: no counter read.
+    if (nf.prefixes.size() > 1) {
+      if (Status s = ReadCounter(snap, p, &count); !s.ok()) return s;
+    }
     ranked.emplace_back(count, p);
   }
   std::sort(ranked.begin(), ranked.end());
