@@ -211,13 +211,26 @@ class Stream {
   bool positioned_ = false;
 };
 
+// Names whose streams are far longer than the shortest one's: rather than walked with
+// seeks, they are probed, each candidate position of the walked streams looked up as a
+// whole index key (batched MultiGet; the index's whole-key Bloom filters answer most
+// misses without reading a block).
+struct Probes {
+  rocksdb::DB* db = nullptr;
+  rocksdb::ColumnFamilyHandle* cf = nullptr;
+  const rocksdb::Snapshot* snap = nullptr;
+  std::vector<std::string> prefixes;
+};
+
 // Intersection of streams by leapfrogging: each stream seeks to the candidate position;
-// a position every stream holds is a match. Never reads records.
+// a position every stream holds (and every probed name has) is a match. Never reads
+// records.
 class Matcher {
  public:
-  Matcher(std::vector<std::unique_ptr<Stream>> streams, const NormalFilter& f, Order order,
-          const std::optional<Pos>& after)
-      : streams_(std::move(streams)), forward_(order == Order::kOldestFirst) {
+  Matcher(std::vector<std::unique_ptr<Stream>> streams, Probes probes, const NormalFilter& f,
+          Order order, const std::optional<Pos>& after)
+      : streams_(std::move(streams)), probes_(std::move(probes)),
+        forward_(order == Order::kOldestFirst) {
     const Pos lo{f.lo, 0};
     if (f.hi && *f.hi <= f.lo) {
       done_ = true;  // empty range
@@ -236,6 +249,20 @@ class Matcher {
   }
 
   bool Next(Pos* out) {
+    if (probes_.prefixes.empty()) return Walk(out);
+    while (ready_at_ == ready_.size()) {
+      if (walked_all_ || !status_.ok()) return false;
+      ProbeBatch();
+    }
+    *out = ready_[ready_at_++];
+    return true;
+  }
+
+  const rocksdb::Status& status() const { return status_; }
+
+ private:
+  // The next position all walked streams hold.
+  bool Walk(Pos* out) {
     size_t agree = 0;
     size_t i = 0;
     while (!done_) {
@@ -266,9 +293,54 @@ class Matcher {
     return false;
   }
 
-  const rocksdb::Status& status() const { return status_; }
+  // Walks the next batch of candidates and keeps, in order, those every probed name has.
+  // Batches start small (a page of a few results reads little ahead) and grow.
+  void ProbeBatch() {
+    std::vector<Pos> candidates;
+    Pos p;
+    while (candidates.size() < batch_ && Walk(&p)) candidates.push_back(p);
+    walked_all_ = candidates.size() < batch_;
+    batch_ = std::min<size_t>(batch_ * 2, 512);
+    ready_.clear();
+    ready_at_ = 0;
+    const size_t n = candidates.size();
+    if (n == 0 || !status_.ok()) return;
+    std::vector<bool> keep(n, true);
+    std::vector<std::string> key_store(n);
+    std::vector<rocksdb::Slice> ks(n);
+    std::vector<rocksdb::PinnableSlice> vals(n);
+    std::vector<rocksdb::Status> sts(n);
+    rocksdb::ReadOptions ro;
+    ro.snapshot = probes_.snap;
+    for (const std::string& prefix : probes_.prefixes) {
+      size_t m = 0;  // candidates still kept, probed for this name
+      std::vector<size_t> at;
+      for (size_t j = 0; j < n; ++j) {
+        if (!keep[j]) continue;
+        key_store[m] = prefix;
+        keys::AppendTime(&key_store[m], candidates[j].time);
+        keys::AppendDocno(&key_store[m], candidates[j].docno);
+        ks[m] = ToSlice(key_store[m]);
+        at.push_back(j);
+        ++m;
+      }
+      if (m == 0) break;
+      probes_.db->MultiGet(ro, probes_.cf, m, ks.data(), vals.data(), sts.data());
+      for (size_t k = 0; k < m; ++k) {
+        if (sts[k].IsNotFound()) {
+          keep[at[k]] = false;
+        } else if (!sts[k].ok()) {
+          status_ = sts[k];
+          return;
+        }
+        vals[k].Reset();
+      }
+    }
+    for (size_t j = 0; j < n; ++j) {
+      if (keep[j]) ready_.push_back(candidates[j]);
+    }
+  }
 
- private:
   // Moves the target just past `p` in the walking direction.
   void Advance(const Pos& p) {
     if (forward_) {
@@ -289,10 +361,16 @@ class Matcher {
   }
 
   std::vector<std::unique_ptr<Stream>> streams_;
+  Probes probes_;
   bool forward_;
   Pos target_{0, 0};
   bool done_ = false;
   rocksdb::Status status_;
+  // With probes: matches found and not yet returned, and the next batch's size.
+  std::vector<Pos> ready_;
+  size_t ready_at_ = 0;
+  size_t batch_ = 16;
+  bool walked_all_ = false;
 };
 
 class ArchiveImpl final : public Archive {
@@ -367,8 +445,9 @@ class ArchiveImpl final : public Archive {
                            const Derived* other);
 
   std::vector<std::unique_lock<std::mutex>> LockIds(const std::vector<std::string_view>& ids);
-  Status Plan(const NormalFilter& nf, const rocksdb::Snapshot* snap,
-              std::vector<std::unique_ptr<Stream>>* streams);
+  // The intersection answering `nf` from snapshot `snap`, positioned after `after`.
+  Status Plan(const NormalFilter& nf, const rocksdb::Snapshot* snap, Order order,
+              const std::optional<Pos>& after, std::unique_ptr<Matcher>* matcher);
   Status ReadRecords(const rocksdb::Snapshot* snap, const std::vector<Pos>& positions,
                      std::vector<Article>* out);
   Status ReadCounter(const rocksdb::Snapshot* snap, const std::string& key, int64_t* value);
@@ -443,7 +522,8 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const Options& o,
   index.write_buffer_size = std::max<size_t>(o.write_buffer_bytes / 2, 4u << 20);
   index.prefix_extractor.reset(keys::NewIndexPrefixExtractor());
   index.memtable_prefix_bloom_size_ratio = 0.05;
-  index.table_factory = table(o.index_block_bytes, false);
+  // Prefix Bloom filters serve the name scans; whole-key ones the probes of Matcher.
+  index.table_factory = table(o.index_block_bytes, true);
 
   rocksdb::ColumnFamilyOptions counters = common;
   counters.write_buffer_size = 4u << 20;
@@ -873,9 +953,12 @@ Status ArchiveImpl::ReadCounter(const rocksdb::Snapshot* snap, const std::string
   return Status::OK();
 }
 
-// Builds the streams of a filter, the most selective first.
-Status ArchiveImpl::Plan(const NormalFilter& nf, const rocksdb::Snapshot* snap,
-                         std::vector<std::unique_ptr<Stream>>* streams) {
+// Builds the intersection of a filter's streams, the most selective first. A name with
+// kProbeRatio times more articles than the rarest is probed rather than walked: walking
+// it costs a seek per candidate, probing a Bloom filter check.
+Status ArchiveImpl::Plan(const NormalFilter& nf, const rocksdb::Snapshot* snap, Order order,
+                         const std::optional<Pos>& after, std::unique_ptr<Matcher>* matcher) {
+  constexpr int64_t kProbeRatio = 8;
   std::vector<std::pair<int64_t, std::string>> ranked;
   if (nf.prefixes.empty()) {
     ranked.emplace_back(0, std::string(1, keys::kDate));
@@ -889,9 +972,16 @@ Status ArchiveImpl::Plan(const NormalFilter& nf, const rocksdb::Snapshot* snap,
     ranked.emplace_back(count, p);
   }
   std::sort(ranked.begin(), ranked.end());
+  std::vector<std::unique_ptr<Stream>> streams;
+  Probes probes{db_, cf(kIndex), snap, {}};
   for (auto& [count, prefix] : ranked) {
-    streams->push_back(std::make_unique<Stream>(db_, cf(kIndex), snap, prefix, nf));
+    if (!streams.empty() && count >= kProbeRatio * std::max<int64_t>(ranked[0].first, 1)) {
+      probes.prefixes.push_back(std::move(prefix));
+    } else {
+      streams.push_back(std::make_unique<Stream>(db_, cf(kIndex), snap, prefix, nf));
+    }
   }
+  *matcher = std::make_unique<Matcher>(std::move(streams), std::move(probes), nf, order, after);
   return Status::OK();
 }
 
@@ -988,13 +1078,12 @@ Status ArchiveImpl::Query(const Filter& filter, const QueryOptions& options, Pag
     after = Pos{cp.time, cp.docno};
   }
   SnapshotHolder snap(db_, options_.read_only);
-  std::vector<std::unique_ptr<Stream>> streams;
-  if (Status s = Plan(nf, snap.get(), &streams); !s.ok()) return s;
-  Matcher matcher(std::move(streams), nf, options.order, after);
+  std::unique_ptr<Matcher> matcher;
+  if (Status s = Plan(nf, snap.get(), options.order, after, &matcher); !s.ok()) return s;
   std::vector<Pos> positions;
   Pos p;
-  while (positions.size() <= options.limit && matcher.Next(&p)) positions.push_back(p);
-  if (!matcher.status().ok()) return FromRocks(matcher.status(), "reading index");
+  while (positions.size() <= options.limit && matcher->Next(&p)) positions.push_back(p);
+  if (!matcher->status().ok()) return FromRocks(matcher->status(), "reading index");
   const bool more = positions.size() > options.limit;
   if (more) positions.pop_back();
   if (Status s = ReadRecords(snap.get(), positions, &page->articles); !s.ok()) return s;
@@ -1009,17 +1098,16 @@ Status ArchiveImpl::Scan(const Filter& filter, Order order,
   NormalFilter nf;
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
   SnapshotHolder snap(db_, options_.read_only);
-  std::vector<std::unique_ptr<Stream>> streams;
-  if (Status s = Plan(nf, snap.get(), &streams); !s.ok()) return s;
-  Matcher matcher(std::move(streams), nf, order, std::nullopt);
+  std::unique_ptr<Matcher> matcher;
+  if (Status s = Plan(nf, snap.get(), order, std::nullopt, &matcher); !s.ok()) return s;
   std::vector<Pos> positions;
   std::vector<Article> chunk;
   bool more = true;
   while (more) {
     positions.clear();
     Pos p;
-    while (positions.size() < kScanChunk && (more = matcher.Next(&p))) positions.push_back(p);
-    if (!matcher.status().ok()) return FromRocks(matcher.status(), "reading index");
+    while (positions.size() < kScanChunk && (more = matcher->Next(&p))) positions.push_back(p);
+    if (!matcher->status().ok()) return FromRocks(matcher->status(), "reading index");
     if (Status s = ReadRecords(snap.get(), positions, &chunk); !s.ok()) return s;
     for (const Article& a : chunk) {
       if (!visit(a)) return Status::OK();
@@ -1042,13 +1130,14 @@ Status ArchiveImpl::Count(const Filter& filter, uint64_t* count) {
     *count = v > 0 ? static_cast<uint64_t>(v) : 0;
     return Status::OK();
   }
-  std::vector<std::unique_ptr<Stream>> streams;
-  if (Status s = Plan(nf, snap.get(), &streams); !s.ok()) return s;
-  Matcher matcher(std::move(streams), nf, Order::kOldestFirst, std::nullopt);
+  std::unique_ptr<Matcher> matcher;
+  if (Status s = Plan(nf, snap.get(), Order::kOldestFirst, std::nullopt, &matcher); !s.ok()) {
+    return s;
+  }
   Pos p;
   uint64_t n = 0;
-  while (matcher.Next(&p)) ++n;
-  if (!matcher.status().ok()) return FromRocks(matcher.status(), "reading index");
+  while (matcher->Next(&p)) ++n;
+  if (!matcher->status().ok()) return FromRocks(matcher->status(), "reading index");
   *count = n;
   return Status::OK();
 }
@@ -1060,12 +1149,13 @@ Status ArchiveImpl::Timeline(const Filter& filter, Bucket bucket,
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
   nf.lo = std::max(nf.lo, keys::kUndated + 1);  // undated articles have no bucket
   SnapshotHolder snap(db_, options_.read_only);
-  std::vector<std::unique_ptr<Stream>> streams;
-  if (Status s = Plan(nf, snap.get(), &streams); !s.ok()) return s;
-  Matcher matcher(std::move(streams), nf, Order::kOldestFirst, std::nullopt);
+  std::unique_ptr<Matcher> matcher;
+  if (Status s = Plan(nf, snap.get(), Order::kOldestFirst, std::nullopt, &matcher); !s.ok()) {
+    return s;
+  }
   Pos p;
   int64_t end = INT64_MIN;
-  while (matcher.Next(&p)) {
+  while (matcher->Next(&p)) {
     if (entries->empty() || p.time >= end) {
       TimelineEntry e;
       BucketOf(p.time, bucket, &e.start_micros, &end, &e.label);
@@ -1073,7 +1163,7 @@ Status ArchiveImpl::Timeline(const Filter& filter, Bucket bucket,
     }
     ++entries->back().count;
   }
-  if (!matcher.status().ok()) return FromRocks(matcher.status(), "reading index");
+  if (!matcher->status().ok()) return FromRocks(matcher->status(), "reading index");
   return Status::OK();
 }
 

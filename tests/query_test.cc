@@ -47,8 +47,15 @@ class QueryModelTest : public ::testing::Test {
     ModelArticle m;
     m.id = id;
     m.source = rng_() % kSources.size();
-    const size_t n = rng_() % 4;
-    for (size_t k = 0; k < n; ++k) m.entities.insert(rng_() % kEntities.size());
+    if (skewed_) {
+      // Zipf-like: names on most articles beside names on a few (kSkewed percentages).
+      for (size_t e = 0; e < kEntities.size(); ++e) {
+        if (rng_() % 100 < kSkewed[e]) m.entities.insert(e);
+      }
+    } else {
+      const size_t n = rng_() % 4;
+      for (size_t k = 0; k < n; ++k) m.entities.insert(rng_() % kEntities.size());
+    }
     if (rng_() % 10 != 0) m.time = kStart + static_cast<int64_t>(rng_() % (24 * 400)) * kHour;
     auto found = model_.find(id);
     m.seq = found == model_.end() ? next_seq_++ : found->second.seq;
@@ -158,6 +165,9 @@ class QueryModelTest : public ::testing::Test {
     return ids;
   }
 
+  // Percentage of articles naming each of kEntities when skewed_.
+  static constexpr uint64_t kSkewed[] = {90, 40, 3, 6, 2, 60, 10, 1};
+  bool skewed_ = false;
   TempDir dir_;
   std::unique_ptr<Archive> db_;
   std::mt19937_64 rng_{20240501};
@@ -279,6 +289,51 @@ TEST_F(QueryModelTest, TimelineCountsEqualBruteForceForDayMonthAndYear) {
       EXPECT_EQ(got, want) << Describe(mf);
     }
   }
+}
+
+// Names of very different frequencies: the rare name's stream is walked and the frequent
+// names (8 times as many articles or more) are probed key by key instead of walked.
+class SkewedQueryModelTest : public QueryModelTest {
+ protected:
+  void SetUp() override {
+    skewed_ = true;
+    QueryModelTest::SetUp();
+  }
+};
+
+TEST_F(SkewedQueryModelTest, RareAndFrequentNamesCombinedMatchBruteForceInScansPagesAndCounts) {
+  uint64_t rare = 0, frequent = 0;
+  Filter f;
+  f.entities = {"Bakou"};
+  ASSERT_TRUE(db_->Count(f, &rare).ok());
+  f.entities = {"Nikol Pachinian"};
+  ASSERT_TRUE(db_->Count(f, &frequent).ok());
+  ASSERT_GT(rare, 0u);
+  ASSERT_GE(frequent, 8 * rare);  // far enough apart to be probed
+  int nonempty = 0;
+  for (int round = 0; round < 300; ++round) {
+    ModelFilter mf = RandomFilter();
+    if (mf.entities.empty()) {
+      mf.entities.push_back(0);
+      mf.filter.entities.push_back(kEntities[0][0]);
+    }
+    for (Order order : {Order::kNewestFirst, Order::kOldestFirst}) {
+      const auto want = Expected(mf, order);
+      std::vector<std::string> got;
+      ASSERT_TRUE(db_->Scan(mf.filter, order, [&](const Article& a) {
+                       got.push_back(a.id());
+                       return true;
+                     }).ok());
+      ASSERT_EQ(got, want) << Describe(mf);
+      const size_t limit = 1 + rng_() % 7;
+      ASSERT_EQ(AllPages(mf.filter, order, limit), want) << Describe(mf) << " limit=" << limit;
+      nonempty += want.empty() ? 0 : 1;
+    }
+    uint64_t count = 0;
+    ASSERT_TRUE(db_->Count(mf.filter, &count).ok());
+    EXPECT_EQ(count, Expected(mf, Order::kOldestFirst).size()) << Describe(mf);
+  }
+  EXPECT_GT(nonempty, 100);
 }
 
 TEST(TimelineTest, BucketsUseUtcCalendarBoundaries) {
