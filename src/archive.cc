@@ -213,8 +213,7 @@ class Stream {
 
 // Names whose streams are far longer than the shortest one's: rather than walked with
 // seeks, they are probed, each candidate position of the walked streams looked up as a
-// whole index key (batched MultiGet; the index's whole-key Bloom filters answer most
-// misses without reading a block).
+// whole index key, a batch at a time with one MultiGet.
 struct Probes {
   rocksdb::DB* db = nullptr;
   rocksdb::ColumnFamilyHandle* cf = nullptr;
@@ -522,8 +521,10 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const Options& o,
   index.write_buffer_size = std::max<size_t>(o.write_buffer_bytes / 2, 4u << 20);
   index.prefix_extractor.reset(keys::NewIndexPrefixExtractor());
   index.memtable_prefix_bloom_size_ratio = 0.05;
-  // Prefix Bloom filters serve the name scans; whole-key ones the probes of Matcher.
-  index.table_factory = table(o.index_block_bytes, true);
+  // Prefix Bloom filters only: whole-key ones (for Matcher's probes) made each table's
+  // filter block megabytes large, and at 1M articles, with record blocks churning the
+  // shared cache, reloading them made queries 2-130x slower (docs/storage.md).
+  index.table_factory = table(o.index_block_bytes, false);
 
   rocksdb::ColumnFamilyOptions counters = common;
   counters.write_buffer_size = 4u << 20;

@@ -146,6 +146,17 @@ class QueryModelTest : public ::testing::Test {
     return d;
   }
 
+  // The ids Scan visits, in order.
+  std::vector<std::string> ScanIds(const Filter& f, Order order) {
+    std::vector<std::string> ids;
+    Status s = db_->Scan(f, order, [&](const Article& a) {
+      ids.push_back(a.id());
+      return true;
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return ids;
+  }
+
   std::vector<std::string> AllPages(const Filter& f, Order order, size_t limit) {
     std::vector<std::string> ids;
     QueryOptions qo;
@@ -181,12 +192,7 @@ TEST_F(QueryModelTest, EveryFilterAloneAndCombinedMatchesBruteForceInBothOrders)
     const ModelFilter mf = RandomFilter();
     for (Order order : {Order::kNewestFirst, Order::kOldestFirst}) {
       const auto want = Expected(mf, order);
-      std::vector<std::string> got;
-      ASSERT_TRUE(db_->Scan(mf.filter, order, [&](const Article& a) {
-                       got.push_back(a.id());
-                       return true;
-                     }).ok());
-      ASSERT_EQ(got, want) << Describe(mf);
+      ASSERT_EQ(ScanIds(mf.filter, order), want) << Describe(mf);
       nonempty += want.empty() ? 0 : 1;
     }
     uint64_t count = 0;
@@ -319,12 +325,7 @@ TEST_F(SkewedQueryModelTest, RareAndFrequentNamesCombinedMatchBruteForceInScansP
     }
     for (Order order : {Order::kNewestFirst, Order::kOldestFirst}) {
       const auto want = Expected(mf, order);
-      std::vector<std::string> got;
-      ASSERT_TRUE(db_->Scan(mf.filter, order, [&](const Article& a) {
-                       got.push_back(a.id());
-                       return true;
-                     }).ok());
-      ASSERT_EQ(got, want) << Describe(mf);
+      ASSERT_EQ(ScanIds(mf.filter, order), want) << Describe(mf);
       const size_t limit = 1 + rng_() % 7;
       ASSERT_EQ(AllPages(mf.filter, order, limit), want) << Describe(mf) << " limit=" << limit;
       nonempty += want.empty() ? 0 : 1;
