@@ -413,6 +413,8 @@ class ArchiveImpl final : public Archive {
   Status Timeline(const Filter& filter, Bucket bucket,
                   std::vector<TimelineEntry>* entries) override;
   Status ListSources(std::vector<NameCount>* sources) override {
+    ReadLock lock;
+    if (Status s = BeginRead(&lock); !s.ok()) return s;
     return ListNames(std::string(1, keys::kSource), 0, sources);
   }
   Status ListEntities(std::string_view prefix, size_t limit,
@@ -428,6 +430,37 @@ class ArchiveImpl final : public Archive {
 
  private:
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return handles_[c]; }
+
+  // Held by every public read call for its whole length, so that it sees one state: a
+  // read-only instance has no snapshots, and Refresh (exclusive) waits for reads in
+  // progress; a writable one refuses reads (Busy) while Reindex holds rebuild_mutex_.
+  struct ReadLock {
+    std::shared_lock<std::shared_mutex> refresh;
+    std::shared_lock<std::shared_mutex> rebuild;
+  };
+  Status BeginRead(ReadLock* lock) {
+    if (options_.read_only) {
+      // Through the turnstile, so that a waiting Refresh is not starved by new readers.
+      { std::lock_guard turnstile(refresh_turnstile_); }
+      lock->refresh = std::shared_lock(refresh_mutex_);
+      if (rebuilding_) {
+        return Status::Busy("archive '" + path_ +
+                            "': its indexes are being rebuilt by the writing process (a "
+                            "reindex is running); try again after it ends and Refresh()");
+      }
+      return Status::OK();
+    }
+    // A Reindex waiting for the lock is not starved by new readers: they are refused.
+    if (!reindex_waiting_.load(std::memory_order_acquire)) {
+      lock->rebuild = std::shared_lock(rebuild_mutex_, std::try_to_lock);
+    }
+    if (!lock->rebuild.owns_lock()) {
+      return Status::Busy("archive '" + path_ +
+                          "': a reindex is running and its indexes are incomplete until it "
+                          "ends; try again later");
+    }
+    return Status::OK();
+  }
   Status CheckWritable() const {
     if (options_.read_only) {
       return Status::NotSupported("archive '" + path_ + "' is open read-only");
@@ -471,8 +504,16 @@ class ArchiveImpl final : public Archive {
   Status AllocateDocnos(size_t count, const rocksdb::WriteOptions& wo, uint64_t* first);
   Status RecoverNextDocno();
   std::array<std::mutex, kStripes> stripes_;
-  // Writers hold it shared; Reindex holds it exclusively.
+  // Writers and (refusing when they cannot) readers hold it shared; Reindex exclusively.
   std::shared_mutex rebuild_mutex_;
+  std::atomic<bool> reindex_waiting_{false};
+  // Read-only instances: read calls hold it shared, Refresh exclusively (taking it while
+  // holding the turnstile, which readers pass through first).
+  std::shared_mutex refresh_mutex_;
+  std::mutex refresh_turnstile_;
+  // Read-only instances: the last Refresh found the reindex marker (guarded by
+  // refresh_mutex_).
+  bool rebuilding_ = false;
 
   // Writes one batch of PutBatch or DeleteBatch.
   rocksdb::Status Commit(const rocksdb::WriteOptions& wo, rocksdb::WriteBatch* batch) {
@@ -987,6 +1028,8 @@ Status ArchiveImpl::MultiGet(std::span<const std::string> ids, std::vector<Artic
   articles->assign(n, Article());
   statuses->assign(n, Status::OK());
   if (n == 0) return Status::OK();
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   const rocksdb::Snapshot* snap = db_->GetSnapshot();
   rocksdb::ReadOptions ro;
   ro.snapshot = snap;
@@ -1139,6 +1182,8 @@ class SnapshotHolder {
 // (whose buffers a caller reading many articles reuses).
 Status ArchiveImpl::Get(std::string_view id, Article* article) {
   article->Clear();
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   SnapshotHolder snap(db_, options_.read_only);
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.get();
@@ -1170,6 +1215,8 @@ Status ArchiveImpl::Get(std::string_view id, Article* article) {
 Status ArchiveImpl::Query(const Filter& filter, const QueryOptions& options, Page* page) {
   page->articles.clear();
   page->next_cursor.clear();
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   if (options.limit == 0 || options.limit > kMaxPageLimit) {
     return Status::InvalidArgument("page limit must be between 1 and " +
                                    std::to_string(kMaxPageLimit) + ", not " +
@@ -1202,6 +1249,8 @@ Status ArchiveImpl::Query(const Filter& filter, const QueryOptions& options, Pag
 
 Status ArchiveImpl::Scan(const Filter& filter, Order order,
                          const std::function<bool(const Article&)>& visit) {
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   NormalFilter nf;
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
   SnapshotHolder snap(db_, options_.read_only);
@@ -1225,6 +1274,8 @@ Status ArchiveImpl::Scan(const Filter& filter, Order order,
 
 Status ArchiveImpl::Count(const Filter& filter, uint64_t* count) {
   *count = 0;
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   NormalFilter nf;
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
   SnapshotHolder snap(db_, options_.read_only);
@@ -1252,6 +1303,8 @@ Status ArchiveImpl::Count(const Filter& filter, uint64_t* count) {
 Status ArchiveImpl::Timeline(const Filter& filter, Bucket bucket,
                              std::vector<TimelineEntry>* entries) {
   entries->clear();
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   NormalFilter nf;
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
   nf.lo = std::max(nf.lo, keys::kUndated + 1);  // undated articles have no bucket
@@ -1314,10 +1367,14 @@ Status ArchiveImpl::ListEntities(std::string_view prefix, size_t limit,
   }
   std::string key(1, keys::kEntity);
   keys::AppendNamePrefix(&key, NormalizeName(prefix));
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   return ListNames(key, limit, entities);
 }
 
 Status ArchiveImpl::ForEachRecord(const std::function<bool(std::string_view)>& visit) {
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   SnapshotHolder snap(db_, options_.read_only);
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.get();
@@ -1334,6 +1391,8 @@ Status ArchiveImpl::ForEachRecord(const std::function<bool(std::string_view)>& v
 
 Status ArchiveImpl::GetStats(Stats* stats) {
   *stats = Stats();
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   SnapshotHolder snap(db_, options_.read_only);
   int64_t v = 0;
   if (Status s = ReadCounter(snap.get(), std::string(keys::kArticlesCounter), &v); !s.ok()) return s;
@@ -1413,11 +1472,25 @@ Status ArchiveImpl::Checkpoint(const std::string& dir) {
 
 Status ArchiveImpl::Refresh() {
   if (!options_.read_only) return Status::OK();
-  return FromRocks(db_->TryCatchUpWithPrimary(), "refresh");
+  std::unique_lock<std::shared_mutex> lock;
+  {
+    std::lock_guard turnstile(refresh_turnstile_);
+    lock = std::unique_lock(refresh_mutex_);
+  }
+  rocksdb::Status s = db_->TryCatchUpWithPrimary();
+  if (!s.ok()) return FromRocks(s, "refresh");
+  // A reindex running in the writing process: refuse reads until it has ended.
+  std::string marker;
+  s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kReindexKey, &marker);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "refresh");
+  rebuilding_ = s.ok();
+  return Status::OK();
 }
 
 Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
   *report = VerifyReport();
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   auto problem = [report](std::string msg) {
     ++report->problems;
     if (report->messages.size() < kMaxMessages) report->messages.push_back(std::move(msg));
@@ -1550,8 +1623,11 @@ Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
 
 Status ArchiveImpl::Reindex(const ProgressFn& progress) {
   if (Status s = CheckWritable(); !s.ok()) return s;
+  reindex_waiting_.store(true, std::memory_order_release);
   std::unique_lock lock(rebuild_mutex_);
-  return ReindexLocked(progress);
+  Status s = ReindexLocked(progress);
+  reindex_waiting_.store(false, std::memory_order_release);
+  return s;
 }
 
 Status ArchiveImpl::ReindexLocked(const ProgressFn& progress) {

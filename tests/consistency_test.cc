@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <list>
+#include <mutex>
 #include <thread>
 
 #include "articledb/archive.h"
@@ -272,6 +274,219 @@ TEST(ConsistencyTest, IndexEntryLeadingToAnotherArticleIsCorruptionInQueriesAndS
     return true;
   });
   EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+}
+
+
+// ---------------------------------------------------------------------------- items 2, 3
+
+// Reads from several threads, each kind checked; counts what went wrong.
+struct ReadChecks {
+  std::atomic<int> errors{0}, wrong{0}, busy{0}, ok{0};
+  std::string first_error;
+  std::mutex mu;
+  void Error(const std::string& what) {
+    ++errors;
+    std::lock_guard l(mu);
+    if (first_error.empty()) first_error = what;
+  }
+  void Wrong(const std::string& what) {
+    ++wrong;
+    std::lock_guard l(mu);
+    if (first_error.empty()) first_error = what;
+  }
+  // Busy is the answer while indexes are rebuilt; with `allow_busy` false it is an error.
+  bool Check(const Status& s, const char* what, bool allow_busy) {
+    if (s.ok()) {
+      ++ok;
+      return true;
+    }
+    if (allow_busy && s.IsBusy()) {
+      ++busy;
+      return false;
+    }
+    Error(std::string(what) + ": " + s.ToString());
+    return false;
+  }
+};
+
+constexpr int kStable = 200;  // articles "s0".."s199" no writer touches
+
+void PutStable(Archive& db) {
+  std::vector<Article> batch;
+  for (int i = 0; i < kStable; ++i) {
+    batch.push_back(MakeArticle("s" + std::to_string(i), "Stable", kStart + i, {"Fixed"}));
+  }
+  ASSERT_TRUE(db.PutBatch(WriteOptions(), batch).ok());
+}
+
+// Readers of a read-only instance while another thread refreshes it and a writer keeps
+// writing: every read sees one state, so no read fails and none is wrong.
+TEST(ConcurrencyConsistencyTest, ReadOnlyReadersNeverSeeFalseCorruptionWhileRefreshRuns) {
+  TempDir dir;
+  auto writer = OpenOrDie(dir.path());
+  PutStable(*writer);
+  Options ro;
+  ro.read_only = true;
+  std::unique_ptr<Archive> reader;
+  ASSERT_TRUE(Archive::Open(ro, dir.path(), &reader).ok());
+  std::atomic<bool> stop{false};
+  ReadChecks checks;
+  std::list<std::thread> threads;
+  threads.emplace_back([&] {  // writer: upserts that move index entries, and inserts
+    for (int i = 0; !stop; ++i) {
+      std::vector<Article> batch;
+      for (int k = 0; k < 20; ++k) {
+        const int n = (i * 20 + k) % 300;
+        batch.push_back(MakeArticle("w" + std::to_string(n), "Moving", kStart + 1000 + i * 7 + k,
+                                    {"Fixed", "E" + std::to_string(i % 5)}));
+      }
+      batch.push_back(MakeArticle("n" + std::to_string(i), "Moving", kStart + 5000 + i, {"Fixed"}));
+      if (!writer->PutBatch(WriteOptions(), batch).ok()) checks.Error("write");
+      std::vector<std::string> gone;
+      for (int k = 0; k < 10; ++k) gone.push_back("w" + std::to_string((i * 20 + k) % 300));
+      gone.push_back("n" + std::to_string(i / 2));
+      if (!writer->DeleteBatch(WriteOptions(), gone).ok()) checks.Error("delete");
+      if (i % 50 == 49 && !writer->Flush().ok()) checks.Error("flush");
+    }
+  });
+  threads.emplace_back([&] {
+    while (!stop) checks.Check(reader->Refresh(), "refresh", false);
+  });
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; !stop; ++i) {
+        Filter f;
+        if (i % 2 == 0) f.entities = {"Fixed"};
+        QueryOptions qo;
+        qo.limit = 50;
+        Page page;
+        checks.Check(reader->Query(f, qo, &page), "query", false);
+        Article a;
+        const std::string id = "s" + std::to_string((i * 7 + t) % kStable);
+        if (checks.Check(reader->Get(id, &a), "get", false) && a.id() != id) {
+          checks.Wrong("get " + id + " returned " + a.id());
+        }
+        Filter stable;
+        stable.source = "Stable";
+        uint64_t n = 0;
+        if (checks.Check(reader->Count(stable, &n), "count", false) && n != kStable) {
+          checks.Wrong("count of stable articles " + std::to_string(n));
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  stop = true;
+  for (auto& th : threads) th.join();
+  EXPECT_GT(checks.ok.load(), 100);
+  EXPECT_EQ(checks.errors.load(), 0) << checks.first_error;
+  EXPECT_EQ(checks.wrong.load(), 0) << checks.first_error;
+}
+
+// Readers while Reindex runs in another thread: each answer is right, or Busy; never
+// an answer from a half-built index.
+TEST(ConcurrencyConsistencyTest, ReadersDuringReindexGetRightAnswersOrBusyNeverWrongOnes) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  PutStable(*db);
+  std::atomic<bool> stop{false};
+  std::atomic<int> reindexes{0};
+  ReadChecks checks;
+  std::list<std::thread> threads;
+  threads.emplace_back([&] {
+    for (int i = 0; i < 6; ++i) {
+      checks.Check(db->Reindex(), "reindex", false);
+      ++reindexes;
+    }
+    stop = true;
+  });
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; !stop; ++i) {
+        uint64_t n = 0;
+        if (checks.Check(db->Count(Filter(), &n), "count", true) && n != kStable) {
+          checks.Wrong("count(all) " + std::to_string(n));
+        }
+        Article a;
+        const std::string id = "s" + std::to_string((i * 13 + t) % kStable);
+        if (checks.Check(db->Get(id, &a), "get", true) && a.id() != id) {
+          checks.Wrong("get " + id + " returned " + a.id());
+        }
+        Filter f;
+        f.entities = {"Fixed"};
+        QueryOptions qo;
+        qo.limit = 100;
+        Page page;
+        if (checks.Check(db->Query(f, qo, &page), "query", true) &&
+            (page.articles.size() != 100 || page.next_cursor.empty())) {
+          checks.Wrong("short page of " + std::to_string(page.articles.size()));
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(reindexes.load(), 6);
+  EXPECT_EQ(checks.errors.load(), 0) << checks.first_error;
+  EXPECT_EQ(checks.wrong.load(), 0) << checks.first_error;
+  EXPECT_GT(checks.ok.load(), 0);
+  // Busy names the reason.
+  uint64_t n = 0;
+  ASSERT_TRUE(db->Count(Filter(), &n).ok());
+  EXPECT_EQ(n, static_cast<uint64_t>(kStable));
+}
+
+// A read-only instance refreshing while another instance reindexes: reads are refused
+// while the rebuild marker is set, and right otherwise.
+TEST(ConcurrencyConsistencyTest, ReadOnlyReadersDuringAnotherInstancesReindexAreRefusedNeverWrong) {
+  TempDir dir;
+  auto writer = OpenOrDie(dir.path());
+  PutStable(*writer);
+  constexpr uint64_t kAll = kStable + 4000;  // enough for a rebuild to commit in steps
+  for (int b = 0; b < 4; ++b) {
+    std::vector<Article> extra;
+    for (int i = 0; i < 1000; ++i) {
+      extra.push_back(MakeArticle("x" + std::to_string(b * 1000 + i), "Extra", kStart + i, {"X"}));
+    }
+    ASSERT_TRUE(writer->PutBatch(WriteOptions(), extra).ok());
+  }
+  Options ro;
+  ro.read_only = true;
+  std::unique_ptr<Archive> reader;
+  ASSERT_TRUE(Archive::Open(ro, dir.path(), &reader).ok());
+  std::atomic<bool> stop{false};
+  ReadChecks checks;
+  std::list<std::thread> threads;
+  threads.emplace_back([&] {
+    for (int i = 0; i < 6; ++i) checks.Check(writer->Reindex(), "reindex", false);
+    stop = true;
+  });
+  threads.emplace_back([&] {
+    while (!stop) checks.Check(reader->Refresh(), "refresh", false);
+  });
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&] {
+      while (!stop) {
+        uint64_t n = 0;
+        if (checks.Check(reader->Count(Filter(), &n), "count", true) && n != kAll) {
+          checks.Wrong("count(all) " + std::to_string(n));
+        }
+        Filter f;
+        f.source = "Stable";
+        Page page;
+        if (checks.Check(reader->Query(f, QueryOptions(), &page), "query", true) &&
+            page.articles.size() != 100) {
+          checks.Wrong("short page of " + std::to_string(page.articles.size()));
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(checks.errors.load(), 0) << checks.first_error;
+  EXPECT_EQ(checks.wrong.load(), 0) << checks.first_error;
+  ASSERT_TRUE(reader->Refresh().ok());
+  uint64_t n = 0;
+  ASSERT_TRUE(reader->Count(Filter(), &n).ok());
+  EXPECT_EQ(n, kAll);
 }
 
 }  // namespace
