@@ -40,6 +40,14 @@ constexpr char kReindexKey[] = "articledb.reindex_in_progress";
 constexpr char kDocnoMarkKey[] = "articledb.docno_high_water";
 // Docnos are reserved a block at a time: one small write of the mark per block.
 constexpr uint64_t kDocnoBlock = 4096;
+// Records Reindex found sharing an id with the live one: prefix + docno(8) -> the record.
+constexpr std::string_view kQuarantinePrefix = "articledb.quarantine.";
+
+std::string QuarantineKey(uint64_t docno) {
+  std::string k(kQuarantinePrefix);
+  keys::AppendDocno(&k, docno);
+  return k;
+}
 constexpr size_t kStripes = 256;
 constexpr size_t kScanChunk = 256;
 constexpr size_t kMaxPageLimit = 10000;
@@ -426,6 +434,8 @@ class ArchiveImpl final : public Archive {
   Status Checkpoint(const std::string& dir) override;
   Status Verify(VerifyReport* report, const ProgressFn& progress) override;
   Status Reindex(const ProgressFn& progress) override;
+  Status ListQuarantine(std::vector<QuarantinedRecord>* records) override;
+  Status DropQuarantined(uint64_t docno) override;
   Status Refresh() override;
 
  private:
@@ -1615,10 +1625,56 @@ Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
     }
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading counters");
+  // The quarantine: counted, not a problem.
+  it.reset(db_->NewIterator(ro, cf(kDefault)));
+  for (it->Seek(ToSlice(kQuarantinePrefix));
+       it->Valid() && it->key().starts_with(ToSlice(kQuarantinePrefix)); it->Next()) {
+    ++report->quarantined;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the quarantine");
   for (const auto& [key, want] : expected_counts) {
     problem("counter for '" + key.substr(1) + "' is missing; records imply " + std::to_string(want));
   }
   return Status::OK();
+}
+
+Status ArchiveImpl::ListQuarantine(std::vector<QuarantinedRecord>* records) {
+  records->clear();
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
+  SnapshotHolder snap(db_, options_.read_only);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap.get();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kDefault)));
+  for (it->Seek(ToSlice(kQuarantinePrefix));
+       it->Valid() && it->key().starts_with(ToSlice(kQuarantinePrefix)); it->Next()) {
+    QuarantinedRecord r;
+    if (it->key().size() != kQuarantinePrefix.size() + 8) {
+      return Status::Corruption("quarantine: malformed key");
+    }
+    r.docno = keys::DecodeDocno(it->key().data() + kQuarantinePrefix.size());
+    if (!r.article.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return Status::Corruption("quarantined record " + std::to_string(r.docno) +
+                                " cannot be parsed");
+    }
+    records->push_back(std::move(r));
+  }
+  return FromRocks(it->status(), "reading the quarantine");
+}
+
+Status ArchiveImpl::DropQuarantined(uint64_t docno) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  std::shared_lock rebuild(rebuild_mutex_);
+  const std::string key = QuarantineKey(docno);
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), key, &v);
+  if (s.IsNotFound()) {
+    return Status::NotFound("no quarantined record " + std::to_string(docno));
+  }
+  if (!s.ok()) return FromRocks(s, "reading the quarantine");
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  return FromRocks(db_->Delete(sync, cf(kDefault), key), "dropping quarantined record");
 }
 
 Status ArchiveImpl::Reindex(const ProgressFn& progress) {
@@ -1636,13 +1692,14 @@ Status ArchiveImpl::ReindexLocked(const ProgressFn& progress) {
   // The mark makes an interrupted rebuild resume at the next open.
   rocksdb::Status s = db_->Put(sync, cf(kDefault), kReindexKey, "1");
   if (!s.ok()) return FromRocks(s, "reindex");
+  // Taken before the id map is cleared: it decides which of two records of one id stays.
+  SnapshotHolder snap(db_, options_.read_only);
   {
     rocksdb::WriteBatch clear;
     for (Cf c : {kIds, kIndex, kCounters}) clear.DeleteRange(cf(c), "", "\xff\xff\xff\xff");
     s = db_->Write(sync, &clear);
     if (!s.ok()) return FromRocks(s, "reindex: clearing indexes");
   }
-  SnapshotHolder snap(db_, options_.read_only);
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.get();
   ro.fill_cache = false;
@@ -1667,7 +1724,9 @@ Status ArchiveImpl::ReindexLocked(const ProgressFn& progress) {
       continue;  // left for verify to report; nothing can be indexed from it
     }
     const uint64_t docno = keys::DecodeDocno(it->key().data());
-    // Two records with one id: the later (higher docno) is the newer; drop the older.
+    // Two records with one id: neither is deleted (docnos are reused by older versions,
+    // so the higher is not the newer). The one the id map pointed at stays live, else the
+    // higher docno; the other goes to the quarantine for the user to decide.
     uint64_t previous = 0;
     if (auto f = batch_ids.find(a.id()); f != batch_ids.end()) {
       previous = f->second;
@@ -1678,13 +1737,25 @@ Status ArchiveImpl::ReindexLocked(const ProgressFn& progress) {
       if (gs.ok() && v.size() == 8) previous = keys::DecodeDocno(v.data());
     }
     if (previous != 0) {
+      std::string mapped;
+      const bool keep_previous =
+          db_->Get(ro, cf(kIds), a.id(), &mapped).ok() && mapped.size() == 8 &&
+          keys::DecodeDocno(mapped.data()) == previous;
+      if (keep_previous) {
+        batch.Put(cf(kDefault), QuarantineKey(docno), it->value());
+        batch.Delete(cf(kRecords), keys::DocnoKey(docno));
+        ++done;
+        continue;
+      }
       std::string rec;
-      if (db_->Get(ro, cf(kRecords), keys::DocnoKey(previous), &rec).ok() &&
-          older.ParseFromString(rec)) {
-        Derive(older, previous, &d);
-        ApplyDerived(&batch, cf(kIndex), cf(kCounters), d, -1, nullptr);
-        --articles;
-        bytes -= static_cast<int64_t>(rec.size());
+      if (db_->Get(ro, cf(kRecords), keys::DocnoKey(previous), &rec).ok()) {
+        if (older.ParseFromString(rec)) {
+          Derive(older, previous, &d);
+          ApplyDerived(&batch, cf(kIndex), cf(kCounters), d, -1, nullptr);
+          --articles;
+          bytes -= static_cast<int64_t>(rec.size());
+        }
+        batch.Put(cf(kDefault), QuarantineKey(previous), rec);
       }
       batch.Delete(cf(kRecords), keys::DocnoKey(previous));
     }

@@ -489,5 +489,103 @@ TEST(ConcurrencyConsistencyTest, ReadOnlyReadersDuringAnotherInstancesReindexAre
   EXPECT_EQ(n, kAll);
 }
 
+
+// ---------------------------------------------------------------------------- item 4
+
+// True when some column family holds `value` as a value: the record still exists.
+bool StoredAnywhere(Raw& raw, const std::string& value) {
+  for (int c = 0; c < 5; ++c) {
+    std::unique_ptr<rocksdb::Iterator> it(raw.db()->NewIterator(rocksdb::ReadOptions(), raw.cf(c)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->value() == value) return true;
+    }
+  }
+  return false;
+}
+
+// Two records with one id (a crash or salvage can leave them): the lower docno is the
+// version the id map points at.
+void MakeDuplicate(const std::string& path, bool map_points_at_lower, std::string* lower,
+                   std::string* higher) {
+  {
+    auto db = OpenOrDie(path);
+    Article v1 = MakeArticle("dup", "S", kStart, {"One"});
+    v1.set_title("version at the lower docno");
+    ASSERT_TRUE(db->Put(WriteOptions(), v1).ok());
+    ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("other", "S", kStart + 1)).ok());
+    ASSERT_TRUE(v1.SerializeToString(lower));
+  }
+  Raw raw(path);
+  const uint64_t d1 = raw.Docno("dup"), d2 = raw.Docno("other");
+  Article v2 = MakeArticle("dup", "S", kStart + 2, {"Two"});
+  v2.set_title("version at the higher docno");
+  ASSERT_TRUE(v2.SerializeToString(higher));
+  // "other" is gone, its docno now holds a second version of "dup".
+  raw.Put(1, keys::DocnoKey(d2), *higher);
+  raw.Delete(2, "other");
+  if (!map_points_at_lower) raw.Delete(2, "dup");
+  ASSERT_LT(d1, d2);
+}
+
+TEST(ConsistencyTest, ReindexKeepsBothRecordsOfOneIdAndTheIdMapsChoiceStaysLive) {
+  TempDir dir;
+  std::string lower, higher;
+  MakeDuplicate(dir.path(), /*map_points_at_lower=*/true, &lower, &higher);
+  {
+    auto db = OpenOrDie(dir.path());
+    ASSERT_TRUE(db->Reindex().ok());
+    Article a;
+    ASSERT_TRUE(db->Get("dup", &a).ok());
+    EXPECT_EQ(a.title(), "version at the lower docno");
+    EXPECT_EQ(testing::VerifyProblems(*db), "");
+    std::vector<QuarantinedRecord> q;
+    ASSERT_TRUE(db->ListQuarantine(&q).ok());
+    ASSERT_EQ(q.size(), 1u);
+    EXPECT_EQ(q[0].article.title(), "version at the higher docno");
+    VerifyReport report;
+    ASSERT_TRUE(db->Verify(&report).ok());
+    EXPECT_EQ(report.quarantined, 1u);
+    // A second reindex finds nothing new to set aside.
+    ASSERT_TRUE(db->Reindex().ok());
+    ASSERT_TRUE(db->ListQuarantine(&q).ok());
+    EXPECT_EQ(q.size(), 1u);
+  }
+  Raw raw(dir.path());
+  EXPECT_TRUE(StoredAnywhere(raw, lower));
+  EXPECT_TRUE(StoredAnywhere(raw, higher)) << "reindex deleted a record";
+}
+
+TEST(ConsistencyTest, ReindexWithoutAValidIdEntryKeepsTheHigherDocnoLiveAndTheOtherRecord) {
+  TempDir dir;
+  std::string lower, higher;
+  MakeDuplicate(dir.path(), /*map_points_at_lower=*/false, &lower, &higher);
+  {
+    auto db = OpenOrDie(dir.path());
+    ASSERT_TRUE(db->Reindex().ok());
+    Article a;
+    ASSERT_TRUE(db->Get("dup", &a).ok());
+    EXPECT_EQ(a.title(), "version at the higher docno");
+    EXPECT_EQ(testing::VerifyProblems(*db), "");
+    std::vector<QuarantinedRecord> q;
+    ASSERT_TRUE(db->ListQuarantine(&q).ok());
+    ASSERT_EQ(q.size(), 1u);
+    EXPECT_EQ(q[0].article.title(), "version at the lower docno");
+  }
+  {
+    Raw raw(dir.path());
+    EXPECT_TRUE(StoredAnywhere(raw, lower)) << "reindex deleted a record";
+    EXPECT_TRUE(StoredAnywhere(raw, higher));
+  }
+  // The user decides: dropping removes it for good.
+  auto db = OpenOrDie(dir.path());
+  std::vector<QuarantinedRecord> q;
+  ASSERT_TRUE(db->ListQuarantine(&q).ok());
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_TRUE(db->DropQuarantined(q[0].docno + 1000).IsNotFound());
+  ASSERT_TRUE(db->DropQuarantined(q[0].docno).ok());
+  ASSERT_TRUE(db->ListQuarantine(&q).ok());
+  EXPECT_TRUE(q.empty());
+}
+
 }  // namespace
 }  // namespace articledb
