@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
@@ -50,6 +51,9 @@ std::string QuarantineKey(uint64_t docno) {
 }
 constexpr size_t kStripes = 256;
 constexpr size_t kScanChunk = 256;
+// Records one page of Query, or one chunk of Scan, reads: about this many bytes (the read
+// that crosses it is the last), whatever the page limit (query.h).
+constexpr uint64_t kPageBytes = 32u << 20;
 constexpr size_t kMaxPageLimit = 10000;
 constexpr size_t kMaxMessages = 1000;
 
@@ -494,6 +498,8 @@ class ArchiveImpl final : public Archive {
   // The intersection answering `nf` from snapshot `snap`, positioned after `after`.
   Status Plan(const NormalFilter& nf, const rocksdb::Snapshot* snap, Order order,
               const std::optional<Pos>& after, std::unique_ptr<Matcher>* matcher);
+  // Reads the records of `positions` in order, stopping once kPageBytes have been read
+  // (always at least one): *out holds the first out->size() of them.
   Status ReadRecords(const rocksdb::Snapshot* snap, const std::vector<Pos>& positions,
                      std::vector<Article>* out);
   Status ReadCounter(const rocksdb::Snapshot* snap, const std::string& key, int64_t* value);
@@ -1147,8 +1153,26 @@ Status ArchiveImpl::ReadRecords(const rocksdb::Snapshot* snap, const std::vector
   std::vector<rocksdb::Status> sts(k);
   rocksdb::ReadOptions ro;
   ro.snapshot = snap;
+  // RocksDB stops reading values once they add up to the bound and answers the rest
+  // Aborted; it reads in key order, so the page keeps its prefix up to the first of them.
+  ro.value_size_soft_limit = kPageBytes;
   db_->MultiGet(ro, cf(kRecords), k, ks.data(), vals.data(), sts.data());
+  size_t keep = k;
   for (size_t i = 0; i < k; ++i) {
+    if (sts[i].IsAborted()) {
+      keep = i;
+      break;
+    }
+  }
+  if (keep == 0) {  // the first record itself was left unread: read it alone
+    vals[0].Reset();
+    ro.value_size_soft_limit = std::numeric_limits<uint64_t>::max();
+    sts[0] = db_->Get(ro, cf(kRecords), ks[0], &vals[0]);
+    keep = 1;
+  }
+  for (size_t i = keep; i < k; ++i) vals[i].Reset();
+  out->resize(keep);
+  for (size_t i = 0; i < keep; ++i) {
     if (sts[i].IsNotFound()) {
       return Status::Corruption("index entry points to missing record " +
                                 std::to_string(positions[i].docno) + "; run verify");
@@ -1248,9 +1272,13 @@ Status ArchiveImpl::Query(const Filter& filter, const QueryOptions& options, Pag
   Pos p;
   while (positions.size() <= options.limit && matcher->Next(&p)) positions.push_back(p);
   if (!matcher->status().ok()) return FromRocks(matcher->status(), "reading index");
-  const bool more = positions.size() > options.limit;
+  bool more = positions.size() > options.limit;
   if (more) positions.pop_back();
   if (Status s = ReadRecords(snap.get(), positions, &page->articles); !s.ok()) return s;
+  if (page->articles.size() < positions.size()) {  // stopped by the byte bound
+    positions.resize(page->articles.size());
+    more = true;
+  }
   if (more) {
     page->next_cursor = EncodeCursor({fingerprint, positions.back().time, positions.back().docno});
   }
@@ -1269,12 +1297,16 @@ Status ArchiveImpl::Scan(const Filter& filter, Order order,
   std::vector<Pos> positions;
   std::vector<Article> chunk;
   bool more = true;
-  while (more) {
-    positions.clear();
+  while (more || !positions.empty()) {
     Pos p;
-    while (positions.size() < kScanChunk && (more = matcher->Next(&p))) positions.push_back(p);
+    while (more && positions.size() < kScanChunk && (more = matcher->Next(&p))) {
+      positions.push_back(p);
+    }
     if (!matcher->status().ok()) return FromRocks(matcher->status(), "reading index");
+    if (positions.empty()) break;
     if (Status s = ReadRecords(snap.get(), positions, &chunk); !s.ok()) return s;
+    // A chunk stopped by the byte bound: the positions not read come first next time.
+    positions.erase(positions.begin(), positions.begin() + static_cast<std::ptrdiff_t>(chunk.size()));
     for (const Article& a : chunk) {
       if (!visit(a)) return Status::OK();
     }
