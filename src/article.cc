@@ -305,17 +305,37 @@ std::string DeriveArticleId(const Article& a) {
   } else {
     XXH3_state_t* state = XXH3_createState();
     XXH3_128bits_reset(state);
-    const char zero = '\0';
-    for (const std::string* part : {&a.source(), &a.title()}) {
-      XXH3_128bits_update(state, part->data(), part->size());
-      XXH3_128bits_update(state, &zero, 1);
-    }
     const std::string when = a.has_published_at()
                                  ? std::to_string(a.published_at().seconds()) + "." +
                                        std::to_string(a.published_at().nanos())
                                  : std::string();
-    XXH3_128bits_update(state, when.data(), when.size());
-    XXH3_128bits_update(state, &zero, 1);
+    // source NUL title NUL when NUL body: unambiguous as long as source and title hold
+    // no NUL (when never does, and body is last), and kept as it is so that stored ids
+    // stay stable. A NUL in source or title would let bytes move from one field to the
+    // next ("a\0" + "b" and "a" + "\0b"), so such articles hash a form with lengths:
+    // NUL NUL 0xFF, then source, title and when each preceded by its length (8 bytes,
+    // little-endian), then body. The first form never starts that way: its third field
+    // (the time, digits, '-' and '.') would have to start with 0xFF.
+    const char zero = '\0';
+    const bool nul_in_names = a.source().find('\0') != std::string::npos ||
+                              a.title().find('\0') != std::string::npos;
+    if (nul_in_names) {
+      static constexpr char kMark[3] = {'\0', '\0', '\xff'};
+      XXH3_128bits_update(state, kMark, sizeof(kMark));
+      for (const std::string* part : {&a.source(), &a.title(), &when}) {
+        char length[8];
+        for (int i = 0; i < 8; ++i) {
+          length[i] = static_cast<char>(static_cast<uint64_t>(part->size()) >> (8 * i));
+        }
+        XXH3_128bits_update(state, length, sizeof(length));
+        XXH3_128bits_update(state, part->data(), part->size());
+      }
+    } else {
+      for (const std::string* part : {&a.source(), &a.title(), &when}) {
+        XXH3_128bits_update(state, part->data(), part->size());
+        XXH3_128bits_update(state, &zero, 1);
+      }
+    }
     XXH3_128bits_update(state, a.body().data(), a.body().size());
     h = XXH3_128bits_digest(state);
     XXH3_freeState(state);

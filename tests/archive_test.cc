@@ -266,6 +266,25 @@ TEST(ArchiveTest, ArticleWithoutIdGetsAStableDerivedIdSoReimportUpdates) {
   EXPECT_EQ(CountOf(*db, Filter()), 1u);
 }
 
+TEST(ArchiveTest, ArticlesWithoutIdOrUrlDifferingOnlyInBodyAreTwoRecords) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  Article first = MakeArticle("", "S", kMay2024, {"E"}, "first body");
+  Article second = first;
+  second.set_body("second body");
+  WriteStats stats;
+  ASSERT_TRUE(db->Put(WriteOptions(), first, &stats).ok());
+  ASSERT_TRUE(db->Put(WriteOptions(), second, &stats).ok());
+  EXPECT_EQ(stats.inserted, 2u);
+  EXPECT_EQ(stats.updated, 0u);
+  EXPECT_EQ(CountOf(*db, Filter()), 2u);
+  Article back;
+  ASSERT_TRUE(db->Get(DeriveArticleId(first), &back).ok());
+  EXPECT_EQ(back.body(), "first body");
+  ASSERT_TRUE(db->Get(DeriveArticleId(second), &back).ok());
+  EXPECT_EQ(back.body(), "second body");
+}
+
 TEST(ArchiveTest, ReopenAfterCloseKeepsRecordsIndexesAndCounters) {
   TempDir dir;
   {
