@@ -3,6 +3,7 @@
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/type_resolver_util.h>
 #include <xxhash.h>
@@ -160,6 +161,65 @@ Status CheckString(const Article& a, const std::string& field, const std::string
   return Status::OK();
 }
 
+// Checks every string of `m` (a part of article `a`) by reflection, so a string field
+// added to the schema is checked without changing this code: each string field, each
+// element of a repeated one, every string in nested and repeated messages, and map keys
+// and values. `prefix` is the path of `m` ("" or "entities[2]."); the error names the
+// field as "title", "authors[1]", "entities[2].name", "attributes" (a key) or
+// "attributes.KEY" (the value of KEY).
+Status CheckStrings(const Article& a, const google::protobuf::Message& m, const std::string& prefix,
+                    int depth = 0) {
+  using google::protobuf::FieldDescriptor;
+  if (depth > 32) return Status::OK();  // the schema is not recursive; a guard all the same
+  const google::protobuf::Descriptor* d = m.GetDescriptor();
+  const google::protobuf::Reflection* r = m.GetReflection();
+  std::string scratch;
+  Status s;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* f = d->field(i);
+    const bool is_string = f->type() == FieldDescriptor::TYPE_STRING;
+    const bool is_message = f->type() == FieldDescriptor::TYPE_MESSAGE;
+    if (!is_string && !is_message) continue;
+    const std::string name = prefix + f->name();
+    if (f->is_map()) {
+      const FieldDescriptor* key = f->message_type()->map_key();
+      const FieldDescriptor* value = f->message_type()->map_value();
+      for (int j = 0, n = r->FieldSize(m, f); j < n; ++j) {
+        const google::protobuf::Message& entry = r->GetRepeatedMessage(m, f, j);
+        const google::protobuf::Reflection* er = entry.GetReflection();
+        std::string key_text;
+        if (key->type() == FieldDescriptor::TYPE_STRING) {
+          key_text = er->GetString(entry, key);
+          size_t bad = 0;
+          if (!IsValidUtf8(key_text, &bad)) {
+            return FieldError(a, name, "a key has invalid UTF-8 at byte " + std::to_string(bad));
+          }
+        } else {
+          google::protobuf::TextFormat::PrintFieldValueToString(entry, key, -1, &key_text);
+        }
+        if (value->type() == FieldDescriptor::TYPE_STRING) {
+          s = CheckString(a, name + "." + key_text, er->GetStringReference(entry, value, &scratch));
+        } else if (value->type() == FieldDescriptor::TYPE_MESSAGE) {
+          s = CheckStrings(a, er->GetMessage(entry, value), name + "." + key_text + ".", depth + 1);
+        }
+        if (!s.ok()) return s;
+      }
+    } else if (f->is_repeated()) {
+      for (int j = 0, n = r->FieldSize(m, f); j < n; ++j) {
+        const std::string item = name + "[" + std::to_string(j) + "]";
+        s = is_string ? CheckString(a, item, r->GetRepeatedStringReference(m, f, j, &scratch))
+                      : CheckStrings(a, r->GetRepeatedMessage(m, f, j), item + ".", depth + 1);
+        if (!s.ok()) return s;
+      }
+    } else if (is_string) {
+      if (!(s = CheckString(a, name, r->GetStringReference(m, f, &scratch))).ok()) return s;
+    } else if (r->HasField(m, f)) {
+      if (!(s = CheckStrings(a, r->GetMessage(m, f), name + ".", depth + 1)).ok()) return s;
+    }
+  }
+  return Status::OK();
+}
+
 Status CheckTimestamp(const Article& a, const char* field, const google::protobuf::Timestamp& ts) {
   if (ts.seconds() < kMinTimestampSeconds || ts.seconds() > kMaxTimestampSeconds ||
       ts.nanos() < 0 || ts.nanos() > 999999999) {
@@ -234,24 +294,9 @@ Status ArticleToJson(const Article& article, std::string* out) {
 
 Status ValidateArticle(const Article& a, const Limits& limits) {
   Status s;
-  // Strings first: every message below quotes the id, which must be printable.
-  if (!(s = CheckString(a, "id", a.id())).ok()) return s;
-  if (!(s = CheckString(a, "url", a.url())).ok()) return s;
-  if (!(s = CheckString(a, "source", a.source())).ok()) return s;
-  if (!(s = CheckString(a, "language", a.language())).ok()) return s;
-  if (!(s = CheckString(a, "title", a.title())).ok()) return s;
-  if (!(s = CheckString(a, "summary", a.summary())).ok()) return s;
-  if (!(s = CheckString(a, "body", a.body())).ok()) return s;
-  for (int i = 0; i < a.authors_size(); ++i) {
-    if (!(s = CheckString(a, "authors[" + std::to_string(i) + "]", a.authors(i))).ok()) return s;
-  }
-  for (int i = 0; i < a.topics_size(); ++i) {
-    if (!(s = CheckString(a, "topics[" + std::to_string(i) + "]", a.topics(i))).ok()) return s;
-  }
-  for (const auto& [key, value] : a.attributes()) {
-    if (!(s = CheckString(a, "attributes", key)).ok()) return s;
-    if (!(s = CheckString(a, "attributes." + key, value)).ok()) return s;
-  }
+  // Strings first, every one of them (the id is field 1, so it is checked first): every
+  // message below quotes the id, which must be printable.
+  if (!(s = CheckStrings(a, a, "")).ok()) return s;
   if (a.id().size() > limits.max_id_bytes) {
     return FieldError(a, "id",
                       "too long (" + std::to_string(a.id().size()) + " bytes, limit " +
@@ -272,7 +317,6 @@ Status ValidateArticle(const Article& a, const Limits& limits) {
   for (int i = 0; i < a.entities_size(); ++i) {
     const Entity& e = a.entities(i);
     const std::string field = "entities[" + std::to_string(i) + "]";
-    if (!(s = CheckString(a, field + ".name", e.name())).ok()) return s;
     if (e.name().size() > limits.max_name_bytes) {
       return FieldError(a, field + ".name", "too long (" + std::to_string(e.name().size()) +
                                                 " bytes, limit " +

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <google/protobuf/util/message_differencer.h>
 
 #include "articledb/article.h"
 #include "articledb/query.h"
+#include "string_fields.h"
 #include "test_util.h"
 
 namespace articledb {
@@ -175,6 +177,34 @@ TEST(ValidateTest, InvalidUtf8InAnyStringFieldIsRejectedNamingIt) {
     ASSERT_TRUE(s.IsInvalidArgument()) << c.field;
     EXPECT_NE(s.message().find(c.field), std::string::npos) << s.message();
     EXPECT_NE(s.message().find("UTF-8"), std::string::npos) << s.message();
+  }
+}
+
+// Every string of the schema, found by reflection (tests/string_fields.h), so a field
+// added later is checked without editing this test.
+TEST(ValidateTest, InvalidUtf8InEveryStringFoundByReflectionIsRejectedNamingIt) {
+  const auto slots = testing::ArticleStringSlots();
+  std::set<std::string> paths;
+  for (const auto& slot : slots) paths.insert(slot.path);
+  // The walk finds what the schema holds today (top-level, repeated, nested, map).
+  for (const char* known : {"id", "url", "source", "language", "title", "summary", "body",
+                            "authors[0]", "topics[0]", "entities[0].name", "attributes",
+                            "attributes.k"}) {
+    EXPECT_EQ(paths.count(known), 1u) << known;
+  }
+  const Article base = testing::ArticleWithEveryString("id1");
+  ASSERT_TRUE(ValidateArticle(base, Limits()).ok()) << ValidateArticle(base, Limits()).ToString();
+  for (const auto& slot : slots) {
+    for (const std::string bad : {"ok\xed\xa0\x80", "\xff", "ok\xc3"}) {
+      Article a = base;
+      slot.set(&a, bad);
+      ASSERT_FALSE(MessageDifferencer::Equals(a, base)) << slot.path;
+      Status s = ValidateArticle(a, Limits());
+      ASSERT_TRUE(s.IsInvalidArgument()) << slot.path << ": " << s.ToString();
+      EXPECT_NE(s.message().find("field '" + slot.path + "'"), std::string::npos)
+          << slot.path << ": " << s.message();
+      EXPECT_NE(s.message().find("invalid UTF-8"), std::string::npos) << s.message();
+    }
   }
 }
 

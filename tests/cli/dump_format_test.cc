@@ -21,6 +21,7 @@
 
 #include "articledb/archive.h"
 #include "articledb/dump.h"
+#include "../string_fields.h"
 
 namespace articledb {
 namespace {
@@ -677,6 +678,45 @@ TEST(DumpArchive, RecordFailingValidationIsRefusedWithItsLocation) {
   s = RestoreArchive(*b, t.Sub("bad.dump"), nullptr);
   EXPECT_FALSE(s.ok());
   EXPECT_TRUE(Contents(*b).empty());
+}
+
+// For every string of the schema (found by reflection), a dump whose second record holds
+// invalid UTF-8 there is refused, and a restore into an archive leaves it as it was.
+TEST(DumpArchive, RecordWithInvalidUtf8InAnyStringFieldIsRefusedAndTheTargetKept) {
+  TempDir t;
+  auto b = Open(t.Sub("b"));
+  Fill(*b, 0, 20);
+  const auto before = Contents(*b);
+  const auto slots = testing::ArticleStringSlots();
+  ASSERT_GE(slots.size(), 12u);
+  for (const auto& slot : slots) {
+    SCOPED_TRACE(slot.path);
+    // Another writer's record: serialized with a marker, then the marker's bytes replaced
+    // (protobuf would not serialize invalid UTF-8 without complaint).
+    Article a = testing::ArticleWithEveryString("r/5");
+    const std::string marker = "MARKER!";
+    slot.set(&a, marker);
+    std::string rec = a.SerializeAsString();
+    const size_t at = rec.find(marker);
+    ASSERT_NE(at, std::string::npos);
+    ASSERT_EQ(rec.find(marker, at + 1), std::string::npos);
+    rec.replace(at, marker.size(), std::string("ok\xed\xa0\x80ok", 7));
+    const std::string file = t.Sub("bad.dump");
+    {
+      std::ofstream f(file, std::ios::binary | std::ios::trunc);
+      f << MakeDump({Record(100), rec, Record(101)});
+    }
+    Status s = VerifyDumpFile(file, nullptr);
+    EXPECT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("record 2:"), std::string::npos) << s.ToString();
+    s = RestoreArchive(*b, file, nullptr);
+    EXPECT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("record 2:"), std::string::npos) << s.ToString();
+    EXPECT_EQ(Contents(*b), before);
+  }
+  VerifyReport report;
+  ASSERT_TRUE(b->Verify(&report).ok());
+  EXPECT_TRUE(report.ok()) << (report.messages.empty() ? "" : report.messages[0]);
 }
 
 TEST(DumpArchive, RecordThatIsNotAnArticleIsCorruption) {
