@@ -26,6 +26,7 @@
 #include "counters.h"
 #include "cursor.h"
 #include "keys.h"
+#include "record_check.h"
 #include "time_util.h"
 
 namespace articledb {
@@ -1345,7 +1346,8 @@ Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
     const uint64_t docno = keys::DecodeDocno(it->key().data());
     const std::string where = "record " + std::to_string(docno);
     if (!a.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      problem(where + ": cannot be parsed");
+      const std::string why = InvalidUtf8InRecord(ToView(it->value()));
+      problem(where + ": cannot be parsed" + (why.empty() ? "" : ": " + why));
       continue;
     }
     if (Status s = ValidateArticle(a, Limits{SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX}); !s.ok()) {

@@ -4,13 +4,16 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/text_format.h>
+#include <google/protobuf/unknown_field_set.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/type_resolver_util.h>
 #include <xxhash.h>
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "record_check.h"
 #include "time_util.h"
 
 namespace articledb {
@@ -338,6 +341,74 @@ Status ValidateArticle(const Article& a, const Limits& limits) {
                                    std::to_string(limits.max_record_bytes) + ")");
   }
   return Status::OK();
+}
+
+namespace {
+
+// InvalidUtf8InRecord for `bytes`, a message of type `d` whose path is `prefix`. Reads the
+// wire format without the schema (protobuf's parser would stop at the bad string without
+// saying where), and the schema tells which fields are strings.
+std::string InvalidUtf8In(std::string_view bytes, const google::protobuf::Descriptor* d,
+                          const std::string& prefix, int depth) {
+  using google::protobuf::FieldDescriptor;
+  using google::protobuf::UnknownField;
+  google::protobuf::UnknownFieldSet fields;
+  if (depth > 32 || !fields.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return "";
+  std::unordered_map<int, int> seen;  // field number -> elements so far (repeated fields)
+  size_t bad = 0;
+  for (int i = 0; i < fields.field_count(); ++i) {
+    const UnknownField& uf = fields.field(i);
+    const FieldDescriptor* f = d->FindFieldByNumber(uf.number());
+    if (f == nullptr || uf.type() != UnknownField::TYPE_LENGTH_DELIMITED) continue;
+    const int index = seen[uf.number()]++;
+    const std::string& value = uf.length_delimited();
+    const std::string name = prefix + f->name();
+    if (f->is_map()) {
+      // An entry: key is field 1, value field 2.
+      google::protobuf::UnknownFieldSet entry;
+      if (!entry.ParseFromArray(value.data(), static_cast<int>(value.size()))) continue;
+      const FieldDescriptor* key_f = f->message_type()->map_key();
+      const FieldDescriptor* value_f = f->message_type()->map_value();
+      std::string key, inner;
+      bool has_inner = false;
+      for (int j = 0; j < entry.field_count(); ++j) {
+        const UnknownField& e = entry.field(j);
+        if (e.type() != UnknownField::TYPE_LENGTH_DELIMITED) continue;
+        if (e.number() == 1) key = e.length_delimited();
+        if (e.number() == 2) {
+          inner = e.length_delimited();
+          has_inner = true;
+        }
+      }
+      if (key_f->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(key, &bad)) {
+        return "field '" + name + "': a key has invalid UTF-8 at byte " + std::to_string(bad);
+      }
+      if (!has_inner) continue;
+      if (value_f->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(inner, &bad)) {
+        return "field '" + name + "." + key + "': invalid UTF-8 at byte " + std::to_string(bad);
+      }
+      if (value_f->type() == FieldDescriptor::TYPE_MESSAGE) {
+        std::string found = InvalidUtf8In(inner, value_f->message_type(), name + "." + key + ".", depth + 1);
+        if (!found.empty()) return found;
+      }
+      continue;
+    }
+    const std::string item = f->is_repeated() ? name + "[" + std::to_string(index) + "]" : name;
+    if (f->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(value, &bad)) {
+      return "field '" + item + "': invalid UTF-8 at byte " + std::to_string(bad);
+    }
+    if (f->type() == FieldDescriptor::TYPE_MESSAGE) {
+      std::string found = InvalidUtf8In(value, f->message_type(), item + ".", depth + 1);
+      if (!found.empty()) return found;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string InvalidUtf8InRecord(std::string_view serialized) {
+  return InvalidUtf8In(serialized, Article::descriptor(), "", 0);
 }
 
 std::string DeriveArticleId(const Article& a) {

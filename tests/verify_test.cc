@@ -263,5 +263,26 @@ TEST_F(VerifyDamageTest, RecordWithNoIdEntryIsNamedAndReindexRepairsIt) {
   });
 }
 
+// A record protobuf cannot parse is named with the field at fault; nothing can be
+// rebuilt from it, so it stays for the user to restore from a dump (Reindex skips it).
+TEST_F(VerifyDamageTest, RecordWithInvalidUtf8IsNamedWithItsField) {
+  uint64_t r5 = 0;
+  {
+    RawDb raw(dir_.path());
+    r5 = raw.Docno(Id(5));
+    Article a = MakeArticle(Id(5), "Reuters", Published(5), {"Armenia"});
+    a.set_summary("MARKER!");
+    std::string rec = a.SerializeAsString();
+    rec.replace(rec.find("MARKER!"), 7, std::string("ok\xed\xa0\x80ok", 7));
+    raw.Put(RawDb::kRecords, keys::DocnoKey(r5), rec);
+  }
+  auto db = OpenOrDie(dir_.path());
+  const std::string problems = VerifyProblems(*db);
+  EXPECT_NE(problems.find("record " + std::to_string(r5) +
+                          ": cannot be parsed: field 'summary': invalid UTF-8 at byte 2"),
+            std::string::npos)
+      << problems;
+}
+
 }  // namespace
 }  // namespace articledb

@@ -706,12 +706,17 @@ TEST(DumpArchive, RecordWithInvalidUtf8InAnyStringFieldIsRefusedAndTheTargetKept
       std::ofstream f(file, std::ios::binary | std::ios::trunc);
       f << MakeDump({Record(100), rec, Record(101)});
     }
+    // The message names the record and the field.
+    const std::string where = "record 2: ";
+    const std::string field = "field '" + slot.path + "': ";
     Status s = VerifyDumpFile(file, nullptr);
     EXPECT_FALSE(s.ok());
-    EXPECT_NE(s.message().find("record 2:"), std::string::npos) << s.ToString();
+    EXPECT_NE(s.message().find(where), std::string::npos) << s.ToString();
+    EXPECT_NE(s.message().find(field), std::string::npos) << s.ToString();
     s = RestoreArchive(*b, file, nullptr);
     EXPECT_FALSE(s.ok());
-    EXPECT_NE(s.message().find("record 2:"), std::string::npos) << s.ToString();
+    EXPECT_NE(s.message().find(where), std::string::npos) << s.ToString();
+    EXPECT_NE(s.message().find(field), std::string::npos) << s.ToString();
     EXPECT_EQ(Contents(*b), before);
   }
   VerifyReport report;
