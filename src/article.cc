@@ -156,21 +156,38 @@ Status FieldError(const Article& a, const std::string& field, const std::string&
   return Status::InvalidArgument(Describe(a) + ": field '" + field + "': " + why);
 }
 
-Status CheckString(const Article& a, const std::string& field, const std::string& value) {
-  size_t bad = 0;
-  if (!IsValidUtf8(value, &bad)) {
-    return FieldError(a, field, "invalid UTF-8 at byte " + std::to_string(bad));
-  }
-  return Status::OK();
+// Where a string sits in an article, as validation names it: "title", "authors[1]",
+// "entities[2].name", "attributes" (a key) or "attributes.KEY" (the value of KEY). A chain
+// from the innermost field out, turned into text only for an error message.
+struct FieldPath {
+  const FieldPath* parent;
+  const google::protobuf::FieldDescriptor* field;
+  int index;             // element of a repeated field; -1 otherwise
+  const std::string* key;  // key of a map entry's value; null otherwise
+};
+
+std::string PathText(const FieldPath* p) {
+  if (p == nullptr) return "";
+  std::string out = PathText(p->parent);
+  if (!out.empty()) out += '.';
+  out += p->field->name();
+  if (p->key != nullptr) out += "." + *p->key;
+  if (p->index >= 0) out += "[" + std::to_string(p->index) + "]";
+  return out;
 }
 
-// Checks every string of `m` (a part of article `a`) by reflection, so a string field
-// added to the schema is checked without changing this code: each string field, each
-// element of a repeated one, every string in nested and repeated messages, and map keys
-// and values. `prefix` is the path of `m` ("" or "entities[2]."); the error names the
-// field as "title", "authors[1]", "entities[2].name", "attributes" (a key) or
-// "attributes.KEY" (the value of KEY).
-Status CheckStrings(const Article& a, const google::protobuf::Message& m, const std::string& prefix,
+Status CheckStringAt(const Article& a, const FieldPath& where, const std::string& value,
+                     const char* what = "") {
+  size_t bad = 0;
+  if (IsValidUtf8(value, &bad)) return Status::OK();
+  return FieldError(a, PathText(&where), std::string(what) + "invalid UTF-8 at byte " + std::to_string(bad));
+}
+
+// Checks every string of `m` (a part of article `a`, at `parent`) by reflection, so a
+// string field added to the schema is checked without changing this code: each string
+// field, each element of a repeated one, every string in nested and repeated messages,
+// and map keys and values.
+Status CheckStrings(const Article& a, const google::protobuf::Message& m, const FieldPath* parent,
                     int depth = 0) {
   using google::protobuf::FieldDescriptor;
   if (depth > 32) return Status::OK();  // the schema is not recursive; a guard all the same
@@ -183,7 +200,6 @@ Status CheckStrings(const Article& a, const google::protobuf::Message& m, const 
     const bool is_string = f->type() == FieldDescriptor::TYPE_STRING;
     const bool is_message = f->type() == FieldDescriptor::TYPE_MESSAGE;
     if (!is_string && !is_message) continue;
-    const std::string name = prefix + f->name();
     if (f->is_map()) {
       const FieldDescriptor* key = f->message_type()->map_key();
       const FieldDescriptor* value = f->message_type()->map_value();
@@ -193,31 +209,33 @@ Status CheckStrings(const Article& a, const google::protobuf::Message& m, const 
         std::string key_text;
         if (key->type() == FieldDescriptor::TYPE_STRING) {
           key_text = er->GetString(entry, key);
-          size_t bad = 0;
-          if (!IsValidUtf8(key_text, &bad)) {
-            return FieldError(a, name, "a key has invalid UTF-8 at byte " + std::to_string(bad));
+          if (!(s = CheckStringAt(a, {parent, f, -1, nullptr}, key_text, "a key has ")).ok()) {
+            return s;
           }
         } else {
           google::protobuf::TextFormat::PrintFieldValueToString(entry, key, -1, &key_text);
         }
+        const FieldPath at{parent, f, -1, &key_text};
         if (value->type() == FieldDescriptor::TYPE_STRING) {
-          s = CheckString(a, name + "." + key_text, er->GetStringReference(entry, value, &scratch));
+          s = CheckStringAt(a, at, er->GetStringReference(entry, value, &scratch));
         } else if (value->type() == FieldDescriptor::TYPE_MESSAGE) {
-          s = CheckStrings(a, er->GetMessage(entry, value), name + "." + key_text + ".", depth + 1);
+          s = CheckStrings(a, er->GetMessage(entry, value), &at, depth + 1);
         }
         if (!s.ok()) return s;
       }
     } else if (f->is_repeated()) {
       for (int j = 0, n = r->FieldSize(m, f); j < n; ++j) {
-        const std::string item = name + "[" + std::to_string(j) + "]";
-        s = is_string ? CheckString(a, item, r->GetRepeatedStringReference(m, f, j, &scratch))
-                      : CheckStrings(a, r->GetRepeatedMessage(m, f, j), item + ".", depth + 1);
+        const FieldPath at{parent, f, j, nullptr};
+        s = is_string ? CheckStringAt(a, at, r->GetRepeatedStringReference(m, f, j, &scratch))
+                      : CheckStrings(a, r->GetRepeatedMessage(m, f, j), &at, depth + 1);
         if (!s.ok()) return s;
       }
     } else if (is_string) {
-      if (!(s = CheckString(a, name, r->GetStringReference(m, f, &scratch))).ok()) return s;
+      s = CheckStringAt(a, {parent, f, -1, nullptr}, r->GetStringReference(m, f, &scratch));
+      if (!s.ok()) return s;
     } else if (r->HasField(m, f)) {
-      if (!(s = CheckStrings(a, r->GetMessage(m, f), name + ".", depth + 1)).ok()) return s;
+      const FieldPath at{parent, f, -1, nullptr};
+      if (!(s = CheckStrings(a, r->GetMessage(m, f), &at, depth + 1)).ok()) return s;
     }
   }
   return Status::OK();
@@ -299,7 +317,7 @@ Status ValidateArticle(const Article& a, const Limits& limits) {
   Status s;
   // Strings first, every one of them (the id is field 1, so it is checked first): every
   // message below quotes the id, which must be printable.
-  if (!(s = CheckStrings(a, a, "")).ok()) return s;
+  if (!(s = CheckStrings(a, a, nullptr)).ok()) return s;
   if (a.id().size() > limits.max_id_bytes) {
     return FieldError(a, "id",
                       "too long (" + std::to_string(a.id().size()) + " bytes, limit " +
