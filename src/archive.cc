@@ -1447,6 +1447,8 @@ Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
     int64_t count = 0;
     std::string_view name;
     const std::string key = it->key().ToString();
+    articles_counter = articles_counter || key == keys::kArticlesCounter;
+    bytes_counter = bytes_counter || key == keys::kRecordBytesCounter;
     if (!counters::Decode(ToView(it->value()), &count, &name)) {
       problem("counter: damaged value");
       continue;
@@ -1454,10 +1456,8 @@ Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
     int64_t want = 0;
     if (key == keys::kArticlesCounter) {
       want = static_cast<int64_t>(report->records);
-      articles_counter = true;
     } else if (key == keys::kRecordBytesCounter) {
       want = record_bytes;
-      bytes_counter = true;
     } else {
       auto found = expected_counts.find(key);
       if (found != expected_counts.end()) {
