@@ -180,7 +180,8 @@ Status CheckStringAt(const Article& a, const FieldPath& where, const std::string
                      const char* what = "") {
   size_t bad = 0;
   if (IsValidUtf8(value, &bad)) return Status::OK();
-  return FieldError(a, PathText(&where), std::string(what) + "invalid UTF-8 at byte " + std::to_string(bad));
+  return FieldError(a, PathText(&where),
+                    std::string(what) + "invalid UTF-8 at byte " + std::to_string(bad));
 }
 
 // Checks every string of `m` (a part of article `a`, at `parent`) by reflection, so a
@@ -406,7 +407,8 @@ std::string InvalidUtf8In(std::string_view bytes, const google::protobuf::Descri
         return "field '" + name + "." + key + "': invalid UTF-8 at byte " + std::to_string(bad);
       }
       if (value_f->type() == FieldDescriptor::TYPE_MESSAGE) {
-        std::string found = InvalidUtf8In(inner, value_f->message_type(), name + "." + key + ".", depth + 1);
+        std::string found =
+            InvalidUtf8In(inner, value_f->message_type(), name + "." + key + ".", depth + 1);
         if (!found.empty()) return found;
       }
       continue;

@@ -40,7 +40,9 @@ inline void FillEveryString(pb::Message* m, int depth = 0) {
       set(entry, f->message_type()->map_value(), "ok");
     } else if (f->is_repeated()) {
       if (f->type() == pb::FieldDescriptor::TYPE_STRING) r->AddString(m, f, "ok");
-      if (f->type() == pb::FieldDescriptor::TYPE_MESSAGE) FillEveryString(r->AddMessage(m, f), depth + 1);
+      if (f->type() == pb::FieldDescriptor::TYPE_MESSAGE) {
+        FillEveryString(r->AddMessage(m, f), depth + 1);
+      }
     } else {
       set(m, f, "ok");
     }

@@ -69,7 +69,8 @@ class RawDb {
   }
   // The index key of `type` (and normalised `name`) for the article stored as `id`.
   std::string IndexKey(char type, const std::string& name, const std::string& id, int64_t micros) {
-    std::string k = type == keys::kDate ? std::string(1, keys::kDate) : keys::IndexPrefix(type, name);
+    std::string k =
+        type == keys::kDate ? std::string(1, keys::kDate) : keys::IndexPrefix(type, name);
     keys::AppendTime(&k, micros);
     keys::AppendDocno(&k, Docno(id));
     return k;
@@ -90,10 +91,9 @@ class VerifyDamageTest : public ::testing::Test {
   void SetUp() override {
     auto db = OpenOrDie(dir_.path());
     for (int j = 0; j < kArticles; ++j) {
-      std::initializer_list<std::string> ents = {"Armenia", "France"};
-      Article a = j % 3 == 0 ? MakeArticle(Id(j), j % 2 ? "Reuters" : "Le Monde", Published(j), ents)
-                             : MakeArticle(Id(j), j % 2 ? "Reuters" : "Le Monde", Published(j),
-                                           {"Armenia"});
+      const char* source = j % 2 ? "Reuters" : "Le Monde";
+      Article a = j % 3 == 0 ? MakeArticle(Id(j), source, Published(j), {"Armenia", "France"})
+                             : MakeArticle(Id(j), source, Published(j), {"Armenia"});
       ASSERT_TRUE(db->Put(WriteOptions(), a).ok());
     }
     ASSERT_TRUE(db->Flush().ok());

@@ -417,7 +417,7 @@ std::vector<std::pair<size_t, size_t>> RecordFrames(const std::string& dump) {
   while (at + kFrameHeader <= dump.size()) {
     auto u32 = [&](size_t p) {
       uint32_t v = 0;
-      for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(dump[p + static_cast<size_t>(i)]);
+      for (size_t i = 4; i-- > 0;) v = (v << 8) | static_cast<unsigned char>(dump[p + i]);
       return v;
     };
     const uint32_t kind = u32(at), stored = u32(at + 8);
