@@ -318,6 +318,14 @@ TEST(ArchiveTest, ArticlesWithoutIdOrUrlDifferingOnlyInBodyAreTwoRecords) {
   EXPECT_EQ(back.body(), "first body");
   ASSERT_TRUE(db->Get(DeriveArticleId(second), &back).ok());
   EXPECT_EQ(back.body(), "second body");
+  // In one batch too (where one id given twice keeps only the last).
+  Article third = first, fourth = first;
+  third.set_body("third body");
+  fourth.set_body("fourth body");
+  WriteStats batch_stats;
+  ASSERT_TRUE(db->PutBatch(WriteOptions(), std::vector<Article>{third, fourth}, &batch_stats).ok());
+  EXPECT_EQ(batch_stats.inserted, 2u);
+  EXPECT_EQ(CountOf(*db, Filter()), 4u);
 }
 
 TEST(ArchiveTest, ReopenAfterCloseKeepsRecordsIndexesAndCounters) {
