@@ -537,6 +537,42 @@ def interrupted_import_keeps_what_it_read():
     ok("verify", db)
 
 
+def interrupt_within_a_second(args, sig, what):
+    """Starts articledb with args, sends sig after 1.5 s; checks it ends within 1 s with
+    status 130 and its summary line. Returns its standard error."""
+    p = subprocess.Popen([ARTICLEDB, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    check(p.poll() is None, "%s: ended before the signal (exit %s)" % (what, p.poll()))
+    p.send_signal(sig)
+    sent = time.time()
+    try:
+        _, err = p.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+        raise Failure("%s: still running 10 s after signal %d" % (what, sig))
+    took = time.time() - sent
+    err = err.decode("utf-8", "replace")
+    check(took < 1.0, "%s: ended %.2f s after signal %d (more than 1 s)" % (what, took, sig))
+    check(p.returncode == 130, "%s: exit %d after signal %d, expected 130\n%s" %
+          (what, p.returncode, sig, err[-500:]))
+    check(summary(err) is not None and "(interrupted)" in summary(err),
+          "%s: no summary line: %r" % (what, err[-500:]))
+    return err
+
+
+def import_stops_within_a_second_of_a_signal_while_rejecting_lines():
+    db = path("db")
+    interrupt_within_a_second(["import", "-q", db, "/dev/zero"], 2, "import /dev/zero, SIGINT")
+    interrupt_within_a_second(["import", "-q", db, "/dev/zero"], 15, "import /dev/zero, SIGTERM")
+    bad = path("bad.jsonl")
+    with open(bad, "wb") as f:
+        f.write(b"{not json}\n" * 3000000)
+    err = interrupt_within_a_second(["import", "-q", db, bad], 2, "import of 3M bad lines, SIGINT")
+    check(" rejected " in summary(err), summary(err))
+    check(ok("count", db)[1].strip() == b"0", "bad lines were stored")
+
+
 def maintenance_commands_keep_the_archive_sound():
     recs = synthetic(800)
     db = make_archive("db", recs)
@@ -782,6 +818,7 @@ CASES = {f.__name__: f for f in [
     read_only_commands_work_while_import_runs, dump_restore_round_trip,
     damaged_dumps_are_refused, restore_refuses_non_empty_archive_without_merge,
     interrupted_import_keeps_what_it_read,
+    import_stops_within_a_second_of_a_signal_while_rejecting_lines,
     maintenance_commands_keep_the_archive_sound, generate_writes_importable_articles,
     dump_file_follows_the_documented_layout,
     reuters_import_export_round_trip, reuters_dump_restore_round_trip,
