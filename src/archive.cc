@@ -541,6 +541,30 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const Options& o,
           {kCfNames[kCounters], counters}};
 }
 
+// A new archive is created only in a directory that does not exist, is empty, or holds
+// only what an interrupted creation of an archive leaves (RocksDB's LOCK, LOG, IDENTITY,
+// MANIFEST and OPTIONS files): never among a user's files.
+Status CheckNewArchiveDir(const std::string& path) {
+  std::error_code ec;
+  const auto st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) return Status::OK();
+  if (!fs::is_directory(st)) {
+    return Status::InvalidArgument("'" + path + "' exists and is not a directory");
+  }
+  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const bool rocksdb_own = name == "LOCK" || name == "IDENTITY" || name.starts_with("LOG") ||
+                             name.starts_with("MANIFEST-") || name.starts_with("OPTIONS-") ||
+                             name.ends_with(".dbtmp");
+    if (!rocksdb_own) {
+      return Status::InvalidArgument("'" + path + "' is not an ArticleDB archive and not empty (it holds '" +
+                                     name + "'); give a new or empty directory");
+    }
+  }
+  if (ec) return Status::IOError("cannot list '" + path + "': " + ec.message());
+  return Status::OK();
+}
+
 Status ArchiveImpl::OpenDb() {
   rocksdb::Options base;
   base.create_if_missing = options_.create_if_missing;
@@ -561,6 +585,9 @@ Status ArchiveImpl::OpenDb() {
   const bool exists = fs::exists(fs::path(path_) / "CURRENT");
   if (!exists && (options_.read_only || !options_.create_if_missing)) {
     return Status::NotFound("no archive at '" + path_ + "'");
+  }
+  if (!exists) {
+    if (Status s = CheckNewArchiveDir(path_); !s.ok()) return s;
   }
   if (exists) {
     std::vector<std::string> names;

@@ -80,7 +80,8 @@ class Archive {
   // Opens (or, with options.create_if_missing, creates) the archive in directory `path`.
   // Busy when another process holds it open for writing; NotFound when there is no
   // archive and create_if_missing is false; InvalidArgument when the directory holds
-  // something that is not an ArticleDB archive.
+  // something that is not an ArticleDB archive (with create_if_missing too: a new archive
+  // is made only in a new or empty directory, and other files there are left untouched).
   static Status Open(const Options& options, const std::string& path,
                      std::unique_ptr<Archive>* archive);
 

@@ -2,6 +2,8 @@
 //
 // Exit statuses: 0 success; 1 some records were rejected or not found (or verify found
 // problems); 2 failure (bad arguments, an archive that cannot be opened, a bad dump...).
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -10,6 +12,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -216,6 +219,22 @@ int CmdImport(const ImportArgs& a) {
   // Every record byte takes at most 6 bytes of JSON ("\u0001"): a longer line cannot hold
   // an acceptable record, and is rejected without being held in memory.
   const size_t max_line = 6 * limits.max_record_bytes + (64u << 10);
+
+  // The inputs are checked before the archive is opened: a missing or unreadable file
+  // creates nothing. (Pipes and devices are not opened here: that could take their data.)
+  for (const auto& f : a.files) {
+    if (f == "-") continue;
+    struct stat st;
+    if (::stat(f.c_str(), &st) != 0) {
+      return Fail("import: " + f + ": cannot open: " + std::strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) return Fail("import: " + f + ": is a directory");
+    if (S_ISREG(st.st_mode)) {
+      const int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return Fail("import: " + f + ": cannot open: " + std::strerror(errno));
+      ::close(fd);
+    }
+  }
 
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(a.db, Mode::kCreate, &db, limits); rc != kExitOk) return rc;

@@ -573,6 +573,31 @@ def import_stops_within_a_second_of_a_signal_while_rejecting_lines():
     check(ok("count", db)[1].strip() == b"0", "bad lines were stored")
 
 
+def import_refuses_a_directory_that_is_not_an_archive():
+    src = write("in.jsonl", jsonl(synthetic(20)))
+    home = path("home")
+    os.mkdir(home)
+    write("home/notes.txt", "my notes\n")
+    before = sorted(os.listdir(home))
+    rc, _, err = run("import", "-q", home, src)
+    check(rc == 2, "import into a directory of other files: exit %d" % rc)
+    one_line_error(err, home, "not an ArticleDB archive")
+    check(sorted(os.listdir(home)) == before,
+          "import wrote among the user's files: %s" % sorted(os.listdir(home)))
+    check(open(os.path.join(home, "notes.txt")).read() == "my notes\n", "notes changed")
+    # An empty directory is a fine place for a new archive.
+    empty = path("empty")
+    os.mkdir(empty)
+    ok("import", "-q", empty, src)
+    check(ok("count", empty)[1].strip() == b"20", "import into an empty directory")
+    # A missing input file is found before anything is created.
+    fresh = path("fresh")
+    rc, _, err = run("import", "-q", fresh, path("no-such.jsonl"))
+    check(rc == 2, "import of a missing file: exit %d" % rc)
+    one_line_error(err, "no-such.jsonl")
+    check(not os.path.exists(fresh), "an archive was created for a missing input file")
+
+
 def maintenance_commands_keep_the_archive_sound():
     recs = synthetic(800)
     db = make_archive("db", recs)
@@ -819,6 +844,7 @@ CASES = {f.__name__: f for f in [
     damaged_dumps_are_refused, restore_refuses_non_empty_archive_without_merge,
     interrupted_import_keeps_what_it_read,
     import_stops_within_a_second_of_a_signal_while_rejecting_lines,
+    import_refuses_a_directory_that_is_not_an_archive,
     maintenance_commands_keep_the_archive_sound, generate_writes_importable_articles,
     dump_file_follows_the_documented_layout,
     reuters_import_export_round_trip, reuters_dump_restore_round_trip,
