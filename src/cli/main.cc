@@ -683,8 +683,16 @@ int CmdRestore(const std::string& path, const std::string& file, bool merge,
     s = RestoreArchive(*db, file, &stats, MakeProgress(&line, "restore", true), ro);
     line.Done();
     if (!s.ok()) {
-      return Fail("restore " + file + ": " + s.ToString() +
-                  (s.IsAborted() ? "" : " (the archive was not changed)"));
+      // Say exactly what the archive holds now: stats.stored records were committed.
+      const std::string what =
+          stats.stored == 0
+              ? " (nothing was merged: the archive was not changed)"
+              : "; " + std::to_string(stats.stored) +
+                    " records of the dump were merged before that (they replaced records "
+                    "with the same ids; the others were not stored: run the same restore "
+                    "--merge again to finish, it upserts)";
+      Fail("restore " + file + ": " + s.ToString() + what);
+      return s.IsAborted() && g_interrupted ? 130 : kExitFailure;
     }
   }
   std::fprintf(stderr, "restored %" PRIu64 " records, %" PRIu64 " bytes, %.2f s\n",

@@ -598,6 +598,52 @@ def import_refuses_a_directory_that_is_not_an_archive():
     check(not os.path.exists(fresh), "an archive was created for a missing input file")
 
 
+def wait_until_open(proc, file):
+    """Waits until proc has `file` open (polled in /proc); False if it ended first."""
+    want = os.path.realpath(file)
+    fd_dir = "/proc/%d/fd" % proc.pid
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            for fd in os.listdir(fd_dir):
+                try:
+                    if os.readlink(os.path.join(fd_dir, fd)) == want:
+                        return True
+                except OSError:
+                    pass
+        except OSError:
+            pass
+        time.sleep(0.001)
+    return False
+
+
+def restore_merge_interrupted_while_checking_merges_nothing():
+    db = make_archive("db", synthetic(50))
+    src = path("incoming.jsonl")
+    with open(src, "wb") as f:
+        subprocess.run([ARTICLEDB, "generate", "10000", "--seed", "5"], stdout=f, check=True)
+    ok("import", "-q", path("incoming"), src)
+    dump = path("incoming.dump")
+    ok("dump", "-q", path("incoming"), dump)
+    before = export(db)
+    # The dump is read twice: checked whole first, then merged. Ctrl-C while the first
+    # read runs (the first time the file is open) must leave the archive as it was.
+    p = subprocess.Popen([ARTICLEDB, "-q", "restore", "--merge", db, dump],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    check(wait_until_open(p, dump), "restore never opened the dump")
+    p.send_signal(2)
+    _, err = p.communicate(timeout=60)
+    err = err.decode()
+    after = export(db)
+    check(len(after) == len(before),
+          "Ctrl-C while checking the dump merged %d records:\n%s" %
+          (len(after) - len(before), err))
+    check(after == before, "Ctrl-C while checking the dump changed the archive")
+    check(p.returncode == 130, "interrupted restore: exit %d, expected 130\n%s" % (p.returncode, err))
+    one_line_error(err, "nothing was merged")
+    ok("verify", db)
+
+
 def maintenance_commands_keep_the_archive_sound():
     recs = synthetic(800)
     db = make_archive("db", recs)
@@ -845,6 +891,7 @@ CASES = {f.__name__: f for f in [
     interrupted_import_keeps_what_it_read,
     import_stops_within_a_second_of_a_signal_while_rejecting_lines,
     import_refuses_a_directory_that_is_not_an_archive,
+    restore_merge_interrupted_while_checking_merges_nothing,
     maintenance_commands_keep_the_archive_sound, generate_writes_importable_articles,
     dump_file_follows_the_documented_layout,
     reuters_import_export_round_trip, reuters_dump_restore_round_trip,

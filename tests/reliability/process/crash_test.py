@@ -205,6 +205,13 @@ def make_dump(name, count, seed):
     return db, dump
 
 
+def make_jsonl(name, count, seed):
+    src = path(name + ".jsonl")
+    with open(src, "wb") as f:
+        subprocess.run([ARTICLEDB, "generate", str(count), "--seed", str(seed)], stdout=f, check=True)
+    return src
+
+
 def timed(*args):
     t = time.monotonic()
     run(*args, expect=0)
@@ -481,6 +488,70 @@ def import_onto_a_full_disk_fails_cleanly_and_keeps_what_was_committed():
         subprocess.run(["umount", "-l", mnt])
 
 
+class SmallDisk:
+    """A tmpfs of `size` mounted under WORK (root only; skips the test otherwise)."""
+
+    def __init__(self, name, size):
+        self.mnt = path(name)
+        self.size = size
+
+    def __enter__(self):
+        if os.geteuid() != 0:
+            print("skipped: mounting a size-limited tmpfs needs root", file=sys.stderr)
+            sys.exit(SKIP)
+        os.mkdir(self.mnt)
+        p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=" + self.size, "tmpfs", self.mnt],
+                           stderr=subprocess.PIPE)
+        if p.returncode != 0:
+            print("skipped: cannot mount a tmpfs here: " + p.stderr.decode().strip(),
+                  file=sys.stderr)
+            sys.exit(SKIP)
+        return self
+
+    def grow(self, size="512m"):
+        subprocess.run(["mount", "-o", "remount,size=" + size, self.mnt], check=True)
+
+    def fill(self):
+        """Takes every free byte with a filler file; returns its path."""
+        filler = os.path.join(self.mnt, "filler")
+        with open(filler, "ab") as f:
+            for chunk in (1 << 20, 4096, 1):
+                try:
+                    while True:
+                        f.write(b"\0" * chunk)
+                        f.flush()
+                except OSError:
+                    pass
+        check(os.statvfs(self.mnt).f_bavail == 0, "the filler left free space")
+        return filler
+
+    def __exit__(self, *exc):
+        subprocess.run(["umount", "-l", self.mnt])
+
+
+def merge_restore_onto_a_filling_disk_says_exactly_what_was_merged():
+    _, dump = make_dump("incoming", 20000, 21)
+    with SmallDisk("small", "12m") as disk:
+        db = os.path.join(disk.mnt, "news.adb")
+        run("import", db, make_jsonl("base", 50, 22), expect=0)
+        before = export(db)
+        rc, _, err = run("restore", db, dump, "--merge")
+        check(rc == 2, "restore --merge onto a filling disk: exit %d, expected 2\n%s" % (rc, err))
+        last = err.strip().splitlines()[-1]
+        print("restore --merge on a filling disk: " + last[:400])
+        disk.grow()
+        verify_sound(db)
+        got = export(db)
+        for ident, line in before.items():
+            check(got.get(ident) == line, "record %s that was there before the merge changed" % ident)
+        merged = len(got) - len(before)
+        check(merged > 0, "the disk did not fill after some records (test too small?)")
+        check("(the archive was not changed)" not in last,
+              "restore says the archive was not changed, but %d records were merged" % merged)
+        check(" %d records of the dump were merged" % merged in last,
+              "restore does not say that exactly %d records were merged: %s" % (merged, last))
+
+
 CASES = {f.__name__: f for f in [
     writer_killed_at_random_moments_keeps_every_acknowledged_write,
     restore_killed_at_random_moments_leaves_no_half_archive,
@@ -491,6 +562,7 @@ CASES = {f.__name__: f for f in [
     corrupted_write_ahead_log_is_reported_on_open,
     write_ahead_log_damaged_inside_a_large_write_is_salvaged,
     import_onto_a_full_disk_fails_cleanly_and_keeps_what_was_committed,
+    merge_restore_onto_a_filling_disk_says_exactly_what_was_merged,
 ]}
 
 
