@@ -383,10 +383,6 @@ class ArchiveImpl final : public Archive {
       db_->Close().PermitUncheckedError();
       delete db_;
     }
-    if (!secondary_dir_.empty()) {
-      std::error_code ec;
-      fs::remove_all(secondary_dir_, ec);
-    }
   }
 
   Status OpenDb();
@@ -455,7 +451,6 @@ class ArchiveImpl final : public Archive {
 
   Options options_;
   std::string path_;
-  std::string secondary_dir_;
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::atomic<uint64_t> next_docno_{1};
@@ -541,6 +536,14 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const Options& o,
           {kCfNames[kCounters], counters}};
 }
 
+// The info log of read-only instances: drops every message.
+class DiscardLogger : public rocksdb::Logger {
+ public:
+  DiscardLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::HEADER_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* /*format*/, va_list /*ap*/) override {}
+};
+
 // A new archive is created only in a directory that does not exist, is empty, or holds
 // only what an interrupted creation of an archive leaves (RocksDB's LOCK, LOG, IDENTITY,
 // MANIFEST and OPTIONS files): never among a user's files.
@@ -603,11 +606,14 @@ Status ArchiveImpl::OpenDb() {
   const auto descriptors = Descriptors(options_, base);
   rocksdb::Status s;
   if (options_.read_only) {
-    char tmpl[] = "/tmp/articledb-reader-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return Status::IOError("cannot create a temporary directory");
-    secondary_dir_ = tmpl;
+    // A reader writes nothing anywhere: RocksDB's secondary instance uses its own
+    // directory only for its info log, and this one is given a logger that drops
+    // everything (its errors come back as statuses). So no scratch directory is made, and
+    // a reader works on a full disk, a read-only file system and a full or missing /tmp.
+    base.info_log = std::make_shared<DiscardLogger>();
     base.max_open_files = -1;
-    s = rocksdb::DB::OpenAsSecondary(base, path_, secondary_dir_, descriptors, &handles_, &db_);
+    s = rocksdb::DB::OpenAsSecondary(base, path_, (fs::path(path_) / "reader-unused").string(),
+                                     descriptors, &handles_, &db_);
   } else {
     s = rocksdb::DB::Open(base, path_, descriptors, &handles_, &db_);
   }

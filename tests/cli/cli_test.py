@@ -644,6 +644,42 @@ def restore_merge_interrupted_while_checking_merges_nothing():
     ok("verify", db)
 
 
+def readers_leave_no_scratch_files_and_never_abort():
+    db = make_archive("db", synthetic(3000))
+    scratch = path("tmp")
+    os.mkdir(scratch)
+    env = dict(os.environ, TMPDIR=scratch)
+    cmds = [["export", db], ["query", db, "--limit", "5"], ["count", db], ["get", db, "s/1"],
+            ["sources", db], ["entities", db], ["verify", db], ["stats", db],
+            ["dump", db, path("d.dump")]]
+
+    def leftovers():
+        found = []
+        for d in (scratch, "/tmp"):
+            found += [os.path.join(d, n) for n in os.listdir(d) if n.startswith("articledb-reader")]
+        return found
+
+    old = set(leftovers())
+    for c in cmds:
+        p = subprocess.run([ARTICLEDB, *c], env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE)
+        check(p.returncode == 0, "%s: exit %d %s" % (c[0], p.returncode, p.stderr[-300:]))
+    # export | head -1: SIGPIPE; then SIGINT and SIGTERM in the middle of an export.
+    p = subprocess.run("'%s' export '%s' | head -1" % (ARTICLEDB, db), shell=True, env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    check(len(p.stdout.splitlines()) == 1, "export | head -1")
+    for sig in (2, 15):
+        e = subprocess.Popen([ARTICLEDB, "export", db], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        e.stdout.read(1)  # it has opened the archive and started writing
+        e.send_signal(sig)
+        e.communicate(timeout=60)
+        check(e.returncode != -6 and e.returncode != 134, "export aborted on signal %d" % sig)
+    new = set(leftovers()) - old
+    check(not new, "readers left scratch directories behind: %s" % sorted(new))
+    check(os.listdir(scratch) == [], "readers wrote into TMPDIR: %s" % os.listdir(scratch))
+
+
 def maintenance_commands_keep_the_archive_sound():
     recs = synthetic(800)
     db = make_archive("db", recs)
@@ -892,6 +928,7 @@ CASES = {f.__name__: f for f in [
     import_stops_within_a_second_of_a_signal_while_rejecting_lines,
     import_refuses_a_directory_that_is_not_an_archive,
     restore_merge_interrupted_while_checking_merges_nothing,
+    readers_leave_no_scratch_files_and_never_abort,
     maintenance_commands_keep_the_archive_sound, generate_writes_importable_articles,
     dump_file_follows_the_documented_layout,
     reuters_import_export_round_trip, reuters_dump_restore_round_trip,
