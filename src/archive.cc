@@ -15,8 +15,11 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstdarg>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
@@ -544,6 +547,122 @@ class DiscardLogger : public rocksdb::Logger {
   void Logv(const char* /*format*/, va_list /*ap*/) override {}
 };
 
+// The info log of a writer (DB/LOG), written by ArticleDB rather than by RocksDB:
+// - it is opened only once the archive's lock is held (Start), so a writer refused by the
+//   lock does not rotate the running writer's log away (RocksDB opens its log first, and
+//   keep_log_file_num=4 made three refused attempts delete the running writer's log);
+//   messages from before Start are kept in memory (at most 64 KiB) and written then;
+// - a write that fails (a full disk) stops the logging quietly: RocksDB's own log writer
+//   goes on appending after a failed write and hits an assertion in Debian's build.
+// Like RocksDB's, it moves a previous LOG to LOG.old.<micros> and starts a new one past
+// max_bytes; RocksDB deletes all but the newest keep_log_file_num old ones.
+class WriterLog : public rocksdb::Logger {
+ public:
+  WriterLog(std::string dir, rocksdb::InfoLogLevel level, size_t max_bytes)
+      : rocksdb::Logger(level), dir_(std::move(dir)), max_bytes_(max_bytes) {}
+  ~WriterLog() override {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+
+  void Start() {
+    std::lock_guard lock(mu_);
+    if (started_) return;
+    started_ = true;
+    OpenLocked();
+    if (file_ != nullptr && !pending_.empty()) WriteLocked(pending_);
+    pending_.clear();
+    pending_.shrink_to_fit();
+  }
+
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    char body[1024];
+    va_list copy;
+    va_copy(copy, ap);
+    const int n = std::vsnprintf(body, sizeof body, format, copy);
+    va_end(copy);
+    if (n < 0) return;
+    const auto now = std::chrono::system_clock::now();
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+    const std::time_t secs = static_cast<std::time_t>(micros / 1000000);
+    std::tm tm = {};
+    gmtime_r(&secs, &tm);
+    char line[1200];
+    const int m = std::snprintf(line, sizeof line, "%04d/%02d/%02d-%02d:%02d:%02d.%06d UTC %s\n",
+                                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                                tm.tm_min, tm.tm_sec, static_cast<int>(micros % 1000000), body);
+    if (m <= 0) return;
+    const std::string_view text(line, std::min<size_t>(static_cast<size_t>(m), sizeof line - 1));
+    std::lock_guard lock(mu_);
+    if (!started_) {
+      if (pending_.size() + text.size() <= (64u << 10)) pending_.append(text);
+      return;
+    }
+    if (file_ == nullptr) return;
+    if (written_ + text.size() > max_bytes_) {
+      std::fclose(file_);
+      file_ = nullptr;
+      OpenLocked();
+      if (file_ == nullptr) return;
+    }
+    WriteLocked(text);
+  }
+
+ private:
+  void OpenLocked() {
+    const fs::path log = fs::path(dir_) / "LOG";
+    std::error_code ec;
+    if (fs::exists(log, ec)) {
+      const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+      fs::rename(log, fs::path(dir_) / ("LOG.old." + std::to_string(micros)), ec);
+    }
+    file_ = std::fopen(log.c_str(), "ae");
+    written_ = 0;
+  }
+  void WriteLocked(std::string_view text) {
+    if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() ||
+        std::fflush(file_) != 0) {
+      std::fclose(file_);  // a full disk: stop logging rather than fail
+      file_ = nullptr;
+      return;
+    }
+    written_ += text.size();
+  }
+
+  const std::string dir_;
+  const size_t max_bytes_;
+  std::mutex mu_;
+  bool started_ = false;
+  std::string pending_;
+  std::FILE* file_ = nullptr;
+  size_t written_ = 0;
+};
+
+// RocksDB's open failed: Busy when the lock is held by another process (or by another
+// open in this one), IOError naming the path and the cause otherwise (a read-only file
+// system, no permission, no space).
+Status OpenFailure(const rocksdb::Status& s, const std::string& path) {
+  const std::string text = s.ToString();
+  if (s.IsIOError() && (text.find("While lock file") != std::string::npos ||
+                        text.find("lock hold by current process") != std::string::npos)) {
+    return Status::Busy("archive '" + path +
+                        "' is locked by another process writing to it (open it read-only, "
+                        "or wait until that process ends)");
+  }
+  if (text.find("Read-only file system") != std::string::npos) {
+    return Status::IOError("archive '" + path + "' is on a read-only file system: it cannot "
+                           "be opened for writing (read-only commands work) [" + text + "]");
+  }
+  if (text.find("Permission denied") != std::string::npos) {
+    return Status::IOError("archive '" + path + "': no permission to write there (read-only "
+                           "commands work) [" + text + "]");
+  }
+  return FromRocks(s, "cannot open archive '" + path + "'");
+}
+
 // A new archive is created only in a directory that does not exist, is empty, or holds
 // only what an interrupted creation of an archive leaves (RocksDB's LOCK, LOG, IDENTITY,
 // MANIFEST and OPTIONS files): never among a user's files.
@@ -615,17 +734,12 @@ Status ArchiveImpl::OpenDb() {
     s = rocksdb::DB::OpenAsSecondary(base, path_, (fs::path(path_) / "reader-unused").string(),
                                      descriptors, &handles_, &db_);
   } else {
+    auto log = std::make_shared<WriterLog>(path_, base.info_log_level, base.max_log_file_size);
+    base.info_log = log;
     s = rocksdb::DB::Open(base, path_, descriptors, &handles_, &db_);
+    if (s.ok()) log->Start();
   }
-  if (!s.ok()) {
-    const std::string text = s.ToString();
-    if (s.IsIOError() && text.find("lock") != std::string::npos) {
-      return Status::Busy("archive '" + path_ +
-                          "' is locked by another process writing to it (open it read-only, "
-                          "or wait until that process ends)");
-    }
-    return FromRocks(s, "cannot open archive '" + path_ + "'");
-  }
+  if (!s.ok()) return OpenFailure(s, path_);
   std::string format;
   s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kFormatKey, &format);
   if (s.IsNotFound() && !options_.read_only) {

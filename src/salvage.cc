@@ -101,8 +101,18 @@ Status SalvageArchive(const std::string& path, SalvageReport* report) {
   rocksdb::FileLock* lock = nullptr;
   const rocksdb::Status ls = env->LockFile((dir / "LOCK").string(), &lock);
   if (!ls.ok()) {
-    return Status::Busy("archive '" + path + "' is open in another process (" + ls.ToString() +
-                        "); close it before salvaging");
+    const std::string text = ls.ToString();
+    if (text.find("While lock file") != std::string::npos ||
+        text.find("lock hold by current process") != std::string::npos) {
+      return Status::Busy("archive '" + path + "' is open in another process (" + text +
+                          "); close it before salvaging");
+    }
+    // The lock file could not even be opened: a read-only file system, no permission.
+    return Status::IOError("archive '" + path + "' cannot be salvaged: its lock file cannot "
+                           "be opened for writing (" + text + ")" +
+                           (text.find("Read-only file system") != std::string::npos
+                                ? "; it is on a read-only file system"
+                                : ""));
   }
   std::vector<fs::path> logs;
   std::error_code ec;

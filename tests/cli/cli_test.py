@@ -680,6 +680,51 @@ def readers_leave_no_scratch_files_and_never_abort():
     check(os.listdir(scratch) == [], "readers wrote into TMPDIR: %s" % os.listdir(scratch))
 
 
+def info_logs(db):
+    return {n: open(os.path.join(db, n), "rb").read() for n in os.listdir(db)
+            if n == "LOG" or n.startswith("LOG.old")}
+
+
+def writers_refused_by_the_lock_keep_the_running_writers_log():
+    db = make_archive("db", synthetic(50))
+    earlier = sorted(info_logs(db))
+    p, _ = start_blocked_import(db)
+    try:
+        # The running writer starts its own log once it holds the lock: wait for it.
+        deadline = time.time() + 30
+        while sorted(info_logs(db)) == earlier and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        logs = info_logs(db)
+        check("LOG" in logs, "the running writer has no info log")
+        for args in [("delete", db, "s/1"), ("compact", db), ("reindex", db), ("compact", db),
+                     ("import", db, path("db.jsonl")), ("checkpoint", db, path("cp"))]:
+            rc, _, err = run(*args)
+            check(rc == 2, "%s while locked: exit %d" % (args[0], rc))
+        now = info_logs(db)
+        check(now == logs, "writers refused by the lock changed the info logs: %s -> %s" %
+              (sorted(logs), sorted(now)))
+    finally:
+        p.stdin.close()
+        check(p.wait(timeout=60) == 0, "the blocked import failed")
+
+
+def wal_bytes(db):
+    return sum(os.path.getsize(os.path.join(db, n)) for n in os.listdir(db) if n.endswith(".log"))
+
+
+def restore_merge_ends_with_a_flush():
+    db = make_archive("db", synthetic(50))
+    src = write("more.jsonl", jsonl(synthetic(3000, seed=8)).replace('"s/', '"m/'))
+    ok("import", "-q", path("more"), src)
+    ok("dump", "-q", path("more"), path("more.dump"))
+    ok("restore", "-q", "--merge", db, path("more.dump"))
+    # Everything merged sits in table files: the next open has no log to replay.
+    check(wal_bytes(db) < 64 * 1024, "restore --merge left %d bytes of write-ahead log to "
+          "replay at the next open" % wal_bytes(db))
+    check(ok("count", db)[1].strip() == b"3050", "count after the merge")
+
+
 def maintenance_commands_keep_the_archive_sound():
     recs = synthetic(800)
     db = make_archive("db", recs)
@@ -929,6 +974,8 @@ CASES = {f.__name__: f for f in [
     import_refuses_a_directory_that_is_not_an_archive,
     restore_merge_interrupted_while_checking_merges_nothing,
     readers_leave_no_scratch_files_and_never_abort,
+    writers_refused_by_the_lock_keep_the_running_writers_log,
+    restore_merge_ends_with_a_flush,
     maintenance_commands_keep_the_archive_sound, generate_writes_importable_articles,
     dump_file_follows_the_documented_layout,
     reuters_import_export_round_trip, reuters_dump_restore_round_trip,

@@ -552,6 +552,34 @@ def merge_restore_onto_a_filling_disk_says_exactly_what_was_merged():
               "restore does not say that exactly %d records were merged: %s" % (merged, last))
 
 
+def read_only_file_system_is_read_and_reported_by_name():
+    db = path("news.adb")
+    run("import", db, make_jsonl("base", 300, 23), expect=0)
+    want = export(db)
+    with SmallDisk("ro", "1m"):
+        pass  # only to skip when mounting is not possible
+    ro = path("ro-view")
+    os.mkdir(ro)
+    subprocess.run(["mount", "--bind", db, ro], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", ro], check=True)
+        _, out, err = run("stats", ro, expect=0)
+        check(b"articles\t300" in out, "stats on a read-only file system: %r" % out[:200])
+        check(export(ro) == want, "export on a read-only file system")
+        verify_sound(ro)
+        for args in [("salvage", ro), ("delete", ro, "x"), ("compact", ro)]:
+            rc, _, err = run(*args)
+            check(rc == 2, "%s on a read-only file system: exit %d" % (args[0], rc))
+            last = err.strip().splitlines()[-1]
+            check("Busy" not in last and "locked by another process" not in last,
+                  "%s on a read-only file system says it is busy: %s" % (args[0], last))
+            check(ro in last and ("read-only" in last.lower() or "Read-only" in last),
+                  "%s on a read-only file system: unclear message: %s" % (args[0], last))
+            print("%s on a read-only file system: %s" % (args[0], last[:300]))
+    finally:
+        subprocess.run(["umount", "-l", ro])
+
+
 CASES = {f.__name__: f for f in [
     writer_killed_at_random_moments_keeps_every_acknowledged_write,
     restore_killed_at_random_moments_leaves_no_half_archive,
@@ -563,6 +591,7 @@ CASES = {f.__name__: f for f in [
     write_ahead_log_damaged_inside_a_large_write_is_salvaged,
     import_onto_a_full_disk_fails_cleanly_and_keeps_what_was_committed,
     merge_restore_onto_a_filling_disk_says_exactly_what_was_merged,
+    read_only_file_system_is_read_and_reported_by_name,
 ]}
 
 
