@@ -2,6 +2,8 @@
 // docs/storage.md).
 #include "articledb/archive.h"
 
+#include <sys/statvfs.h>
+
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -22,6 +24,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -43,6 +46,9 @@ constexpr size_t kStripes = 256;
 constexpr size_t kScanChunk = 256;
 constexpr size_t kMaxPageLimit = 10000;
 constexpr size_t kMaxMessages = 1000;
+// Free bytes needed on the file system to open an archive for writing (documented in
+// archive.h and docs/reliability.md).
+constexpr uint64_t kMinFreeBytes = 2u << 20;
 
 enum Cf : size_t { kDefault = 0, kRecords, kIds, kIndex, kCounters, kNumCf };
 const std::array<const char*, kNumCf> kCfNames = {"default", "records", "ids", "index", "counters"};
@@ -641,6 +647,19 @@ class WriterLog : public rocksdb::Logger {
   size_t written_ = 0;
 };
 
+// Bytes free for unprivileged writers on the file system holding `path` (or, when it
+// does not exist yet, its nearest existing parent); nullopt when that cannot be told.
+std::optional<uint64_t> FreeBytes(const std::string& path) {
+  fs::path p = fs::absolute(fs::path(path));
+  std::error_code ec;
+  while (!p.empty() && !fs::exists(p, ec) && p.has_parent_path() && p.parent_path() != p) {
+    p = p.parent_path();
+  }
+  struct statvfs st;
+  if (::statvfs(p.c_str(), &st) != 0) return std::nullopt;
+  return static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
+}
+
 // RocksDB's open failed: Busy when the lock is held by another process (or by another
 // open in this one), IOError naming the path and the cause otherwise (a read-only file
 // system, no permission, no space).
@@ -734,6 +753,16 @@ Status ArchiveImpl::OpenDb() {
     s = rocksdb::DB::OpenAsSecondary(base, path_, (fs::path(path_) / "reader-unused").string(),
                                      descriptors, &handles_, &db_);
   } else {
+    // Opening for writing writes (a new MANIFEST, OPTIONS file and write-ahead log): on a
+    // file system without room for them RocksDB's error paths reach assertions that are
+    // enabled in Debian's build (SIGABRT). Refuse first, naming the path and the figures.
+    if (const auto free_bytes = FreeBytes(path_); free_bytes && *free_bytes < kMinFreeBytes) {
+      return Status::IOError("no space left on the file system of '" + path_ + "': " +
+                             std::to_string(*free_bytes) + " bytes free, and opening an "
+                             "archive for writing needs at least " +
+                             std::to_string(kMinFreeBytes) + " (free some space; read-only "
+                             "commands work meanwhile)");
+    }
     auto log = std::make_shared<WriterLog>(path_, base.info_log_level, base.max_log_file_size);
     base.info_log = log;
     s = rocksdb::DB::Open(base, path_, descriptors, &handles_, &db_);

@@ -82,6 +82,9 @@ class Archive {
   // archive and create_if_missing is false; InvalidArgument when the directory holds
   // something that is not an ArticleDB archive (with create_if_missing too: a new archive
   // is made only in a new or empty directory, and other files there are left untouched).
+  // Opening for writing (read_only false) needs 2 MiB free on the file system: with less,
+  // IOError "no space left on the file system of 'PATH': N bytes free ...", and nothing
+  // is written. Read-only opens write nothing and need no space.
   static Status Open(const Options& options, const std::string& path,
                      std::unique_ptr<Archive>* archive);
 

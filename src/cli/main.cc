@@ -4,6 +4,7 @@
 // problems); 2 failure (bad arguments, an archive that cannot be opened, a bad dump...).
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -723,7 +724,8 @@ std::string Ratio(uint64_t a, uint64_t b) {
 int CmdStats(const std::string& path) {
   // Read-only, like every command that only reads: it works while another process
   // writes, on a read-only file system and on a full disk. Records still in the
-  // write-ahead log only (not yet flushed) are not in the disk figures; a note says so.
+  // write-ahead log only (not yet flushed) are in the cf.NAME memtable_bytes figures, not
+  // in the disk figures.
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(path, Mode::kReadOnly, &db); rc != kExitOk) return rc;
   Stats st;
@@ -743,14 +745,7 @@ int CmdStats(const std::string& path) {
                 " estimated_keys=%" PRIu64 "\n",
                 cf.name.c_str(), cf.sst_bytes, cf.memtable_bytes, cf.estimated_keys);
   }
-  uint64_t unflushed = 0;
-  for (const auto& cf : st.column_families) unflushed += cf.memtable_bytes;
-  if (unflushed > 0) {
-    std::fprintf(stderr, "articledb: note: %s holds records not flushed to table files yet "
-                         "(%" PRIu64 " bytes in memory tables, being written or left by an "
-                         "interrupted writer); they are not in the disk figures\n",
-                 path.c_str(), unflushed);
-  }
+
   return Out().Close();
 }
 
@@ -774,9 +769,47 @@ int CmdVerify(const std::string& path, bool quiet) {
   return report.ok() ? kExitOk : kExitPartial;
 }
 
+// Bytes free for unprivileged writers on the file system of `path`; nullopt if unknown.
+std::optional<uint64_t> FreeBytes(const std::string& path) {
+  struct statvfs st;
+  if (::statvfs(path.c_str(), &st) != 0) return std::nullopt;
+  return static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
+}
+
+// Refuses work that needs about `need` free bytes on the file system of `path` when there
+// is less: a command that runs out of space half-way leaves the disk full for everything
+// else. kExitOk when there is room (or the figure cannot be read).
+int CheckRoom(const std::string& what, const std::string& path, uint64_t need,
+              const std::string& why) {
+  const auto free_bytes = FreeBytes(path);
+  if (!free_bytes || *free_bytes >= need) return kExitOk;
+  return Fail(what + ": not enough space on the file system of " + path + ": " +
+              std::to_string(*free_bytes) + " bytes free, about " + std::to_string(need) +
+              " needed (" + why + "); free some space and run it again (nothing was changed)");
+}
+
+constexpr uint64_t kWorkMargin = 4u << 20;
+
 int CmdReindex(const std::string& path, bool quiet) {
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(path, Mode::kReadWrite, &db); rc != kExitOk) return rc;
+  {
+    // The rebuild writes the id map, indexes and counters anew (through the write-ahead
+    // log, then table files) while the old ones take their space until compacted.
+    Stats st;
+    Status s = db->GetStats(&st);
+    if (!s.ok()) return Fail("reindex: " + s.ToString());
+    uint64_t derived = 0;
+    for (const auto& cf : st.column_families) {
+      if (cf.name != "records" && cf.name != "default") derived += cf.sst_bytes + cf.memtable_bytes;
+    }
+    if (int rc = CheckRoom("reindex", path, 3 * derived + kWorkMargin,
+                           "three times the " + std::to_string(derived) +
+                               " bytes of the id map, indexes and counters, plus 4 MiB");
+        rc != kExitOk) {
+      return rc;
+    }
+  }
   ProgressLine line(quiet);
   const auto start = std::chrono::steady_clock::now();
   Status s = db->Reindex(MakeProgress(&line, "reindex", false));
@@ -789,6 +822,22 @@ int CmdReindex(const std::string& path, bool quiet) {
 int CmdCompact(const std::string& path) {
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(path, Mode::kReadWrite, &db); rc != kExitOk) return rc;
+  {
+    // Compaction writes each column family's tables anew before deleting the old ones.
+    Stats st;
+    Status s = db->GetStats(&st);
+    if (!s.ok()) return Fail("compact: " + s.ToString());
+    uint64_t largest = 0;
+    for (const auto& cf : st.column_families) {
+      largest = std::max(largest, cf.sst_bytes + cf.memtable_bytes);
+    }
+    if (int rc = CheckRoom("compact", path, largest + kWorkMargin,
+                           "the " + std::to_string(largest) +
+                               " bytes of the largest column family, plus 4 MiB");
+        rc != kExitOk) {
+      return rc;
+    }
+  }
   Status s = db->Compact();
   if (!s.ok()) return Fail("compact: " + s.ToString());
   return kExitOk;
