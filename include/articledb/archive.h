@@ -182,8 +182,10 @@ struct SalvageReport {
 // they are. Afterwards the archive opens; a write that was dropped may have been followed
 // by a later write of the same article, leaving index entries that disagree with the
 // records: run Verify, and Reindex when it finds problems. The archive must not be open
-// (Busy otherwise). For rescuing what is left when there is no recent dump or checkpoint;
-// docs/reliability.md.
+// (Busy otherwise). The logs must have been written by RocksDB 7.x (read from the newest
+// OPTIONS file), and hold only record types that release wrote: otherwise NotSupported,
+// naming the version or the record type, and nothing is changed. For rescuing what is
+// left when there is no recent dump or checkpoint; docs/reliability.md.
 Status SalvageArchive(const std::string& path, SalvageReport* report);
 
 }  // namespace articledb
