@@ -2,6 +2,8 @@
 // docs/storage.md).
 #include "articledb/archive.h"
 
+#include <sys/statvfs.h>
+
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -15,11 +17,15 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
+#include <cstdarg>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <shared_mutex>
 #include <unordered_map>
@@ -62,6 +68,9 @@ constexpr size_t kScanChunk = 256;
 constexpr uint64_t kPageBytes = 32u << 20;
 constexpr size_t kMaxPageLimit = 10000;
 constexpr size_t kMaxMessages = 1000;
+// Free bytes needed on the file system to open an archive for writing (documented in
+// archive.h and docs/reliability.md).
+constexpr uint64_t kMinFreeBytes = 2u << 20;
 
 enum Cf : size_t { kDefault = 0, kRecords, kIds, kIndex, kCounters, kNumCf };
 const std::array<const char*, kNumCf> kCfNames = {"default", "records", "ids", "index", "counters"};
@@ -405,10 +414,6 @@ class ArchiveImpl final : public Archive {
       db_->Close().PermitUncheckedError();
       delete db_;
     }
-    if (!secondary_dir_.empty()) {
-      std::error_code ec;
-      fs::remove_all(secondary_dir_, ec);
-    }
   }
 
   Status OpenDb();
@@ -514,7 +519,6 @@ class ArchiveImpl final : public Archive {
 
   Options options_;
   std::string path_;
-  std::string secondary_dir_;
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   // Docno allocation: next_docno_ < docno_reserved_, both guarded by docno_mutex_. The mark
@@ -628,6 +632,167 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const Options& o,
           {kCfNames[kCounters], counters}};
 }
 
+// The info log of read-only instances: drops every message.
+class DiscardLogger : public rocksdb::Logger {
+ public:
+  DiscardLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::HEADER_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* /*format*/, va_list /*ap*/) override {}
+};
+
+// The info log of a writer (DB/LOG), written by ArticleDB rather than by RocksDB:
+// - it is opened only once the archive's lock is held (Start), so a writer refused by the
+//   lock does not rotate the running writer's log away (RocksDB opens its log first, and
+//   keep_log_file_num=4 made three refused attempts delete the running writer's log);
+//   messages from before Start are kept in memory (at most 64 KiB) and written then;
+// - a write that fails (a full disk) stops the logging quietly: RocksDB's own log writer
+//   goes on appending after a failed write and hits an assertion in Debian's build.
+// Like RocksDB's, it moves a previous LOG to LOG.old.<micros> and starts a new one past
+// max_bytes; RocksDB deletes all but the newest keep_log_file_num old ones.
+class WriterLog : public rocksdb::Logger {
+ public:
+  WriterLog(std::string dir, rocksdb::InfoLogLevel level, size_t max_bytes)
+      : rocksdb::Logger(level), dir_(std::move(dir)), max_bytes_(max_bytes) {}
+  ~WriterLog() override {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+
+  void Start() {
+    std::lock_guard lock(mu_);
+    if (started_) return;
+    started_ = true;
+    OpenLocked();
+    if (file_ != nullptr && !pending_.empty()) WriteLocked(pending_);
+    pending_.clear();
+    pending_.shrink_to_fit();
+  }
+
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    char body[1024];
+    va_list copy;
+    va_copy(copy, ap);
+    const int n = std::vsnprintf(body, sizeof body, format, copy);
+    va_end(copy);
+    if (n < 0) return;
+    const auto now = std::chrono::system_clock::now();
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+    const std::time_t secs = static_cast<std::time_t>(micros / 1000000);
+    std::tm tm = {};
+    gmtime_r(&secs, &tm);
+    char line[1200];
+    const int m = std::snprintf(line, sizeof line, "%04d/%02d/%02d-%02d:%02d:%02d.%06d UTC %s\n",
+                                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                                tm.tm_min, tm.tm_sec, static_cast<int>(micros % 1000000), body);
+    if (m <= 0) return;
+    const std::string_view text(line, std::min<size_t>(static_cast<size_t>(m), sizeof line - 1));
+    std::lock_guard lock(mu_);
+    if (!started_) {
+      if (pending_.size() + text.size() <= (64u << 10)) pending_.append(text);
+      return;
+    }
+    if (file_ == nullptr) return;
+    if (written_ + text.size() > max_bytes_) {
+      std::fclose(file_);
+      file_ = nullptr;
+      OpenLocked();
+      if (file_ == nullptr) return;
+    }
+    WriteLocked(text);
+  }
+
+ private:
+  void OpenLocked() {
+    const fs::path log = fs::path(dir_) / "LOG";
+    std::error_code ec;
+    if (fs::exists(log, ec)) {
+      const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+      fs::rename(log, fs::path(dir_) / ("LOG.old." + std::to_string(micros)), ec);
+    }
+    file_ = std::fopen(log.c_str(), "ae");
+    written_ = 0;
+  }
+  void WriteLocked(std::string_view text) {
+    if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() ||
+        std::fflush(file_) != 0) {
+      std::fclose(file_);  // a full disk: stop logging rather than fail
+      file_ = nullptr;
+      return;
+    }
+    written_ += text.size();
+  }
+
+  const std::string dir_;
+  const size_t max_bytes_;
+  std::mutex mu_;
+  bool started_ = false;
+  std::string pending_;
+  std::FILE* file_ = nullptr;
+  size_t written_ = 0;
+};
+
+// Bytes free for unprivileged writers on the file system holding `path` (or, when it
+// does not exist yet, its nearest existing parent); nullopt when that cannot be told.
+std::optional<uint64_t> FreeBytes(const std::string& path) {
+  fs::path p = fs::absolute(fs::path(path));
+  std::error_code ec;
+  while (!p.empty() && !fs::exists(p, ec) && p.has_parent_path() && p.parent_path() != p) {
+    p = p.parent_path();
+  }
+  struct statvfs st;
+  if (::statvfs(p.c_str(), &st) != 0) return std::nullopt;
+  return static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
+}
+
+// RocksDB's open failed: Busy when the lock is held by another process (or by another
+// open in this one), IOError naming the path and the cause otherwise (a read-only file
+// system, no permission, no space).
+Status OpenFailure(const rocksdb::Status& s, const std::string& path) {
+  const std::string text = s.ToString();
+  if (s.IsIOError() && (text.find("While lock file") != std::string::npos ||
+                        text.find("lock hold by current process") != std::string::npos)) {
+    return Status::Busy("archive '" + path +
+                        "' is locked by another process writing to it (open it read-only, "
+                        "or wait until that process ends)");
+  }
+  if (text.find("Read-only file system") != std::string::npos) {
+    return Status::IOError("archive '" + path + "' is on a read-only file system: it cannot "
+                           "be opened for writing (read-only commands work) [" + text + "]");
+  }
+  if (text.find("Permission denied") != std::string::npos) {
+    return Status::IOError("archive '" + path + "': no permission to write there (read-only "
+                           "commands work) [" + text + "]");
+  }
+  return FromRocks(s, "cannot open archive '" + path + "'");
+}
+
+// A new archive is created only in a directory that does not exist, is empty, or holds
+// only what an interrupted creation of an archive leaves (RocksDB's LOCK, LOG, IDENTITY,
+// MANIFEST and OPTIONS files): never among a user's files.
+Status CheckNewArchiveDir(const std::string& path) {
+  std::error_code ec;
+  const auto st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) return Status::OK();
+  if (!fs::is_directory(st)) {
+    return Status::InvalidArgument("'" + path + "' exists and is not a directory");
+  }
+  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const bool rocksdb_own = name == "LOCK" || name == "IDENTITY" || name.starts_with("LOG") ||
+                             name.starts_with("MANIFEST-") || name.starts_with("OPTIONS-") ||
+                             name.ends_with(".dbtmp");
+    if (!rocksdb_own) {
+      return Status::InvalidArgument("'" + path + "' is not an ArticleDB archive and not empty (it holds '" +
+                                     name + "'); give a new or empty directory");
+    }
+  }
+  if (ec) return Status::IOError("cannot list '" + path + "': " + ec.message());
+  return Status::OK();
+}
+
 Status ArchiveImpl::OpenDb() {
   rocksdb::Options base;
   base.create_if_missing = options_.create_if_missing;
@@ -652,6 +817,9 @@ Status ArchiveImpl::OpenDb() {
   if (!exists && (options_.read_only || !options_.create_if_missing)) {
     return Status::NotFound("no archive at '" + path_ + "'");
   }
+  if (!exists) {
+    if (Status s = CheckNewArchiveDir(path_); !s.ok()) return s;
+  }
   if (exists) {
     std::vector<std::string> names;
     rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(base, path_, &names);
@@ -666,23 +834,31 @@ Status ArchiveImpl::OpenDb() {
   const auto descriptors = Descriptors(options_, base);
   rocksdb::Status s;
   if (options_.read_only) {
-    char tmpl[] = "/tmp/articledb-reader-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return Status::IOError("cannot create a temporary directory");
-    secondary_dir_ = tmpl;
+    // A reader writes nothing anywhere: RocksDB's secondary instance uses its own
+    // directory only for its info log, and this one is given a logger that drops
+    // everything (its errors come back as statuses). So no scratch directory is made, and
+    // a reader works on a full disk, a read-only file system and a full or missing /tmp.
+    base.info_log = std::make_shared<DiscardLogger>();
     base.max_open_files = -1;
-    s = rocksdb::DB::OpenAsSecondary(base, path_, secondary_dir_, descriptors, &handles_, &db_);
+    s = rocksdb::DB::OpenAsSecondary(base, path_, (fs::path(path_) / "reader-unused").string(),
+                                     descriptors, &handles_, &db_);
   } else {
-    s = rocksdb::DB::Open(base, path_, descriptors, &handles_, &db_);
-  }
-  if (!s.ok()) {
-    const std::string text = s.ToString();
-    if (s.IsIOError() && text.find("lock") != std::string::npos) {
-      return Status::Busy("archive '" + path_ +
-                          "' is locked by another process writing to it (open it read-only, "
-                          "or wait until that process ends)");
+    // Opening for writing writes (a new MANIFEST, OPTIONS file and write-ahead log): on a
+    // file system without room for them RocksDB's error paths reach assertions that are
+    // enabled in Debian's build (SIGABRT). Refuse first, naming the path and the figures.
+    if (const auto free_bytes = FreeBytes(path_); free_bytes && *free_bytes < kMinFreeBytes) {
+      return Status::IOError("no space left on the file system of '" + path_ + "': " +
+                             std::to_string(*free_bytes) + " bytes free, and opening an "
+                             "archive for writing needs at least " +
+                             std::to_string(kMinFreeBytes) + " (free some space; read-only "
+                             "commands work meanwhile)");
     }
-    return FromRocks(s, "cannot open archive '" + path_ + "'");
+    auto log = std::make_shared<WriterLog>(path_, base.info_log_level, base.max_log_file_size);
+    base.info_log = log;
+    s = rocksdb::DB::Open(base, path_, descriptors, &handles_, &db_);
+    if (s.ok()) log->Start();
   }
+  if (!s.ok()) return OpenFailure(s, path_);
   std::string format;
   s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kFormatKey, &format);
   if (s.IsNotFound() && !options_.read_only) {

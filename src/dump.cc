@@ -706,13 +706,32 @@ Status DumpArchive(Archive& archive, std::ostream& out, DumpStats* stats,
 Status RestoreArchive(Archive& archive, const std::string& path, DumpStats* stats,
                       const ProgressFn& progress, const RestoreOptions& options) {
   const size_t batch_size = std::max<size_t>(1, options.batch_records);
+  uint64_t written = 0;
+  DumpStats local;
+  if (stats == nullptr) stats = &local;
+  struct SetStored {
+    DumpStats* stats;
+    const uint64_t* written;
+    ~SetStored() { stats->stored = *written; }
+  } set_stored{stats, &written};
   if (options.verify_first) {
-    Status s = VerifyDumpFile(path, stats, options.limits);
+    Article article;
+    uint64_t checked = 0;
+    Status s = ReadFile(
+        path,
+        [&](std::string_view rec) -> Status {
+          if (Status c = CheckRecord(rec, options.limits, &article); !c.ok()) return c;
+          if (progress && ++checked % 1000 == 0 && !progress(0)) {
+            return Status::Aborted("restore stopped on request while checking the dump, "
+                                   "before writing anything");
+          }
+          return Status::OK();
+        },
+        stats);
     if (!s.ok()) return s;
   }
   std::vector<Article> batch;
   batch.reserve(batch_size);
-  uint64_t written = 0;
   auto flush = [&]() -> Status {
     if (batch.empty()) return Status::OK();
     Status s = archive.PutBatch(options.write, batch);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -90,6 +91,48 @@ Status ReplaceLog(const fs::path& dir, const fs::path& log, const std::string& d
   return SyncDir(dir);
 }
 
+// The write-ahead log format this salvage reads is RocksDB's of the 7.x releases (Debian
+// 12 ships 7.8.3; tested byte for byte against it). Every OPTIONS-* file records the
+// version of RocksDB that last opened the archive: logs written by another major version
+// are not touched.
+constexpr int kLogFormatMajor = 7;
+
+Status CheckRocksDbVersion(const fs::path& dir) {
+  fs::path newest;
+  uint64_t newest_number = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (!name.starts_with("OPTIONS-") || name.ends_with(".dbtmp")) continue;
+    const uint64_t number = std::strtoull(name.c_str() + 8, nullptr, 10);
+    if (newest.empty() || number > newest_number) {
+      newest = e.path();
+      newest_number = number;
+    }
+  }
+  if (newest.empty()) {
+    return Status::NotSupported("salvage of '" + dir.string() + "': no OPTIONS file tells "
+                                "which RocksDB version wrote its write-ahead logs; nothing was "
+                                "changed");
+  }
+  std::string text;
+  if (Status s = ReadFile(newest, &text); !s.ok()) return s;
+  const std::string key = "rocksdb_version=";
+  const size_t at = text.find(key);
+  const std::string version =
+      at == std::string::npos ? "" : text.substr(at + key.size(), text.find_first_of("\r\n", at) - at - key.size());
+  const int major = version.empty() ? -1 : std::atoi(version.c_str());
+  if (major != kLogFormatMajor) {
+    return Status::NotSupported(
+        "salvage of '" + dir.string() + "': its write-ahead logs were written by RocksDB " +
+        (version.empty() ? std::string("of an unknown version") : version) + " (" +
+        newest.filename().string() + "), and this salvage reads only the log format of "
+        "RocksDB " + std::to_string(kLogFormatMajor) + ".x; nothing was changed (restore a "
+        "dump or checkpoint, or use the salvage of a matching ArticleDB)");
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Status SalvageArchive(const std::string& path, SalvageReport* report) {
@@ -101,8 +144,18 @@ Status SalvageArchive(const std::string& path, SalvageReport* report) {
   rocksdb::FileLock* lock = nullptr;
   const rocksdb::Status ls = env->LockFile((dir / "LOCK").string(), &lock);
   if (!ls.ok()) {
-    return Status::Busy("archive '" + path + "' is open in another process (" + ls.ToString() +
-                        "); close it before salvaging");
+    const std::string text = ls.ToString();
+    if (text.find("While lock file") != std::string::npos ||
+        text.find("lock hold by current process") != std::string::npos) {
+      return Status::Busy("archive '" + path + "' is open in another process (" + text +
+                          "); close it before salvaging");
+    }
+    // The lock file could not even be opened: a read-only file system, no permission.
+    return Status::IOError("archive '" + path + "' cannot be salvaged: its lock file cannot "
+                           "be opened for writing (" + text + ")" +
+                           (text.find("Read-only file system") != std::string::npos
+                                ? "; it is on a read-only file system"
+                                : ""));
   }
   std::vector<fs::path> logs;
   std::error_code ec;
@@ -111,6 +164,24 @@ Status SalvageArchive(const std::string& path, SalvageReport* report) {
   }
   std::sort(logs.begin(), logs.end());
   Status s = ec ? Status::IOError("cannot list '" + path + "': " + ec.message()) : Status::OK();
+  if (s.ok()) s = CheckRocksDbVersion(dir);
+  // First pass: a record of a type this reader does not know means a log format it was
+  // not written for; refuse before anything is changed rather than drop such records.
+  for (const fs::path& log : logs) {
+    if (!s.ok()) break;
+    std::string data;
+    s = ReadFile(log, &data);
+    if (!s.ok()) break;
+    const wal::ScanResult scan = wal::Scan(data);
+    if (scan.unknown_records > 0) {
+      s = Status::NotSupported(
+          "salvage of '" + path + "': write-ahead log " + log.filename().string() + " holds " +
+          std::to_string(scan.unknown_records) + " intact records of type " +
+          std::to_string(scan.first_unknown_type) + ", which this salvage does not know (a "
+          "log format newer than RocksDB " + std::to_string(kLogFormatMajor) +
+          ".x's, or options ArticleDB does not set); nothing was changed");
+    }
+  }
   for (const fs::path& log : logs) {
     if (!s.ok()) break;
     std::string data;

@@ -88,6 +88,23 @@ ScanResult Scan(std::string_view log) {
     }
     const bool fits = kHeaderSize + length <= room;
     const bool known = type >= kFull && type <= kLast;
+    if (!known && fits && Fixed32(h) == MaskCrc(Crc32c(0, h + 6, 1 + length))) {
+      // An intact record of a type this reader does not know (RocksDB's newer types, e.g.
+      // 9: the log's compression): not damage. Skipped and reported.
+      ++r.unknown_records;
+      if (r.first_unknown_type < 0) r.first_unknown_type = type;
+      off += kHeaderSize + length;
+      continue;
+    }
+    if (!known && kHeaderSize + 4 + length <= room &&
+        Fixed32(h) == MaskCrc(Crc32c(0, h + 6, 1 + 4 + length))) {
+      // Likewise in RocksDB's recyclable layout (types 5-8 and 11: a 4-byte log number
+      // after the type, covered by the checksum).
+      ++r.unknown_records;
+      if (r.first_unknown_type < 0) r.first_unknown_type = type;
+      off += kHeaderSize + 4 + length;
+      continue;
+    }
     if (!fits || !known ||
         Fixed32(h) != MaskCrc(Crc32c(0, h + 6, 1 + length))) {
       // Damage, or a write cut short by a crash: the rest of the block cannot be trusted.

@@ -28,6 +28,11 @@ struct ScanResult {
   uint64_t writes_lost = 0;
   uint64_t bytes_lost = 0;          // bytes of the log that could not be used
   bool clean = true;                // nothing was dropped: the log needs no rewrite
+  // Records with an intact checksum but a type this reader does not know (written by a
+  // RocksDB with a newer log format, or with options ArticleDB does not set): not damage,
+  // but the log cannot be rewritten without them. They are skipped.
+  uint64_t unknown_records = 0;
+  int first_unknown_type = -1;
 };
 
 // Reads a log as RocksDB's reader does when skipping damage: a fragment whose checksum,

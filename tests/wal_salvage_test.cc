@@ -171,5 +171,89 @@ TEST(WalSalvageTest, SalvageRefusesAnArchiveOpenElsewhereAndAMissingOne) {
   EXPECT_TRUE(SalvageArchive(dir.Sub("none"), &report).IsNotFound());
 }
 
+// A fragment with a valid checksum, of any type (RocksDB's log header: masked CRC32C of
+// the type and payload, length, type).
+std::string Fragment(unsigned char type, std::string_view payload) {
+  const char t = static_cast<char>(type);
+  const uint32_t crc = wal::MaskCrc(wal::Crc32c(wal::Crc32c(0, &t, 1), payload.data(),
+                                                payload.size()));
+  std::string out;
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(crc >> (8 * i)));
+  out.push_back(static_cast<char>(payload.size() & 0xff));
+  out.push_back(static_cast<char>(payload.size() >> 8));
+  out.push_back(t);
+  out.append(payload);
+  return out;
+}
+
+TEST(WalSalvageTest, AnIntactRecordOfAnUnknownTypeIsReportedAsSuchNotAsDamage) {
+  // Type 9 is RocksDB's kSetCompressionType (WAL compression, newer than this reader's
+  // format); its checksum is intact, so it is not damage.
+  const std::string log = wal::Encode({Write(100, 'a')}) + Fragment(9, "zstd") +
+                          Fragment(wal::kFull, Write(50, 'b'));
+  const wal::ScanResult r = wal::Scan(log);
+  EXPECT_EQ(r.unknown_records, 1u);
+  EXPECT_EQ(r.first_unknown_type, 9);
+  EXPECT_EQ(r.bytes_lost, 0u);
+  EXPECT_EQ(r.writes_lost, 0u);
+  ASSERT_EQ(r.writes.size(), 2u);  // the write after it is not dropped with "its block"
+  EXPECT_EQ(r.writes[1], Write(50, 'b'));
+}
+
+// An archive with one damaged log (the largest), closed.
+void MakeDamagedArchive(const std::string& dir) {
+  auto db = testing::OpenOrDie(dir);
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_TRUE(db->Put(WriteOptions(), testing::MakeArticle("id" + std::to_string(i), "Reuters",
+                                                             1714636800000000 + i, {},
+                                                             std::string(2000, 'y')))
+                    .ok());
+  }
+}
+
+TEST(WalSalvageTest, SalvageRefusesLogsOfAnotherRocksDbVersionAndChangesNothing) {
+  testing::TempDir dir;
+  MakeDamagedArchive(dir.path());
+  const fs::path log = LargestLog(dir.path());
+  std::string bytes = ReadAll(log);
+  bytes[wal::kBlockSize / 2] ^= 0x40;
+  std::ofstream(log, std::ios::binary | std::ios::trunc) << bytes;
+  // Say the archive was last written by a RocksDB whose log format this reader does not
+  // know (every OPTIONS file records the version that wrote it).
+  for (const auto& e : fs::directory_iterator(dir.path())) {
+    if (e.path().filename().string().starts_with("OPTIONS-")) {
+      std::string text = ReadAll(e.path());
+      const size_t at = text.find("rocksdb_version=");
+      ASSERT_NE(at, std::string::npos);
+      text.replace(at, text.find('\n', at) - at, "rocksdb_version=9.1.0");
+      std::ofstream(e.path(), std::ios::binary | std::ios::trunc) << text;
+    }
+  }
+  SalvageReport report;
+  const Status s = SalvageArchive(dir.path(), &report);
+  EXPECT_TRUE(s.IsNotSupported()) << s.ToString();
+  EXPECT_NE(s.message().find("9.1.0"), std::string::npos) << s.message();
+  EXPECT_TRUE(ReadAll(log) == bytes);  // nothing changed
+  EXPECT_FALSE(fs::exists(fs::path(dir.path()) / "lost"));
+}
+
+TEST(WalSalvageTest, SalvageRefusesALogWithAnUnknownRecordTypeAndChangesNothing) {
+  testing::TempDir dir;
+  MakeDamagedArchive(dir.path());
+  const fs::path log = LargestLog(dir.path());
+  std::string bytes = ReadAll(log);
+  bytes[wal::kBlockSize / 2] ^= 0x40;  // damage, which salvage would otherwise rewrite
+  const size_t room = wal::kBlockSize - bytes.size() % wal::kBlockSize;
+  if (room < wal::kHeaderSize + 4) bytes.append(room, '\0');
+  bytes += Fragment(9, "zstd");
+  std::ofstream(log, std::ios::binary | std::ios::trunc) << bytes;
+  SalvageReport report;
+  const Status s = SalvageArchive(dir.path(), &report);
+  EXPECT_TRUE(s.IsNotSupported()) << s.ToString();
+  EXPECT_NE(s.message().find("type 9"), std::string::npos) << s.message();
+  EXPECT_TRUE(ReadAll(log) == bytes);
+  EXPECT_FALSE(fs::exists(fs::path(dir.path()) / "lost"));
+}
+
 }  // namespace
 }  // namespace articledb

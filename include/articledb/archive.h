@@ -97,7 +97,11 @@ class Archive {
   // Opens (or, with options.create_if_missing, creates) the archive in directory `path`.
   // Busy when another process holds it open for writing; NotFound when there is no
   // archive and create_if_missing is false; InvalidArgument when the directory holds
-  // something that is not an ArticleDB archive.
+  // something that is not an ArticleDB archive (with create_if_missing too: a new archive
+  // is made only in a new or empty directory, and other files there are left untouched).
+  // Opening for writing (read_only false) needs 2 MiB free on the file system: with less,
+  // IOError "no space left on the file system of 'PATH': N bytes free ...", and nothing
+  // is written. Read-only opens write nothing and need no space.
   static Status Open(const Options& options, const std::string& path,
                      std::unique_ptr<Archive>* archive);
 
@@ -206,8 +210,10 @@ struct SalvageReport {
 // they are. Afterwards the archive opens; a write that was dropped may have been followed
 // by a later write of the same article, leaving index entries that disagree with the
 // records: run Verify, and Reindex when it finds problems. The archive must not be open
-// (Busy otherwise). For rescuing what is left when there is no recent dump or checkpoint;
-// docs/reliability.md.
+// (Busy otherwise). The logs must have been written by RocksDB 7.x (read from the newest
+// OPTIONS file), and hold only record types that release wrote: otherwise NotSupported,
+// naming the version or the record type, and nothing is changed. For rescuing what is
+// left when there is no recent dump or checkpoint; docs/reliability.md.
 Status SalvageArchive(const std::string& path, SalvageReport* report);
 
 }  // namespace articledb

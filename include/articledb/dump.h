@@ -45,6 +45,9 @@ inline constexpr uint32_t kDumpMaxFrameBytes = 64u << 20;
 struct DumpStats {
   uint64_t records = 0;  // records written, or read and checked
   uint64_t bytes = 0;    // bytes of the dump file written, or read
+  // RestoreArchive: records stored in the archive. Also set when it fails: that many
+  // records were stored (committed) before the error, the others were not.
+  uint64_t stored = 0;
 };
 
 struct DumpOptions {
@@ -115,7 +118,10 @@ Status DumpArchive(Archive& archive, std::ostream& out, DumpStats* stats,
 
 // Reads a dump and stores its records in `archive` with PutBatch (upserts by id: records
 // already in the archive with other ids are kept). See RestoreOptions::verify_first for
-// what a bad file leaves behind. `progress` gets the number of records written so far.
+// what a bad file leaves behind. `progress` gets the number of records written so far
+// (0 while the file is being checked first); returning false stops the restore with
+// Aborted, before anything is written when it comes during the check. stats->stored says
+// how many records were stored, whatever the outcome.
 Status RestoreArchive(Archive& archive, const std::string& path, DumpStats* stats,
                       const ProgressFn& progress = nullptr,
                       const RestoreOptions& options = RestoreOptions());

@@ -16,6 +16,10 @@ constexpr unsigned char kZstdMagic[4] = {0x28, 0xB5, 0x2F, 0xFD};
 // waiting for a whole chunk). Returns the count; 0 at the end of the input.
 bool LineReader::ReadSome(char* buf, size_t n, size_t* got, Status* error) {
   for (;;) {
+    if (stop_ != nullptr && *stop_ != 0) {
+      *error = Status::Aborted(path_ + ": reading stopped by a signal");
+      return false;
+    }
     ssize_t r = ::read(::fileno(file_), buf, n);
     if (r >= 0) {
       *got = static_cast<size_t>(r);

@@ -4,6 +4,7 @@
 #ifndef ARTICLEDB_CLI_LINE_READER_H_
 #define ARTICLEDB_CLI_LINE_READER_H_
 
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -36,6 +37,10 @@ class LineReader {
   // When set, a read interrupted by a signal (EINTR) ends the input with an error
   // instead of being retried: lets Ctrl-C stop an import waiting on a pipe.
   void set_interruptible(bool on) { interrupt_ok_ = on; }
+  // When set, every read first looks at *flag: once it is non-zero (a signal handler set
+  // it), the input ends with an Aborted error, even while one endless line (/dev/zero)
+  // is being skipped.
+  void set_stop_flag(const volatile std::sig_atomic_t* flag) { stop_ = flag; }
 
   // Bytes read from the file so far (compressed bytes for zstd input).
   uint64_t consumed() const { return consumed_; }
@@ -53,6 +58,7 @@ class LineReader {
   bool compressed_ = false;
   bool eof_ = false;
   bool interrupt_ok_ = false;
+  const volatile std::sig_atomic_t* stop_ = nullptr;
   ZSTD_DStream* zstd_ = nullptr;
   size_t zstd_last_ = 0;  // last ZSTD_decompressStream result (0: at a frame boundary)
   bool pending_output_ = false;  // the last call filled its output: more may be waiting

@@ -2,6 +2,9 @@
 //
 // Exit statuses: 0 success; 1 some records were rejected or not found (or verify found
 // problems); 2 failure (bad arguments, an archive that cannot be opened, a bad dump...).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -10,6 +13,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -217,6 +221,22 @@ int CmdImport(const ImportArgs& a) {
   // an acceptable record, and is rejected without being held in memory.
   const size_t max_line = 6 * limits.max_record_bytes + (64u << 10);
 
+  // The inputs are checked before the archive is opened: a missing or unreadable file
+  // creates nothing. (Pipes and devices are not opened here: that could take their data.)
+  for (const auto& f : a.files) {
+    if (f == "-") continue;
+    struct stat st;
+    if (::stat(f.c_str(), &st) != 0) {
+      return Fail("import: " + f + ": cannot open: " + std::strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) return Fail("import: " + f + ": is a directory");
+    if (S_ISREG(st.st_mode)) {
+      const int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return Fail("import: " + f + ": cannot open: " + std::strerror(errno));
+      ::close(fd);
+    }
+  }
+
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(a.db, Mode::kCreate, &db, limits); rc != kExitOk) return rc;
 
@@ -309,6 +329,7 @@ int CmdImport(const ImportArgs& a) {
     if (stop) break;
     LineReader reader(max_line);
     reader.set_interruptible(true);
+    reader.set_stop_flag(&g_interrupted);
     Status s = reader.Open(file);
     if (!s.ok() && g_interrupted) break;
     if (!s.ok()) {
@@ -318,8 +339,10 @@ int CmdImport(const ImportArgs& a) {
     uint64_t line_no = 0;
     bool too_long = false;
     Status err;
-    while (!stop && reader.Next(&line, &too_long, rejects.is_open() ? &rejects : nullptr,
-                                &err)) {
+    // The interrupt is looked at for every line (rejected ones too), and by the reader
+    // for every read: Ctrl-C ends an import of endless bad input within a second.
+    while (!stop && !g_interrupted &&
+           reader.Next(&line, &too_long, rejects.is_open() ? &rejects : nullptr, &err)) {
       ++line_no;
       if (too_long) {
         ++read;
@@ -659,10 +682,20 @@ int CmdRestore(const std::string& path, const std::string& file, bool merge,
     }
     ro.verify_first = true;  // a bad dump must leave the archive as it was
     s = RestoreArchive(*db, file, &stats, MakeProgress(&line, "restore", true), ro);
+    // Ends with a flush, like import: the next open has no write-ahead log to replay.
+    if (s.ok()) s = db->Flush();
     line.Done();
     if (!s.ok()) {
-      return Fail("restore " + file + ": " + s.ToString() +
-                  (s.IsAborted() ? "" : " (the archive was not changed)"));
+      // Say exactly what the archive holds now: stats.stored records were committed.
+      const std::string what =
+          stats.stored == 0
+              ? " (nothing was merged: the archive was not changed)"
+              : "; " + std::to_string(stats.stored) +
+                    " records of the dump were merged before that (they replaced records "
+                    "with the same ids; the others were not stored: run the same restore "
+                    "--merge again to finish, it upserts)";
+      Fail("restore " + file + ": " + s.ToString() + what);
+      return s.IsAborted() && g_interrupted ? 130 : kExitFailure;
     }
   }
   std::fprintf(stderr, "restored %" PRIu64 " records, %" PRIu64 " bytes, %.2f s\n",
@@ -689,25 +722,14 @@ std::string Ratio(uint64_t a, uint64_t b) {
 }
 
 int CmdStats(const std::string& path) {
-  // Opened for writing when possible so Flush() can settle the on-disk figures; while
-  // another process writes, read-only (records not yet flushed are then not counted).
+  // Read-only, like every command that only reads: it works while another process
+  // writes, on a read-only file system and on a full disk. Records still in the
+  // write-ahead log only (not yet flushed) are in the cf.NAME memtable_bytes figures, not
+  // in the disk figures.
   std::unique_ptr<Archive> db;
-  Options options;
-  Status s = Archive::Open(options, path, &db);
-  bool read_only = false;
-  if (s.IsBusy()) {
-    options.read_only = true;
-    read_only = true;
-    s = Archive::Open(options, path, &db);
-  }
-  if (s.IsNotFound()) return Fail(path + ": no archive there [" + s.ToString() + "]");
-  if (!s.ok()) return Fail(path + ": cannot open the archive: " + s.ToString());
-  if (!read_only) {
-    s = db->Flush();
-    if (!s.ok()) return Fail("stats: flush: " + s.ToString());
-  }
+  if (int rc = OpenArchive(path, Mode::kReadOnly, &db); rc != kExitOk) return rc;
   Stats st;
-  s = db->GetStats(&st);
+  Status s = db->GetStats(&st);
   if (!s.ok()) return Fail("stats: " + s.ToString());
   std::printf("articles\t%" PRIu64 "\n", st.articles);
   std::printf("sources\t%" PRIu64 "\n", st.sources);
@@ -727,10 +749,12 @@ int CmdStats(const std::string& path) {
   for (const std::string& w : st.warnings) {
     std::fprintf(stderr, "articledb: warning: %s\n", w.c_str());
   }
-  if (read_only) {
-    std::fprintf(stderr, "articledb: note: %s is being written by another process; records "
-                         "it has not flushed yet are not in the disk figures\n",
-                 path.c_str());
+  uint64_t in_memory = 0;
+  for (const auto& cf : st.column_families) in_memory += cf.memtable_bytes;
+  if (in_memory > 0) {
+    std::fprintf(stderr, "articledb: note: %" PRIu64 " bytes of %s are in memory tables (not "
+                         "yet flushed to table files) and not in the disk figures\n",
+                 in_memory, path.c_str());
   }
   return Out().Close();
 }
@@ -784,9 +808,48 @@ int CmdQuarantine(const std::string& path, const std::optional<uint64_t>& drop) 
   return out.Close();
 }
 
+
+// Bytes free for unprivileged writers on the file system of `path`; nullopt if unknown.
+std::optional<uint64_t> FreeBytes(const std::string& path) {
+  struct statvfs st;
+  if (::statvfs(path.c_str(), &st) != 0) return std::nullopt;
+  return static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
+}
+
+// Refuses work that needs about `need` free bytes on the file system of `path` when there
+// is less: a command that runs out of space half-way leaves the disk full for everything
+// else. kExitOk when there is room (or the figure cannot be read).
+int CheckRoom(const std::string& what, const std::string& path, uint64_t need,
+              const std::string& why) {
+  const auto free_bytes = FreeBytes(path);
+  if (!free_bytes || *free_bytes >= need) return kExitOk;
+  return Fail(what + ": not enough space on the file system of " + path + ": " +
+              std::to_string(*free_bytes) + " bytes free, about " + std::to_string(need) +
+              " needed (" + why + "); free some space and run it again (nothing was changed)");
+}
+
+constexpr uint64_t kWorkMargin = 4u << 20;
+
 int CmdReindex(const std::string& path, bool quiet) {
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(path, Mode::kReadWrite, &db); rc != kExitOk) return rc;
+  {
+    // The rebuild writes the id map, indexes and counters anew (through the write-ahead
+    // log, then table files) while the old ones take their space until compacted.
+    Stats st;
+    Status s = db->GetStats(&st);
+    if (!s.ok()) return Fail("reindex: " + s.ToString());
+    uint64_t derived = 0;
+    for (const auto& cf : st.column_families) {
+      if (cf.name != "records" && cf.name != "default") derived += cf.sst_bytes + cf.memtable_bytes;
+    }
+    if (int rc = CheckRoom("reindex", path, 3 * derived + kWorkMargin,
+                           "three times the " + std::to_string(derived) +
+                               " bytes of the id map, indexes and counters, plus 4 MiB");
+        rc != kExitOk) {
+      return rc;
+    }
+  }
   ProgressLine line(quiet);
   const auto start = std::chrono::steady_clock::now();
   Status s = db->Reindex(MakeProgress(&line, "reindex", false));
@@ -799,6 +862,22 @@ int CmdReindex(const std::string& path, bool quiet) {
 int CmdCompact(const std::string& path) {
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(path, Mode::kReadWrite, &db); rc != kExitOk) return rc;
+  {
+    // Compaction writes each column family's tables anew before deleting the old ones.
+    Stats st;
+    Status s = db->GetStats(&st);
+    if (!s.ok()) return Fail("compact: " + s.ToString());
+    uint64_t largest = 0;
+    for (const auto& cf : st.column_families) {
+      largest = std::max(largest, cf.sst_bytes + cf.memtable_bytes);
+    }
+    if (int rc = CheckRoom("compact", path, largest + kWorkMargin,
+                           "the " + std::to_string(largest) +
+                               " bytes of the largest column family, plus 4 MiB");
+        rc != kExitOk) {
+      return rc;
+    }
+  }
   Status s = db->Compact();
   if (!s.ok()) return Fail("compact: " + s.ToString());
   return kExitOk;

@@ -537,6 +537,205 @@ def interrupted_import_keeps_what_it_read():
     ok("verify", db)
 
 
+def interrupt_within_a_second(args, sig, what):
+    """Starts articledb with args, sends sig after 1.5 s; checks it ends within 1 s with
+    status 130 and its summary line. Returns its standard error."""
+    p = subprocess.Popen([ARTICLEDB, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    check(p.poll() is None, "%s: ended before the signal (exit %s)" % (what, p.poll()))
+    p.send_signal(sig)
+    sent = time.time()
+    try:
+        _, err = p.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+        raise Failure("%s: still running 10 s after signal %d" % (what, sig))
+    took = time.time() - sent
+    err = err.decode("utf-8", "replace")
+    check(took < 1.0, "%s: ended %.2f s after signal %d (more than 1 s)" % (what, took, sig))
+    check(p.returncode == 130, "%s: exit %d after signal %d, expected 130\n%s" %
+          (what, p.returncode, sig, err[-500:]))
+    check(summary(err) is not None and "(interrupted)" in summary(err),
+          "%s: no summary line: %r" % (what, err[-500:]))
+    return err
+
+
+def import_stops_within_a_second_of_a_signal_while_rejecting_lines():
+    db = path("db")
+    interrupt_within_a_second(["import", "-q", db, "/dev/zero"], 2, "import /dev/zero, SIGINT")
+    interrupt_within_a_second(["import", "-q", db, "/dev/zero"], 15, "import /dev/zero, SIGTERM")
+    bad = path("bad.jsonl")
+    with open(bad, "wb") as f:
+        f.write(b"{not json}\n" * 3000000)
+    err = interrupt_within_a_second(["import", "-q", db, bad], 2, "import of 3M bad lines, SIGINT")
+    check(" rejected " in summary(err), summary(err))
+    check(ok("count", db)[1].strip() == b"0", "bad lines were stored")
+
+
+def import_refuses_a_directory_that_is_not_an_archive():
+    src = write("in.jsonl", jsonl(synthetic(20)))
+    home = path("home")
+    os.mkdir(home)
+    write("home/notes.txt", "my notes\n")
+    before = sorted(os.listdir(home))
+    rc, _, err = run("import", "-q", home, src)
+    check(rc == 2, "import into a directory of other files: exit %d" % rc)
+    one_line_error(err, home, "not an ArticleDB archive")
+    check(sorted(os.listdir(home)) == before,
+          "import wrote among the user's files: %s" % sorted(os.listdir(home)))
+    check(open(os.path.join(home, "notes.txt")).read() == "my notes\n", "notes changed")
+    # An empty directory is a fine place for a new archive.
+    empty = path("empty")
+    os.mkdir(empty)
+    ok("import", "-q", empty, src)
+    check(ok("count", empty)[1].strip() == b"20", "import into an empty directory")
+    # A missing input file is found before anything is created.
+    fresh = path("fresh")
+    rc, _, err = run("import", "-q", fresh, path("no-such.jsonl"))
+    check(rc == 2, "import of a missing file: exit %d" % rc)
+    one_line_error(err, "no-such.jsonl")
+    check(not os.path.exists(fresh), "an archive was created for a missing input file")
+
+
+def wait_until_open(proc, file):
+    """Waits until proc has `file` open (polled in /proc); False if it ended first."""
+    want = os.path.realpath(file)
+    fd_dir = "/proc/%d/fd" % proc.pid
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            for fd in os.listdir(fd_dir):
+                try:
+                    if os.readlink(os.path.join(fd_dir, fd)) == want:
+                        return True
+                except OSError:
+                    pass
+        except OSError:
+            pass
+        time.sleep(0.001)
+    return False
+
+
+def restore_merge_interrupted_while_checking_merges_nothing():
+    db = make_archive("db", synthetic(50))
+    src = path("incoming.jsonl")
+    with open(src, "wb") as f:
+        subprocess.run([ARTICLEDB, "generate", "10000", "--seed", "5"], stdout=f, check=True)
+    ok("import", "-q", path("incoming"), src)
+    dump = path("incoming.dump")
+    ok("dump", "-q", path("incoming"), dump)
+    before = export(db)
+    # The dump is read twice: checked whole first, then merged. Ctrl-C while the first
+    # read runs (the first time the file is open) must leave the archive as it was.
+    p = subprocess.Popen([ARTICLEDB, "-q", "restore", "--merge", db, dump],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    check(wait_until_open(p, dump), "restore never opened the dump")
+    p.send_signal(2)
+    _, err = p.communicate(timeout=60)
+    err = err.decode()
+    after = export(db)
+    check(len(after) == len(before),
+          "Ctrl-C while checking the dump merged %d records:\n%s" %
+          (len(after) - len(before), err))
+    check(after == before, "Ctrl-C while checking the dump changed the archive")
+    check(p.returncode == 130, "interrupted restore: exit %d, expected 130\n%s" % (p.returncode, err))
+    one_line_error(err, "nothing was merged")
+    ok("verify", db)
+
+
+def readers_leave_no_scratch_files_and_never_abort():
+    db = make_archive("db", synthetic(3000))
+    scratch = path("tmp")
+    os.mkdir(scratch)
+    env = dict(os.environ, TMPDIR=scratch)
+    cmds = [["export", db], ["query", db, "--limit", "5"], ["count", db], ["get", db, "s/1"],
+            ["sources", db], ["entities", db], ["verify", db], ["stats", db],
+            ["dump", db, path("d.dump")]]
+
+    def leftovers():
+        """Reader scratch directories in TMPDIR, and those in /tmp made for this test's
+        archive (their info log names it: other processes on the machine may leave their
+        own)."""
+        found = [os.path.join(scratch, n) for n in os.listdir(scratch)]
+        for n in os.listdir("/tmp"):
+            if not n.startswith("articledb-reader"):
+                continue
+            try:
+                with open(os.path.join("/tmp", n, "LOG"), "rb") as f:
+                    mine = db.encode() in f.read()
+            except OSError:
+                mine = False
+            if mine:
+                found.append(os.path.join("/tmp", n))
+        return found
+
+    old = set(leftovers())
+    for c in cmds:
+        p = subprocess.run([ARTICLEDB, *c], env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE)
+        check(p.returncode == 0, "%s: exit %d %s" % (c[0], p.returncode, p.stderr[-300:]))
+    # export | head -1: SIGPIPE; then SIGINT and SIGTERM in the middle of an export.
+    p = subprocess.run("'%s' export '%s' | head -1" % (ARTICLEDB, db), shell=True, env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    check(len(p.stdout.splitlines()) == 1, "export | head -1")
+    for sig in (2, 15):
+        e = subprocess.Popen([ARTICLEDB, "export", db], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        e.stdout.read(1)  # it has opened the archive and started writing
+        e.send_signal(sig)
+        e.communicate(timeout=60)
+        check(e.returncode != -6 and e.returncode != 134, "export aborted on signal %d" % sig)
+    new = set(leftovers()) - old
+    check(not new, "readers left scratch directories behind: %s" % sorted(new))
+    check(os.listdir(scratch) == [], "readers wrote into TMPDIR: %s" % os.listdir(scratch))
+
+
+def info_logs(db):
+    return {n: open(os.path.join(db, n), "rb").read() for n in os.listdir(db)
+            if n == "LOG" or n.startswith("LOG.old")}
+
+
+def writers_refused_by_the_lock_keep_the_running_writers_log():
+    db = make_archive("db", synthetic(50))
+    earlier = sorted(info_logs(db))
+    p, _ = start_blocked_import(db)
+    try:
+        # The running writer starts its own log once it holds the lock: wait for it.
+        deadline = time.time() + 30
+        while sorted(info_logs(db)) == earlier and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        logs = info_logs(db)
+        check("LOG" in logs, "the running writer has no info log")
+        for args in [("delete", db, "s/1"), ("compact", db), ("reindex", db), ("compact", db),
+                     ("import", db, path("db.jsonl")), ("checkpoint", db, path("cp"))]:
+            rc, _, err = run(*args)
+            check(rc == 2, "%s while locked: exit %d" % (args[0], rc))
+        now = info_logs(db)
+        check(now == logs, "writers refused by the lock changed the info logs: %s -> %s" %
+              (sorted(logs), sorted(now)))
+    finally:
+        p.stdin.close()
+        check(p.wait(timeout=60) == 0, "the blocked import failed")
+
+
+def wal_bytes(db):
+    return sum(os.path.getsize(os.path.join(db, n)) for n in os.listdir(db) if n.endswith(".log"))
+
+
+def restore_merge_ends_with_a_flush():
+    db = make_archive("db", synthetic(50))
+    src = write("more.jsonl", jsonl(synthetic(3000, seed=8)).replace('"s/', '"m/'))
+    ok("import", "-q", path("more"), src)
+    ok("dump", "-q", path("more"), path("more.dump"))
+    ok("restore", "-q", "--merge", db, path("more.dump"))
+    # Everything merged sits in table files: the next open has no log to replay.
+    check(wal_bytes(db) < 64 * 1024, "restore --merge left %d bytes of write-ahead log to "
+          "replay at the next open" % wal_bytes(db))
+    check(ok("count", db)[1].strip() == b"3050", "count after the merge")
+
+
 def maintenance_commands_keep_the_archive_sound():
     recs = synthetic(800)
     db = make_archive("db", recs)
@@ -782,6 +981,12 @@ CASES = {f.__name__: f for f in [
     read_only_commands_work_while_import_runs, dump_restore_round_trip,
     damaged_dumps_are_refused, restore_refuses_non_empty_archive_without_merge,
     interrupted_import_keeps_what_it_read,
+    import_stops_within_a_second_of_a_signal_while_rejecting_lines,
+    import_refuses_a_directory_that_is_not_an_archive,
+    restore_merge_interrupted_while_checking_merges_nothing,
+    readers_leave_no_scratch_files_and_never_abort,
+    writers_refused_by_the_lock_keep_the_running_writers_log,
+    restore_merge_ends_with_a_flush,
     maintenance_commands_keep_the_archive_sound, generate_writes_importable_articles,
     dump_file_follows_the_documented_layout,
     reuters_import_export_round_trip, reuters_dump_restore_round_trip,

@@ -205,6 +205,13 @@ def make_dump(name, count, seed):
     return db, dump
 
 
+def make_jsonl(name, count, seed):
+    src = path(name + ".jsonl")
+    with open(src, "wb") as f:
+        subprocess.run([ARTICLEDB, "generate", str(count), "--seed", str(seed)], stdout=f, check=True)
+    return src
+
+
 def timed(*args):
     t = time.monotonic()
     run(*args, expect=0)
@@ -481,6 +488,197 @@ def import_onto_a_full_disk_fails_cleanly_and_keeps_what_was_committed():
         subprocess.run(["umount", "-l", mnt])
 
 
+class SmallDisk:
+    """A tmpfs of `size` mounted under WORK (root only; skips the test otherwise)."""
+
+    def __init__(self, name, size):
+        self.mnt = path(name)
+        self.size = size
+
+    def __enter__(self):
+        if os.geteuid() != 0:
+            print("skipped: mounting a size-limited tmpfs needs root", file=sys.stderr)
+            sys.exit(SKIP)
+        os.mkdir(self.mnt)
+        p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=" + self.size, "tmpfs", self.mnt],
+                           stderr=subprocess.PIPE)
+        if p.returncode != 0:
+            print("skipped: cannot mount a tmpfs here: " + p.stderr.decode().strip(),
+                  file=sys.stderr)
+            sys.exit(SKIP)
+        return self
+
+    def grow(self, size="512m"):
+        subprocess.run(["mount", "-o", "remount,size=" + size, self.mnt], check=True)
+
+    def fill(self):
+        """Takes every free byte with a filler file; returns its path."""
+        filler = os.path.join(self.mnt, "filler")
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            for chunk in (1 << 20, 4096, 1):
+                try:
+                    while os.write(fd, b"\0" * chunk) > 0:
+                        pass
+                except OSError:
+                    pass
+        finally:
+            os.close(fd)
+        check(os.statvfs(self.mnt).f_bavail == 0, "the filler left free space")
+        return filler
+
+    def __exit__(self, *exc):
+        subprocess.run(["umount", "-l", self.mnt])
+
+
+def merge_restore_onto_a_filling_disk_says_exactly_what_was_merged():
+    _, dump = make_dump("incoming", 20000, 21)
+    with SmallDisk("small", "12m") as disk:
+        db = os.path.join(disk.mnt, "news.adb")
+        run("import", db, make_jsonl("base", 50, 22), expect=0)
+        before = export(db)
+        rc, _, err = run("restore", db, dump, "--merge")
+        check(rc == 2, "restore --merge onto a filling disk: exit %d, expected 2\n%s" % (rc, err))
+        last = err.strip().splitlines()[-1]
+        print("restore --merge on a filling disk: " + last[:400])
+        disk.grow()
+        verify_sound(db)
+        got = export(db)
+        for ident, line in before.items():
+            check(got.get(ident) == line, "record %s that was there before the merge changed" % ident)
+        merged = len(got) - len(before)
+        check(merged > 0, "the disk did not fill after some records (test too small?)")
+        check("(the archive was not changed)" not in last,
+              "restore says the archive was not changed, but %d records were merged" % merged)
+        check(" %d records of the dump were merged" % merged in last,
+              "restore does not say that exactly %d records were merged: %s" % (merged, last))
+
+
+def read_only_file_system_is_read_and_reported_by_name():
+    db = path("news.adb")
+    run("import", db, make_jsonl("base", 300, 23), expect=0)
+    want = export(db)
+    with SmallDisk("ro", "1m"):
+        pass  # only to skip when mounting is not possible
+    ro = path("ro-view")
+    os.mkdir(ro)
+    subprocess.run(["mount", "--bind", db, ro], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", ro], check=True)
+        _, out, err = run("stats", ro, expect=0)
+        check(b"articles\t300" in out, "stats on a read-only file system: %r" % out[:200])
+        check(export(ro) == want, "export on a read-only file system")
+        verify_sound(ro)
+        for args in [("salvage", ro), ("delete", ro, "x"), ("compact", ro)]:
+            rc, _, err = run(*args)
+            check(rc == 2, "%s on a read-only file system: exit %d" % (args[0], rc))
+            last = err.strip().splitlines()[-1]
+            check("Busy" not in last and "locked by another process" not in last,
+                  "%s on a read-only file system says it is busy: %s" % (args[0], last))
+            check(ro in last and ("read-only" in last.lower() or "Read-only" in last),
+                  "%s on a read-only file system: unclear message: %s" % (args[0], last))
+            print("%s on a read-only file system: %s" % (args[0], last[:300]))
+    finally:
+        subprocess.run(["umount", "-l", ro])
+
+
+def run_full_disk_case(label, disk, args, db, committed, outcomes, env=None, stdin=None):
+    """Runs one writing command on `disk`; checks its outcome is one of `outcomes`, never a
+    crash, with a clear one-line message on failure; then grows the disk and checks that
+    the archive verifies and that every committed record is there, unchanged."""
+    cmd = args if isinstance(args, str) else [ARTICLEDB, "-q", *map(str, args)]
+    p = subprocess.run(cmd, shell=isinstance(args, str), stdin=stdin, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, env=env, timeout=300)
+    err = p.stderr.decode("utf-8", "replace")
+    rc = p.returncode
+    check(rc >= 0 and rc not in (134, 139), "%s: died (exit %d): %s" % (label, rc, err[-800:]))
+    check(rc in outcomes, "%s: exit %d, expected one of %s: %s" % (label, rc, outcomes, err[-800:]))
+    if rc == 2:
+        lines = [l for l in err.splitlines() if l.startswith("articledb:")]
+        check(lines, "%s: exit 2 without an 'articledb:' message: %s" % (label, err[-500:]))
+        last = lines[-1]
+        check("space" in last.lower() and (disk.mnt in last),
+              "%s: the message does not say space and the path: %s" % (label, last))
+        print("%s: exit 2: %s" % (label, last[:260]))
+    else:
+        print("%s: exit %d" % (label, rc))
+    disk.grow()
+    verify_sound(db)
+    got = export(db)
+    for ident, line in committed.items():
+        check(got.get(ident) == line, "%s: committed record %s lost or changed" % (label, ident))
+    return rc, got
+
+
+def full_disk_matrix_every_writing_command_fails_cleanly_and_loses_nothing():
+    """Every writing command on a file system with 0 bytes free, and on one with a little
+    room that fills during the command."""
+    start = time.monotonic()
+    base_src = make_jsonl("base", 1000, 41)
+    big_src = make_jsonl("big", 5000, 42)
+    base_db = path("base.adb")
+    run("import", base_db, base_src, expect=0)
+    committed = export(base_db)
+    big_db = path("big.adb")
+    run("import", big_db, big_src, expect=0)
+    big_dump = path("big.dump")
+    run("dump", big_db, big_dump, expect=0)
+    shutil.rmtree(big_db)
+    small_dump = path("small.dump")
+    run("dump", base_db, small_dump, expect=0)
+    gen = "'%s' generate 5000 --seed 43 | '%s' -q import %%s -" % (ARTICLEDB, ARTICLEDB)
+    some_ids = list(committed)[:50]
+    # (label, argument list or shell line with %s for the archive, outcomes when 0 bytes
+    # are free, outcomes when the disk fills during the command)
+    commands = [
+        ("import", ["import", "%s", big_src], (2,), (2,)),
+        ("import --bulk", ["import", "--bulk", "%s", big_src], (2,), (2,)),
+        ("generate | import", gen, (2,), (2,)),
+        ("delete", ["delete", "%s", *some_ids], (2,), (0, 2)),
+        ("restore --merge", ["restore", "--merge", "%s", big_dump], (2,), (2,)),
+        ("reindex", ["reindex", "%s"], (2,), (0, 2)),
+        ("compact", ["compact", "%s"], (2,), (0, 2)),
+        ("checkpoint", ["checkpoint", "%s", "%s.cp"], (2,), (0, 2)),
+        ("salvage", ["salvage", "%s"], (2,), (0, 2)),
+        ("restore (new archive)", ["restore", "%s.new", big_dump], (2,), (2,)),
+    ]
+    for room, mode in ((0, "0 bytes free"), (3 << 20, "fills during the command")):
+        for label, args, zero_ok, fill_ok in commands:
+            with SmallDisk("disk", "24m") as disk:
+                db = os.path.join(disk.mnt, "news.adb")
+                shutil.copytree(base_db, db)
+                filler = disk.fill()
+                if room:
+                    os.truncate(filler, os.path.getsize(filler) - room)
+                free = os.statvfs(disk.mnt).f_bavail * os.statvfs(disk.mnt).f_frsize
+                if isinstance(args, str):
+                    a = args % db
+                else:
+                    a = [x.replace("%s", db) if isinstance(x, str) else x for x in args]
+                outcomes = zero_ok if room == 0 else fill_ok
+                rc, got = run_full_disk_case("%s, %s (%d bytes free)" % (label, mode, free), disk,
+                                             a, db, committed if label != "delete" or room == 0
+                                             else {k: v for k, v in committed.items()
+                                                   if k not in some_ids}, outcomes)
+                if label == "delete" and rc == 0:
+                    check(all(i not in got for i in some_ids), "delete: exit 0, ids still there")
+                if label.startswith("restore (new") and rc == 2:
+                    check(not os.path.exists(db + ".new"), "a failed restore left the archive")
+                if label == "checkpoint" and rc == 0:
+                    verify_sound(db + ".cp")
+                if room == 0:
+                    # Readers need no space at all, nor a writable TMPDIR.
+                    disk.fill()
+                    env = dict(os.environ, TMPDIR=disk.mnt)
+                    for r in (["export", db], ["stats", db], ["count", db], ["verify", db]):
+                        p = subprocess.run([ARTICLEDB, *r], env=env, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.PIPE)
+                        check(p.returncode == 0, "%s on a full disk: exit %d %s" %
+                              (r[0], p.returncode, p.stderr[-300:]))
+            subprocess.run(["rmdir", path("disk")])
+    print("full-disk matrix: %d cases in %.1f s" % (2 * len(commands), time.monotonic() - start))
+
+
 CASES = {f.__name__: f for f in [
     writer_killed_at_random_moments_keeps_every_acknowledged_write,
     restore_killed_at_random_moments_leaves_no_half_archive,
@@ -491,6 +689,9 @@ CASES = {f.__name__: f for f in [
     corrupted_write_ahead_log_is_reported_on_open,
     write_ahead_log_damaged_inside_a_large_write_is_salvaged,
     import_onto_a_full_disk_fails_cleanly_and_keeps_what_was_committed,
+    merge_restore_onto_a_filling_disk_says_exactly_what_was_merged,
+    read_only_file_system_is_read_and_reported_by_name,
+    full_disk_matrix_every_writing_command_fails_cleanly_and_loses_nothing,
 ]}
 
 
