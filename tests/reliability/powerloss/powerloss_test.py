@@ -1,0 +1,460 @@
+#!/usr/bin/env python3
+"""Power-loss tests: commands run under an LD_PRELOAD recorder of every fsync/fdatasync
+(fsync_shim.c), are killed with SIGKILL at seeded random moments (or let finish), and a
+"crash image" is rebuilt from what was synced only: what a machine finds after a power
+loss at that moment (docs/reliability.md, "Power loss").
+
+Usage: powerloss_test.py --articledb PATH --writer PATH --shim PATH [--seed N]
+                         [--rounds N] CASE
+
+Rules of an image (rebuild_image): a directory holds the entries it had at its last
+fsync (none if never synced); a regular file the bytes it had at its last fsync or
+fdatasync (none if never synced), shared by all its hard links. Everything in the
+round's root before the command started counts as synced (the baseline).
+
+Each CASE is one ctest test (label "reliability"). Round 1 of a command lets it finish
+(exit 0, then the power fails: everything it reported done must be in the image); the
+other rounds kill it after a seeded random delay. Exit status 0: passed; 1: failed;
+77: skipped. ARTICLEDB_POWERLOSS_ROUNDS sets the rounds (nightly runs), ARTICLEDB_CRASH_SEED
+the seed; the seed and round are in every failure message, so a failure replays with
+--seed N. ARTICLEDB_KEEP_WORK=1 keeps the work directory (roots, shadows and images).
+
+A new command is one more case: a Command (its setup, its argument list, and the check
+of an image after it finished or was killed), run by run_command_case.
+"""
+import argparse
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "process"))
+import crash_test as ct  # noqa: E402  (run, export, verify_sound, read_log, check_against_log)
+
+SKIP = 77
+SHIM = None
+WORK = None
+RNG = None
+ROUNDS = 6
+SEED = 1
+STATS = {"fsyncs": 0, "images": 0}
+Failure = ct.Failure
+check = ct.check
+
+
+def path(*names):
+    return os.path.join(WORK, *names)
+
+
+# ------------------------------------------------------------------ recorder and image
+
+class Recorder:
+    """A root directory and its shadow store: the environment that makes the shim
+    record every sync below the root."""
+
+    def __init__(self, root, shadow):
+        self.root = os.path.realpath(root)
+        self.shadow = shadow
+        for sub in ("f", "d", "tmp"):
+            os.makedirs(os.path.join(shadow, sub))
+        self.env = dict(os.environ, LD_PRELOAD=SHIM, ARTICLEDB_PL_ROOT=self.root,
+                        ARTICLEDB_PL_SHADOW=shadow)
+        # Sanitizer builds: the shim is preloaded ahead of the sanitizer runtime.
+        self.env["ASAN_OPTIONS"] = (os.environ.get("ASAN_OPTIONS", "") +
+                                    ":verify_asan_link_order=0").lstrip(":")
+        p = subprocess.run(["/bin/true"], env=dict(self.env, ARTICLEDB_PL_BASELINE="1"),
+                           stderr=subprocess.PIPE)
+        check(p.returncode == 0 and os.path.exists(os.path.join(shadow, "root")),
+              "the baseline of %s was not recorded: %s" % (root, p.stderr.decode()))
+
+    def syncs(self):
+        """How many fsync/fdatasync calls were recorded (the baseline's records aside)."""
+        try:
+            with open(os.path.join(self.shadow, "events"), "rb") as f:
+                return sum(1 for _ in f)
+        except FileNotFoundError:
+            return 0
+
+
+def rebuild_image(shadow, dest):
+    """Builds at dest the root as the synced state leaves it (the rules above)."""
+    with open(os.path.join(shadow, "root")) as f:
+        root_id = f.read().strip()
+    made = {}  # file identity -> first path made for it (later entries: hard links)
+
+    def build_dir(ident, out, depth):
+        check(depth < 64, "directory loop in the synced listings at " + out)
+        os.mkdir(out)
+        listing = os.path.join(shadow, "d", ident)
+        if not os.path.exists(listing):
+            return  # never synced: no entry of it is durable
+        with open(listing) as f:
+            for line in f:
+                kind, eid, hexname = line.split()
+                p = os.path.join(out, os.fsdecode(bytes.fromhex(hexname)))
+                if kind == "d":
+                    build_dir(eid, p, depth + 1)
+                elif kind == "f":
+                    if eid in made:
+                        os.link(made[eid], p)
+                        continue
+                    synced = os.path.join(shadow, "f", eid)
+                    if os.path.exists(synced):
+                        shutil.copyfile(synced, p)
+                    else:
+                        open(p, "wb").close()  # created, never synced: no bytes durable
+                    made[eid] = p
+                else:
+                    raise Failure("a symbolic link in a synced listing (%s): the recorder "
+                                  "does not keep link targets" % p)
+
+    build_dir(root_id, dest, 0)
+    STATS["images"] += 1
+
+
+def run_under_shim(rec, cmd, delay=None, started=None):
+    """Runs cmd with the recorder; with delay, SIGKILLs it `delay` seconds after it
+    started (or after started() first holds). Returns (killed, seconds it ran)."""
+    p = subprocess.Popen(cmd, env=rec.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    t0 = time.monotonic()
+    if started is not None:
+        while not started() and p.poll() is None:
+            check(time.monotonic() - t0 < 120, "%s did not start within 120 s" % cmd[0])
+            time.sleep(0.005)
+        t0 = time.monotonic()
+    try:
+        p.wait(timeout=delay)
+        err = p.stderr.read().decode("utf-8", "replace")
+        p.stderr.close()
+        check(p.returncode == 0, "%s under the recorder: exit %d: %s" %
+              (" ".join(cmd), p.returncode, err[-2000:]))
+        return False, time.monotonic() - t0
+    except subprocess.TimeoutExpired:
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        p.stderr.close()
+        return True, time.monotonic() - t0
+
+
+# ------------------------------------------------------------------------- commands
+
+class Command:
+    """One command under power loss.
+
+    setup(root): fills the root every round starts from (a copy of it, counted as
+    synced) and returns a context;
+    args(root, ctx): the articledb arguments; check(image, ctx, finished): checks the
+    crash image (finished: the command had exited 0 before the power failed) and
+    returns a short description for the round's line.
+    """
+
+    def __init__(self, name, setup, args, check_image):
+        self.name, self.setup, self.args, self.check = name, setup, args, check_image
+
+
+def run_command_case(cmd):
+    full = None
+    template = path(cmd.name + "-template")
+    os.mkdir(template)
+    ctx = cmd.setup(template)  # once; each round starts from a copy
+    for r in range(ROUNDS):
+        round_dir = path("%s-%d" % (cmd.name, r))
+        os.mkdir(round_dir)
+        root = os.path.join(round_dir, "root")
+        shutil.copytree(template, root)
+        rec = Recorder(root, os.path.join(round_dir, "shadow"))
+        argv = [ct.ARTICLEDB, "-q", *map(str, cmd.args(rec.root, ctx))]
+        if r == 0:
+            killed, full = run_under_shim(rec, argv)
+            delay = full
+        else:
+            delay = RNG.uniform(0.0, full * 1.1)
+            killed, _ = run_under_shim(rec, argv, delay)
+        image = os.path.join(round_dir, "image")
+        rebuild_image(rec.shadow, image)
+        STATS["fsyncs"] += rec.syncs()
+        try:
+            what = cmd.check(image, ctx, not killed)
+        except Failure as e:
+            raise Failure("%s round %d (%s after %.3f s of %.3f, seed %d): %s" %
+                          (cmd.name, r + 1, "killed" if killed else "exit 0 then power lost",
+                           delay, full, SEED, e))
+        print("round %d: %s after %.3f s of %.3f, %d syncs recorded: %s" %
+              (r + 1, "killed" if killed else "finished", delay, full, rec.syncs(), what))
+        if not os.environ.get("ARTICLEDB_KEEP_WORK"):
+            shutil.rmtree(round_dir)
+
+
+def generate(name, count, seed):
+    src = path(name + ".jsonl")
+    if not os.path.exists(src):
+        with open(src, "wb") as f:
+            subprocess.run([ct.ARTICLEDB, "generate", str(count), "--seed", str(seed)],
+                           stdout=f, check=True)
+    return src
+
+
+def reference(name, count, seed):
+    """(input file, its records as exported from a normal import, ids in input order)."""
+    src = generate(name, count, seed)
+    db = path(name + "-reference.adb")
+    if not os.path.exists(db):
+        ct.run("import", db, src, expect=0)
+    ids = []
+    with open(src, "rb") as f:
+        for line in f:
+            ids.append(line[len(b'{"id":"'):line.index(b'",')].decode())
+    return src, ct.export(db), ids
+
+
+def export_or_empty(db):
+    return ct.export(db) if os.path.exists(db) else {}
+
+
+# import --sync: every batch synced before the next is read; after exit 0 all of them.
+IMPORT_COUNT, IMPORT_BATCH = 1000, 50
+
+
+def synced_import_case():
+    src, want, ids = reference("import-input", IMPORT_COUNT, 41)
+
+    def check_image(image, _ctx, finished):
+        db = os.path.join(image, "news.adb")
+        check(os.path.exists(db) or not finished,
+              "import --sync exited 0 but the archive is not in the image (root holds %s)"
+              % sorted(os.listdir(image)))
+        if not os.path.exists(db):
+            return "no archive yet"
+        ct.verify_sound(db)
+        got = ct.export(db)
+        n = len(got)
+        check(set(got) == set(ids[:n]), "the image holds %d records that are not the first %d "
+              "of the input" % (len(set(got) - set(ids[:n])), n))
+        check(n == len(ids) or (not finished and n % IMPORT_BATCH == 0),
+              "the image holds %d records: %s" % (n, "not every record of a finished import"
+                                                  if finished else "a batch cut in part"))
+        for ident, line in got.items():
+            check(line == want[ident], "record %s differs from the input" % ident)
+        return "%d of %d records (%d whole batches)" % (n, len(ids), n // IMPORT_BATCH)
+
+    return Command("import", lambda root: None,
+                   lambda root, _ctx: ["import", os.path.join(root, "news.adb"), src, "--sync",
+                                       "--batch", IMPORT_BATCH],
+                   check_image)
+
+
+# restore into a new archive: it appears whole (renamed into place) or not at all, and
+# after exit 0 it is there.
+def dump_of(name, count, seed):
+    dump = path(name + ".dump")
+    src, want, _ = reference(name, count, seed)
+    if not os.path.exists(dump):
+        ct.run("dump", path(name + "-reference.adb"), dump, expect=0)
+    return dump, want
+
+
+def restore_case():
+    dump, want = dump_of("restore-input", 1000, 42)
+
+    def check_image(image, _ctx, finished):
+        db = os.path.join(image, "restored.adb")
+        left = sorted(os.listdir(image))
+        check(os.path.exists(db) or not finished,
+              "restore exited 0 but the archive is not in the image (root holds %s)" % left)
+        if not os.path.exists(db):
+            return "absent (root holds %s)" % left
+        ct.verify_sound(db)
+        check(ct.export(db) == want, "the restored archive differs from the dump")
+        return "complete"
+
+    return Command("restore", lambda root: None,
+                   lambda root, _ctx: ["restore", os.path.join(root, "restored.adb"), dump],
+                   check_image)
+
+
+# reindex: the records never change; a killed rebuild is finished by the next writable
+# open; after exit 0 readers are served.
+def reindex_case():
+    src, want, _ = reference("reindex-input", 1000, 43)
+    counts = {}
+
+    def setup(root):
+        db = os.path.join(root, "news.adb")
+        shutil.copytree(path("reindex-input-reference.adb"), db)
+        if not counts:
+            counts["month"] = ct.run("count", db, "--by", "month", expect=0)[1]
+        return db
+
+    def check_image(image, _ctx, finished):
+        db = os.path.join(image, "news.adb")
+        check(os.path.exists(db), "the archive is gone from the image")
+        rc, _, err = ct.run("count", db)
+        if rc != 0:
+            check(not finished, "reindex exited 0 but readers of the image are refused: " + err)
+            check("indexes are being rebuilt" in err, "unclear refusal: " + err)
+        ct.run("compact", db, expect=0)  # a writable open finishes an interrupted rebuild
+        ct.verify_sound(db)
+        check(ct.export(db) == want, "records changed across a power loss during reindex")
+        check(ct.run("count", db, "--by", "month", expect=0)[1] == counts["month"],
+              "counts changed")
+        return "readers %s, then finished and sound" % ("refused" if rc else "served")
+
+    return Command("reindex", setup, lambda root, db: ["reindex", os.path.join(root, "news.adb")],
+                   check_image)
+
+
+# checkpoint: after exit 0 the copy is there, complete.
+def checkpoint_case():
+    src, want, _ = reference("checkpoint-input", 600, 44)
+
+    def setup(root):
+        shutil.copytree(path("checkpoint-input-reference.adb"), os.path.join(root, "news.adb"))
+
+    def check_image(image, _ctx, finished):
+        cp = os.path.join(image, "copy.adb")
+        check(os.path.exists(cp) or not finished,
+              "checkpoint exited 0 but the copy is not in the image (root holds %s)"
+              % sorted(os.listdir(image)))
+        ct.verify_sound(os.path.join(image, "news.adb"))
+        check(ct.export(os.path.join(image, "news.adb")) == want, "the archive changed")
+        if not os.path.exists(cp):
+            return "no copy"
+        ct.verify_sound(cp)
+        check(ct.export(cp) == want, "the checkpoint differs from the archive")
+        return "copy complete"
+
+    return Command("checkpoint", setup,
+                   lambda root, _ctx: ["checkpoint", os.path.join(root, "news.adb"),
+                                       os.path.join(root, "copy.adb")],
+                   check_image)
+
+
+# dump: the file is whole or absent; after exit 0 it is there.
+def dump_case():
+    src, want, _ = reference("dump-input", 600, 45)
+
+    def setup(root):
+        shutil.copytree(path("dump-input-reference.adb"), os.path.join(root, "news.adb"))
+
+    def check_image(image, _ctx, finished):
+        dump = os.path.join(image, "news.dump")
+        check(os.path.exists(dump) or not finished, "dump exited 0 but the file is not in the image")
+        if not os.path.exists(dump):
+            return "no dump"
+        ct.run("verify-dump", dump, expect=0)
+        ct.run("restore", os.path.join(image, "check.adb"), dump, expect=0)
+        check(ct.export(os.path.join(image, "check.adb")) == want, "the dump differs")
+        return "dump complete"
+
+    return Command("dump", setup,
+                   lambda root, _ctx: ["dump", os.path.join(root, "news.adb"),
+                                       os.path.join(root, "news.dump")],
+                   check_image)
+
+
+COMMANDS = {
+    "synced_import_survives_power_loss_whole_batches_in_order": synced_import_case,
+    "restore_into_a_new_archive_survives_power_loss_whole_or_absent": restore_case,
+    "reindex_survives_power_loss_and_is_finished_at_the_next_open": reindex_case,
+    "checkpoint_survives_power_loss_once_it_returned": checkpoint_case,
+    "dump_survives_power_loss_once_it_returned": dump_case,
+}
+
+
+# ------------------------------------------------- the synced writer (library writes)
+
+def synced_writer_survives_power_loss_with_every_acknowledged_write():
+    """crash_writer (synced batches of up to 40 upserts or deletes) killed at random;
+    each round's image is the next round's starting state, as after a reboot."""
+    log = path("writer.log")
+    root = path("writer-0")
+    os.mkdir(root)
+    acked_total = inflight_applied = inflight_absent = 0
+    for r in range(ROUNDS):
+        rec = Recorder(root, path("writer-shadow-%d" % r))
+        size = os.path.getsize(log) if os.path.exists(log) else 0
+        delay = RNG.uniform(0.05, 1.0)
+        killed, _ = run_under_shim(
+            rec, [ct.WRITER, os.path.join(rec.root, "news.adb"), log, str(RNG.getrandbits(32))],
+            delay, started=lambda: os.path.exists(log) and os.path.getsize(log) > size)
+        check(killed, "the writer stopped by itself")
+        image = path("writer-%d" % (r + 1))
+        rebuild_image(rec.shadow, image)
+        STATS["fsyncs"] += rec.syncs()
+        db = os.path.join(image, "news.adb")
+        try:
+            check(os.path.exists(db), "the archive is not in the image (root holds %s)" %
+                  sorted(os.listdir(image)))
+            ct.verify_sound(db)
+            acked, inflight, applied = ct.check_against_log(db, log)
+        except Failure as e:
+            raise Failure("writer round %d (killed after %.3f s, seed %d): %s" %
+                          (r + 1, delay, SEED, e))
+        with open(log, "rb") as f:
+            data = f.read()
+        with open(log, "r+b") as f:  # settle the last batch as crash_test.py does
+            f.truncate(data.rfind(b"\n") + 1)
+            f.seek(0, os.SEEK_END)
+            if inflight:
+                f.write(b"A\n" if applied else b"X\n")
+        inflight_applied += inflight and applied
+        inflight_absent += inflight and not applied
+        with open(log, "rb") as f:
+            acked_total = sum(1 for line in f if line == b"A\n")
+        print("round %d: killed after %.3f s, %d syncs recorded; %d acknowledged writes so "
+              "far, %d ids; in-flight write: %s" %
+              (r + 1, delay, rec.syncs(), acked_total, acked,
+               "applied" if applied else ("absent" if inflight else "none")))
+        if not os.environ.get("ARTICLEDB_KEEP_WORK"):
+            shutil.rmtree(root)
+            shutil.rmtree(rec.shadow)
+        root = image
+    check(acked_total >= ROUNDS, "too few writes acknowledged to mean anything (%d)" % acked_total)
+    print("%d power losses survived; in-flight writes: %d found whole, %d found absent" %
+          (ROUNDS, inflight_applied, inflight_absent))
+
+
+CASES = dict({name: (lambda f=f: run_command_case(f())) for name, f in COMMANDS.items()},
+             synced_writer_survives_power_loss_with_every_acknowledged_write=(
+                 synced_writer_survives_power_loss_with_every_acknowledged_write))
+
+
+def main():
+    global SHIM, WORK, RNG, ROUNDS, SEED
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articledb", required=True)
+    ap.add_argument("--writer", required=True)
+    ap.add_argument("--shim", required=True)
+    ap.add_argument("--seed", type=int, default=int(os.environ.get("ARTICLEDB_CRASH_SEED", "1")))
+    ap.add_argument("--rounds", type=int,
+                    default=int(os.environ.get("ARTICLEDB_POWERLOSS_ROUNDS", "6")))
+    ap.add_argument("case", choices=sorted(CASES))
+    a = ap.parse_args()
+    ct.ARTICLEDB, ct.WRITER, SHIM = a.articledb, a.writer, os.path.abspath(a.shim)
+    ROUNDS, SEED = max(a.rounds, 2), a.seed
+    RNG = random.Random(a.seed)
+    print("seed %d, %d rounds" % (a.seed, ROUNDS))
+    WORK = tempfile.mkdtemp(prefix="articledb-powerloss-")
+    ct.WORK = WORK
+    t = time.monotonic()
+    try:
+        CASES[a.case]()
+    except Failure as e:
+        print("FAILED (seed %d): %s" % (a.seed, e), file=sys.stderr)
+        return 1
+    finally:
+        if os.environ.get("ARTICLEDB_KEEP_WORK"):
+            print("work directory kept: " + WORK)
+        else:
+            shutil.rmtree(WORK, ignore_errors=True)
+    print("passed: %d crash images checked, %d syncs recorded, %.1f s" %
+          (STATS["images"], STATS["fsyncs"], time.monotonic() - t))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
