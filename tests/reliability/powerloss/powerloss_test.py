@@ -356,12 +356,104 @@ def dump_case():
                    check_image)
 
 
+# restore --merge: what was there stays; merged records are the dump's, each whole; after
+# exit 0 every record of the dump is there.
+def merge_restore_case():
+    dump, incoming = dump_of("merge-input", 600, 46)
+    _, before, _ = reference("merge-base", 200, 47)
+
+    def setup(root):
+        shutil.copytree(path("merge-base-reference.adb"), os.path.join(root, "news.adb"))
+
+    def check_image(image, _ctx, finished):
+        db = os.path.join(image, "news.adb")
+        ct.verify_sound(db)
+        got = ct.export(db)
+        for ident, line in before.items():
+            check(got.get(ident) == line, "record %s that was there before the merge changed"
+                  % ident)
+        extra = [i for i in got if i not in before]
+        for ident in extra:
+            check(got[ident] == incoming.get(ident), "merged record %s is not the dump's" % ident)
+        check(not finished or len(extra) == len(incoming),
+              "restore --merge exited 0 but only %d of the dump's %d records are in the image"
+              % (len(extra), len(incoming)))
+        return "%d earlier records intact, %d of %d merged" % (len(before), len(extra),
+                                                               len(incoming))
+
+    return Command("merge", setup,
+                   lambda root, _ctx: ["restore", os.path.join(root, "news.adb"), dump, "--merge"],
+                   check_image)
+
+
+# compact: rewrites every table and deletes the old ones; nothing may be lost meanwhile.
+def compact_case():
+    _, want, _ = reference("compact-input", 1000, 48)
+
+    def setup(root):
+        db = os.path.join(root, "news.adb")
+        shutil.copytree(path("compact-input-reference.adb"), db)
+
+    def check_image(image, _ctx, _finished):
+        db = os.path.join(image, "news.adb")
+        ct.verify_sound(db)
+        check(ct.export(db) == want, "records changed across a power loss during compact")
+        return "sound, %d records" % len(want)
+
+    return Command("compact", setup, lambda root, _ctx: ["compact", os.path.join(root, "news.adb")],
+                   check_image)
+
+
+# salvage: rewrites a damaged write-ahead log (the original kept in lost/) by a rename.
+# After exit 0 the archive opens; killed, the image is salvaged or as it was, and
+# salvage run on it again rescues it.
+def salvage_case():
+    written = set()
+
+    def setup(root):
+        db, log = os.path.join(root, "news.adb"), path("salvage-writer.log")
+        ct.kill_after([ct.WRITER, db, log, "5"], 0.01,
+                      started=lambda: ct.acknowledged(log) >= 60)
+        logs = [f for f in os.listdir(db) if f.endswith(".log")]
+        wal = os.path.join(db, max(logs, key=lambda f: os.path.getsize(os.path.join(db, f))))
+        ct.flip(wal, [os.path.getsize(wal) // 2])
+        ct.run("verify", db, expect=2)  # refused: the damage is there
+        with open(log, "rb") as f:
+            for raw in f:
+                if raw.startswith(b"P "):
+                    written.add(raw[2:].decode("utf-8").rstrip("\n").split(" ", 1)[1])
+
+    def check_image(image, _ctx, finished):
+        db = os.path.join(image, "news.adb")
+        rc, _, err = ct.run("verify", db)
+        salvaged = rc in (0, 1)
+        check(salvaged or not finished,
+              "salvage exited 0 but the image is refused again (exit %d): %s" % (rc, err[-300:]))
+        if not salvaged:
+            check("Corruption" in err or "corrupt" in err, "unclear refusal: " + err[-300:])
+            ct.run("salvage", db, expect=0)
+        ct.run("reindex", db, expect=0)
+        ct.verify_sound(db)
+        got = ct.export(db)
+        check(got, "no record left")
+        for ident, line in got.items():
+            check(line in written, "record %s is not a version the writer wrote" % ident)
+        return "%s; %d records, each a written version" % (
+            "salvaged" if salvaged else "as before (salvaged again)", len(got))
+
+    return Command("salvage", setup, lambda root, _ctx: ["salvage", os.path.join(root, "news.adb")],
+                   check_image)
+
+
 COMMANDS = {
     "synced_import_survives_power_loss_whole_batches_in_order": synced_import_case,
     "restore_into_a_new_archive_survives_power_loss_whole_or_absent": restore_case,
     "reindex_survives_power_loss_and_is_finished_at_the_next_open": reindex_case,
     "checkpoint_survives_power_loss_once_it_returned": checkpoint_case,
     "dump_survives_power_loss_once_it_returned": dump_case,
+    "merge_restore_survives_power_loss_keeping_earlier_records": merge_restore_case,
+    "compact_survives_power_loss_losing_nothing": compact_case,
+    "salvage_survives_power_loss_original_or_rewritten_log": salvage_case,
 }
 
 
