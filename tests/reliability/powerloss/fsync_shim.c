@@ -28,7 +28,7 @@
 // SHADOW/d/ID one line per entry, "TYPE ID HEXNAME" (TYPE f, d or l). Each is written to
 // tmp/ first and renamed into place, so a process killed while recording leaves the
 // previous record whole. SHADOW/events gets "F ID PATH" or "D ID PATH" per recorded call
-// (for counting and debugging). Calls are recorded one at a time (a mutex), after the
+// (for counting and debugging; the baseline writes none). Calls are recorded one at a time (a mutex), after the
 // real call succeeded, so a record never holds less than what the call made durable;
 // it may hold bytes written by another thread meanwhile, which a real disk may also
 // have kept.
@@ -57,6 +57,7 @@
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long g_counter;
+static int g_baseline;  // recording the baseline: no events
 
 static const char* Root(void) { return getenv("ARTICLEDB_PL_ROOT"); }
 static const char* Shadow(void) { return getenv("ARTICLEDB_PL_SHADOW"); }
@@ -99,6 +100,7 @@ static void Place(const char* tmp, const char* kind, const char* id) {
 }
 
 static void Event(char kind, const char* id, const char* path) {
+  if (g_baseline) return;
   char file[PATH_MAX], line[2 * PATH_MAX];
   snprintf(file, sizeof file, "%s/events", Shadow());
   const int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
@@ -250,7 +252,9 @@ static void Baseline(const char* path) {
 __attribute__((constructor)) static void Init(void) {
   const char* base = getenv("ARTICLEDB_PL_BASELINE");
   if (base == NULL || base[0] == '\0' || Root() == NULL || Shadow() == NULL) return;
+  g_baseline = 1;
   Baseline(Root());
+  g_baseline = 0;
   struct statx st;
   if (statx(AT_FDCWD, Root(), 0, STATX_BASIC_STATS | STATX_BTIME, &st) != 0) {
     Fatal("cannot stat", Root());

@@ -23,6 +23,7 @@ A new command is one more case: a Command (its setup, its argument list, and the
 of an image after it finished or was killed), run by run_command_case.
 """
 import argparse
+import json
 import os
 import random
 import shutil
@@ -204,10 +205,8 @@ def reference(name, count, seed):
     db = path(name + "-reference.adb")
     if not os.path.exists(db):
         ct.run("import", db, src, expect=0)
-    ids = []
     with open(src, "rb") as f:
-        for line in f:
-            ids.append(line[len(b'{"id":"'):line.index(b'",')].decode())
+        ids = [json.loads(line)["id"] for line in f]
     return src, ct.export(db), ids
 
 
@@ -510,9 +509,83 @@ def synced_writer_survives_power_loss_with_every_acknowledged_write():
           (ROUNDS, inflight_applied, inflight_absent))
 
 
+# ------------------------------------------------------ the recorder's own rules
+
+RECORDER_SCRIPT = r"""
+import os, sys
+root, step = sys.argv[1], sys.argv[2]
+def sync(p):
+    fd = os.open(p, os.O_RDONLY)
+    os.fsync(fd)
+    os.close(fd)
+def write(p, data, synced):
+    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.write(fd, data)
+    if synced == "fdatasync":
+        os.fdatasync(fd)
+    elif synced:
+        os.fsync(fd)
+    os.close(fd)
+j = lambda *n: os.path.join(root, *n)
+if step == "1":
+    write(j("a"), b"one", True)           # synced, its entry not yet
+    write(j("kept"), b"kept", True)
+    os.mkdir(j("sub"))
+    write(j("sub", "x"), b"x", "fdatasync")
+    sync(j("sub"))                        # sub's entries durable, sub itself not yet
+elif step == "2":
+    sync(root)                            # now a, kept, sub (with x) are durable
+    fd = os.open(j("a"), os.O_WRONLY | os.O_APPEND)
+    os.write(fd, b" two")                 # not synced: stays "one"
+    os.close(fd)
+    write(j("never"), b"never synced", False)
+    sync(root)                            # "never" is listed, with no synced bytes
+elif step == "3":
+    os.rename(j("a"), j("b"))             # not durable until root is synced
+    os.link(j("kept"), j("sub", "link"))
+    sync(j("sub"))
+    os.unlink(j("kept"))                  # not durable: root not synced
+elif step == "4":
+    sync(root)
+"""
+
+
+def recorder_rebuilds_only_the_synced_state():
+    """The rules of an image, checked on a script's files and directories."""
+    root = path("rules-root")
+    os.mkdir(root)
+    rec = Recorder(root, path("rules-shadow"))
+
+    def step(n, want):
+        p = subprocess.run([sys.executable, "-c", RECORDER_SCRIPT, rec.root, str(n)],
+                           env=rec.env, stderr=subprocess.PIPE)
+        check(p.returncode == 0, "step %d: %s" % (n, p.stderr.decode()))
+        image = path("rules-image-%d" % n)
+        rebuild_image(rec.shadow, image)
+        got = {}
+        for d, _, files in os.walk(image):
+            for f in files:
+                with open(os.path.join(d, f), "rb") as fh:
+                    got[os.path.relpath(os.path.join(d, f), image)] = fh.read()
+        check(got == want, "step %d: image holds %r, expected %r" % (n, got, want))
+        print("step %d: image holds %s" % (n, sorted(got)))
+        return image
+
+    step(1, {})  # nothing reachable through a synced entry
+    step(2, {"a": b"one", "kept": b"kept", "sub/x": b"x", "never": b""})
+    image = step(3, {"a": b"one", "kept": b"kept", "sub/x": b"x", "sub/link": b"kept",
+                     "never": b""})
+    check(os.stat(os.path.join(image, "kept")).st_ino ==
+          os.stat(os.path.join(image, "sub", "link")).st_ino, "a hard link became a copy")
+    step(4, {"b": b"one", "sub/x": b"x", "sub/link": b"kept", "never": b""})
+    check(rec.syncs() == 8, "%d syncs recorded, 8 made" % rec.syncs())
+    STATS["fsyncs"] += rec.syncs()
+
+
 CASES = dict({name: (lambda f=f: run_command_case(f())) for name, f in COMMANDS.items()},
              synced_writer_survives_power_loss_with_every_acknowledged_write=(
-                 synced_writer_survives_power_loss_with_every_acknowledged_write))
+                 synced_writer_survives_power_loss_with_every_acknowledged_write),
+             recorder_rebuilds_only_the_synced_state=recorder_rebuilds_only_the_synced_state)
 
 
 def main():
