@@ -35,6 +35,7 @@
 #include "cursor.h"
 #include "keys.h"
 #include "record_check.h"
+#include "sync_dir.h"
 #include "time_util.h"
 
 namespace articledb {
@@ -859,6 +860,11 @@ Status ArchiveImpl::OpenDb() {
     if (s.ok()) log->Start();
   }
   if (!s.ok()) return OpenFailure(s, path_);
+  if (!exists) {
+    // A new archive: RocksDB synced its files and its directory, not the directory's own
+    // entry; without this a power loss could take the archive and every synced write.
+    if (Status ds = internal::SyncParentDirectory(path_); !ds.ok()) return ds;
+  }
   std::string format;
   s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kFormatKey, &format);
   if (s.IsNotFound() && !options_.read_only) {
@@ -1746,7 +1752,11 @@ Status ArchiveImpl::Checkpoint(const std::string& dir) {
   rocksdb::Status s = rocksdb::Checkpoint::Create(db_, &cp);
   if (!s.ok()) return FromRocks(s, "checkpoint");
   std::unique_ptr<rocksdb::Checkpoint> owned(cp);
-  return FromRocks(owned->CreateCheckpoint(dir), "checkpoint into '" + dir + "'");
+  s = owned->CreateCheckpoint(dir);
+  if (!s.ok()) return FromRocks(s, "checkpoint into '" + dir + "'");
+  // RocksDB renames the finished copy into place and syncs it, not the directory that
+  // holds it: without this a power loss after Checkpoint returned could lose the copy.
+  return internal::SyncParentDirectory(dir);
 }
 
 Status ArchiveImpl::Refresh() {

@@ -166,7 +166,9 @@ class Archive {
   virtual Status Flush() = 0;
   // Compacts every column family fully (reclaims space of replaced and deleted records).
   virtual Status Compact() = 0;
-  // A consistent copy of the archive in the new directory `dir` (hard links where it can).
+  // A consistent copy of the archive in the new directory `dir` (hard links where it can),
+  // synced with its entry in the parent directory: it survives a power loss once this
+  // returns OK.
   virtual Status Checkpoint(const std::string& dir) = 0;
   // Reads every record and every index entry and checks that they agree, as do the id
   // map and the per-name counters. Problems go to `report`; returns OK when the check

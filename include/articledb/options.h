@@ -13,7 +13,8 @@
 namespace articledb {
 
 struct Options {
-  // Create the archive when the directory holds none. Default: false.
+  // Create the archive when the directory holds none (its entry in the parent directory
+  // is synced before Open returns, so it survives a power loss). Default: false.
   bool create_if_missing = false;
   // Fail with InvalidArgument when an archive already exists there. Default: false.
   bool error_if_exists = false;

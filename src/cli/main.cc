@@ -32,6 +32,7 @@
 #include "articledb/query.h"
 #include "articledb/status.h"
 #include "line_reader.h"
+#include "sync_dir.h"
 
 #ifdef ARTICLEDB_HAVE_SYNTH
 #include "synth/synth.h"
@@ -659,6 +660,10 @@ int CmdRestore(const std::string& path, const std::string& file, bool merge,
       db.reset();
     }
     line.Done();
+    // Every entry of the new archive durable before it is renamed into place, and the
+    // rename itself durable (the parent directory synced) before restore reports success:
+    // otherwise a power loss after exit 0 could leave no archive, or a partial one.
+    if (s.ok()) s = internal::SyncDirectory(partial);
     if (s.ok() && empty_dir) fs::remove(path, ec);
     if (s.ok() && ::rename(partial.c_str(), path.c_str()) != 0) {
       s = Status::IOError("cannot rename " + partial + " to " + path + ": " +
@@ -668,6 +673,10 @@ int CmdRestore(const std::string& path, const std::string& file, bool merge,
       fs::remove_all(partial, ec);
       return Fail("restore " + file + ": " + s.ToString() + " (nothing was created at " +
                   path + ")");
+    }
+    if (Status ds = internal::SyncParentDirectory(path); !ds.ok()) {
+      return Fail("restore " + file + ": the archive is complete at " + path +
+                  " but a power loss could still undo its creation: " + ds.ToString());
     }
   } else {
     std::unique_ptr<Archive> db;
@@ -696,6 +705,12 @@ int CmdRestore(const std::string& path, const std::string& file, bool merge,
                     "--merge again to finish, it upserts)";
       Fail("restore " + file + ": " + s.ToString() + what);
       return s.IsAborted() && g_interrupted ? 130 : kExitFailure;
+    }
+    // The merged records went through the write-ahead log unsynced: flush them to synced
+    // table files before exit 0, so that a power loss afterwards keeps them.
+    if (Status fl = db->Flush(); !fl.ok()) {
+      return Fail("restore " + file + ": the dump's records were merged but could not be "
+                  "made durable (a power loss could undo part of the merge): " + fl.ToString());
     }
   }
   std::fprintf(stderr, "restored %" PRIu64 " records, %" PRIu64 " bytes, %.2f s\n",
