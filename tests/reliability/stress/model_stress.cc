@@ -343,12 +343,27 @@ std::atomic<uint64_t> n_put{0}, n_batch{0}, n_delete{0}, n_get{0}, n_walk{0}, n_
     n_count{0}, n_refresh{0}, n_reindex{0}, n_checkpoint{0}, n_secondary_reads{0}, n_flush{0},
     n_compact{0};
 
+// ---- Reads refused while a reindex runs ----
+// Reindex makes read calls return Busy while it runs (archive.h), and a read-only
+// instance's reads after a Refresh that found the rebuild unfinished. A Busy answer is
+// allowed when a reindex began before the read ended and had not ended before the
+// state the read works on was taken: `busy_floor` is the number of reindexes ended
+// then (before the read, or before the read-only instance's last Refresh).
+std::atomic<uint64_t> reindex_begun{0}, reindex_ended{0}, n_busy{0};
+thread_local uint64_t busy_floor = 0;
+bool BusyAllowed(const Status& s) {
+  if (!s.IsBusy() || reindex_begun.load() <= busy_floor) return false;
+  ++n_busy;
+  return true;
+}
+
 // ---- Bounded checks shared by the primary, the secondary and checkpoints ----
 // `lo` gives the lower bound of each id (what must be seen at least).
 void CheckGet(Archive& db, uint32_t idx, uint32_t lo, const std::string& check) {
   Article a;
   Status s = db.Get(IdOf(idx), &a);
   const uint32_t hi = Load(slots[idx].pending);
+  if (BusyAllowed(s)) return;
   if (s.IsNotFound()) return CheckBounded(idx, std::nullopt, lo, hi, check);
   if (!s.ok()) return Fail(check, IdOf(idx) + ": " + s.ToString());
   if (auto e = Observe(idx, a, check)) CheckBounded(idx, *e, lo, hi, check);
@@ -361,10 +376,12 @@ void CheckMultiGet(Archive& db, const std::vector<uint32_t>& idxs, const std::ve
   std::vector<Article> got;
   std::vector<Status> st;
   Status s = db.MultiGet(ids, &got, &st);
+  if (BusyAllowed(s)) return;
   if (!s.ok()) return Fail(check, s.ToString());
   if (got.size() != ids.size() || st.size() != ids.size()) return Fail(check, "answer of wrong size");
   for (size_t j = 0; j < idxs.size(); ++j) {
     const uint32_t hi = Load(slots[idxs[j]].pending);
+    if (BusyAllowed(st[j])) continue;
     if (st[j].IsNotFound()) {
       CheckBounded(idxs[j], std::nullopt, lo[j], hi, check);
     } else if (!st[j].ok()) {
@@ -389,6 +406,7 @@ void CheckWalk(Archive& db, const Query& q, const std::vector<uint32_t>& lo, std
   for (;;) {
     articledb::Page page;
     Status s = db.Query(q.filter, qo, &page);
+    if (BusyAllowed(s)) return;  // the walk is abandoned
     if (!s.ok()) return Fail(check, Describe(q) + " page " + std::to_string(pages) + ": " + s.ToString());
     ++pages;
     ++n_page;
@@ -431,9 +449,11 @@ void CheckCount(Archive& db, const Query& q, const std::vector<uint32_t>& lo, co
   const std::vector<uint32_t> pending_before = PendingNow();
   uint64_t count = 0;
   Status s = db.Count(q.filter, &count);
+  if (BusyAllowed(s)) return;
   if (!s.ok()) return Fail(check, "Count " + Describe(q) + ": " + s.ToString());
   std::vector<articledb::TimelineEntry> tl;
   s = db.Timeline(q.filter, articledb::Bucket::kMonth, &tl);
+  if (BusyAllowed(s)) return;
   if (!s.ok()) return Fail(check, "Timeline " + Describe(q) + ": " + s.ToString());
   const std::vector<uint32_t> pending_after = PendingNow();
   uint64_t must = 0, may = 0;
@@ -469,6 +489,7 @@ int64_t MonthStart(int64_t micros) {
 }
 
 void CheckExact(Archive& db, const std::string& where) {
+  busy_floor = reindex_begun.load();  // no reindex runs now: Busy is never right
   const std::vector<uint32_t> want = AckedNow();
   for (uint32_t i = 0; i < total_ids; ++i) {
     CheckGet(db, i, want[i], where + " Get");
@@ -591,12 +612,14 @@ void Recover(Archive& db) {
 // ---- The threads ----
 std::atomic<bool> stop{false};
 std::unique_ptr<Archive> primary, secondary;
-// Reindex and Refresh are exclusive with nothing; the secondary's lower bounds are the
-// versions acknowledged before its last completed Refresh began.
+// The read-only instance's lower bounds are the versions acknowledged before its last
+// completed Refresh began.
 std::mutex secondary_lo_mu;
 std::vector<uint32_t> secondary_lo;
+uint64_t secondary_busy_floor = 0;  // reindexes ended before its last Refresh began
 std::vector<uint32_t> SecondaryLo() {
   std::lock_guard lock(secondary_lo_mu);
+  busy_floor = secondary_busy_floor;
   return secondary_lo;
 }
 
@@ -701,6 +724,7 @@ void WriterThread(uint32_t t) {
       }
       n_delete++;
     } else {  // reads of its own ids (exact: nothing else writes them) and of others'
+      busy_floor = reindex_ended.load();
       std::vector<uint32_t> idxs, lo;
       const size_t n = 1 + rng() % 30;
       for (size_t j = 0; j < n; ++j) {
@@ -722,10 +746,11 @@ void WriterThread(uint32_t t) {
 void ReaderThread(uint32_t r) {
   std::mt19937_64 rng(Mix(cfg.seed * 1000 + 100 + r));
   while (!stop) {
-    // Readers with odd numbers work on the read-only instance half of the time.
-    const bool on_secondary = secondary && r % 2 == 1 && rng() % 2 == 0;
+    // Readers with odd numbers work on the read-only instance three times in four.
+    const bool on_secondary = secondary && r % 2 == 1 && rng() % 4 != 0;
     Archive& db = on_secondary ? *secondary : *primary;
     const std::string where = on_secondary ? "secondary " : "";
+    busy_floor = reindex_ended.load();
     const std::vector<uint32_t> lo = on_secondary ? SecondaryLo() : AckedNow();
     const int op = static_cast<int>(rng() % 10);
     if (op < 3) {
@@ -752,25 +777,20 @@ void ReaderThread(uint32_t r) {
 
 void MaintenanceThread() {
   std::mt19937_64 rng(Mix(cfg.seed * 1000 + 999));
+  busy_floor = UINT64_MAX;  // its reads are of checkpoints: never Busy
   uint64_t checkpoints = 0;
   while (!stop) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20 + rng() % 200));
     if (stop) break;
     const int op = static_cast<int>(rng() % 100);
-    if (op < 35) {
-      if (!secondary) continue;
-      std::vector<uint32_t> lo = AckedNow();
-      Status s = secondary->Refresh();
-      if (!s.ok()) return Fail("Refresh", s.ToString());
-      std::lock_guard lock(secondary_lo_mu);
-      secondary_lo = std::move(lo);
-      n_refresh++;
-    } else if (op < 55) {
+    if (op < 30) {
       if (!cfg.reindex) continue;
+      ++reindex_begun;
       Status s = primary->Reindex();
+      ++reindex_ended;
       if (!s.ok()) return Fail("Reindex", s.ToString());
       n_reindex++;
-    } else if (op < 70) {
+    } else if (op < 60) {
       if (!cfg.checkpoint) continue;
       const std::vector<uint32_t> lo = AckedNow();
       const std::string dir = cfg.db + ".checkpoint-" + std::to_string(checkpoints++);
@@ -791,7 +811,7 @@ void MaintenanceThread() {
       }
       fs::remove_all(dir);
       n_checkpoint++;
-    } else if (op < 95) {
+    } else if (op < 92) {
       Status s = primary->Flush();
       if (!s.ok()) return Fail("Flush", s.ToString());
       n_flush++;
@@ -800,6 +820,22 @@ void MaintenanceThread() {
       if (!s.ok()) return Fail("Compact", s.ToString());
       n_compact++;
     }
+  }
+}
+
+// Catches the read-only instance up with the writer now and then, while readers use it.
+void RefreshThread() {
+  std::mt19937_64 rng(Mix(cfg.seed * 1000 + 998));
+  while (!stop) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 100));
+    const uint64_t floor = reindex_ended.load();
+    std::vector<uint32_t> lo = AckedNow();
+    Status s = secondary->Refresh();
+    if (!s.ok()) return Fail("Refresh", s.ToString());
+    std::lock_guard lock(secondary_lo_mu);
+    secondary_lo = std::move(lo);
+    secondary_busy_floor = floor;
+    n_refresh++;
   }
 }
 
@@ -884,6 +920,7 @@ int main(int argc, char** argv) {
   for (uint32_t t = 0; t < cfg.writers; ++t) threads.emplace_back(WriterThread, t);
   for (uint32_t r = 0; r < cfg.readers; ++r) threads.emplace_back(ReaderThread, r);
   threads.emplace_back(MaintenanceThread);
+  if (secondary) threads.emplace_back(RefreshThread);
   std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int64_t>(cfg.seconds * 1000)));
   stop = true;
   for (auto& t : threads) t.join();
@@ -895,7 +932,7 @@ int main(int argc, char** argv) {
     CheckExact(*secondary, "at the end: secondary");
   }
   std::printf("ops: %llu puts, %llu batches, %llu deletes, %llu reads, %llu walks (%llu pages), "
-              "%llu counts, %llu secondary reads, %llu refreshes, %llu reindexes, %llu checkpoints, %llu flushes, %llu compactions\n",
+              "%llu counts, %llu secondary reads, %llu refreshes, %llu reindexes, %llu checkpoints, %llu flushes, %llu compactions, %llu Busy during reindex\n",
               static_cast<unsigned long long>(n_put.load()), static_cast<unsigned long long>(n_batch.load()),
               static_cast<unsigned long long>(n_delete.load()), static_cast<unsigned long long>(n_get.load()),
               static_cast<unsigned long long>(n_walk.load()), static_cast<unsigned long long>(n_page.load()),
@@ -903,7 +940,8 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(n_secondary_reads.load()),
               static_cast<unsigned long long>(n_refresh.load()), static_cast<unsigned long long>(n_reindex.load()),
               static_cast<unsigned long long>(n_checkpoint.load()),
-              static_cast<unsigned long long>(n_flush.load()), static_cast<unsigned long long>(n_compact.load()));
+              static_cast<unsigned long long>(n_flush.load()), static_cast<unsigned long long>(n_compact.load()),
+              static_cast<unsigned long long>(n_busy.load()));
   secondary.reset();
   primary.reset();
   if (failure_total > 0) {
