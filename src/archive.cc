@@ -36,6 +36,10 @@ namespace fs = std::filesystem;
 constexpr char kFormatKey[] = "articledb.format";
 constexpr char kFormatVersion[] = "1";
 constexpr char kReindexKey[] = "articledb.reindex_in_progress";
+// Docnos below this value (8 bytes, big-endian) may have been given out: never reuse them.
+constexpr char kDocnoMarkKey[] = "articledb.docno_high_water";
+// Docnos are reserved a block at a time: one small write of the mark per block.
+constexpr uint64_t kDocnoBlock = 4096;
 constexpr size_t kStripes = 256;
 constexpr size_t kScanChunk = 256;
 constexpr size_t kMaxPageLimit = 10000;
@@ -409,6 +413,8 @@ class ArchiveImpl final : public Archive {
   Status Timeline(const Filter& filter, Bucket bucket,
                   std::vector<TimelineEntry>* entries) override;
   Status ListSources(std::vector<NameCount>* sources) override {
+    ReadLock lock;
+    if (Status s = BeginRead(&lock); !s.ok()) return s;
     return ListNames(std::string(1, keys::kSource), 0, sources);
   }
   Status ListEntities(std::string_view prefix, size_t limit,
@@ -424,6 +430,37 @@ class ArchiveImpl final : public Archive {
 
  private:
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return handles_[c]; }
+
+  // Held by every public read call for its whole length, so that it sees one state: a
+  // read-only instance has no snapshots, and Refresh (exclusive) waits for reads in
+  // progress; a writable one refuses reads (Busy) while Reindex holds rebuild_mutex_.
+  struct ReadLock {
+    std::shared_lock<std::shared_mutex> refresh;
+    std::shared_lock<std::shared_mutex> rebuild;
+  };
+  Status BeginRead(ReadLock* lock) {
+    if (options_.read_only) {
+      // Through the turnstile, so that a waiting Refresh is not starved by new readers.
+      { std::lock_guard turnstile(refresh_turnstile_); }
+      lock->refresh = std::shared_lock(refresh_mutex_);
+      if (rebuilding_) {
+        return Status::Busy("archive '" + path_ +
+                            "': its indexes are being rebuilt by the writing process (a "
+                            "reindex is running); try again after it ends and Refresh()");
+      }
+      return Status::OK();
+    }
+    // A Reindex waiting for the lock is not starved by new readers: they are refused.
+    if (!reindex_waiting_.load(std::memory_order_acquire)) {
+      lock->rebuild = std::shared_lock(rebuild_mutex_, std::try_to_lock);
+    }
+    if (!lock->rebuild.owns_lock()) {
+      return Status::Busy("archive '" + path_ +
+                          "': a reindex is running and its indexes are incomplete until it "
+                          "ends; try again later");
+    }
+    return Status::OK();
+  }
   Status CheckWritable() const {
     if (options_.read_only) {
       return Status::NotSupported("archive '" + path_ + "' is open read-only");
@@ -458,10 +495,25 @@ class ArchiveImpl final : public Archive {
   std::string secondary_dir_;
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  std::atomic<uint64_t> next_docno_{1};
+  // Docno allocation: next_docno_ < docno_reserved_, both guarded by docno_mutex_. The mark
+  // (kDocnoMarkKey) is written before any docno of a new block is used, so it always
+  // covers every docno a committed write may carry.
+  std::mutex docno_mutex_;
+  uint64_t next_docno_ = 1;
+  uint64_t docno_reserved_ = 0;
+  Status AllocateDocnos(size_t count, const rocksdb::WriteOptions& wo, uint64_t* first);
+  Status RecoverNextDocno();
   std::array<std::mutex, kStripes> stripes_;
-  // Writers hold it shared; Reindex holds it exclusively.
+  // Writers and (refusing when they cannot) readers hold it shared; Reindex exclusively.
   std::shared_mutex rebuild_mutex_;
+  std::atomic<bool> reindex_waiting_{false};
+  // Read-only instances: read calls hold it shared, Refresh exclusively (taking it while
+  // holding the turnstile, which readers pass through first).
+  std::shared_mutex refresh_mutex_;
+  std::mutex refresh_turnstile_;
+  // Read-only instances: the last Refresh found the reindex marker (guarded by
+  // refresh_mutex_).
+  bool rebuilding_ = false;
 
   // Writes one batch of PutBatch or DeleteBatch.
   rocksdb::Status Commit(const rocksdb::WriteOptions& wo, rocksdb::WriteBatch* batch) {
@@ -557,6 +609,9 @@ Status ArchiveImpl::OpenDb() {
   // stop replaying at the damage and open without the writes after it).
   // SalvageArchive rescues an archive refused this way.
   base.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // Column families written by one batch are flushed together: a disable_wal import
+  // killed after a flush leaves whole batches (never id entries without their records).
+  base.atomic_flush = true;
 
   const bool exists = fs::exists(fs::path(path_) / "CURRENT");
   if (!exists && (options_.read_only || !options_.create_if_missing)) {
@@ -611,12 +666,7 @@ Status ArchiveImpl::OpenDb() {
     return Status::NotSupported("archive '" + path_ + "' has format version " + format +
                                 "; this library reads version " + kFormatVersion);
   }
-  // Document numbers continue after the largest stored.
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(kRecords)));
-  it->SeekToLast();
-  if (it->Valid() && it->key().size() == 8) next_docno_ = keys::DecodeDocno(it->key().data()) + 1;
-  if (!it->status().ok()) return FromRocks(it->status(), "cannot read archive '" + path_ + "'");
-  it.reset();
+  if (Status ds = RecoverNextDocno(); !ds.ok()) return ds;
   std::string marker;
   s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kReindexKey, &marker);
   if (s.ok()) {
@@ -632,6 +682,62 @@ Status ArchiveImpl::OpenDb() {
     return ReindexLocked(nullptr);
   }
   if (!s.IsNotFound()) return FromRocks(s, "cannot read archive '" + path_ + "'");
+  return Status::OK();
+}
+
+// Document numbers continue after every one that may have been given out: the persisted
+// mark, the largest record, and (archives written before the mark existed) the largest
+// docno the id map refers to, since records can have been lost after their id entries.
+Status ArchiveImpl::RecoverNextDocno() {
+  const std::string where = "cannot read archive '" + path_ + "'";
+  uint64_t next = 1;
+  std::string mark;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kDocnoMarkKey, &mark);
+  const bool has_mark = s.ok() && mark.size() == 8;
+  if (has_mark) next = keys::DecodeDocno(mark.data());
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, where);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(kRecords)));
+  it->SeekToLast();
+  if (it->Valid() && it->key().size() == 8) {
+    next = std::max(next, keys::DecodeDocno(it->key().data()) + 1);
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), where);
+  if (!has_mark) {
+    it.reset(db_->NewIterator(rocksdb::ReadOptions(), cf(kIds)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->value().size() == 8) next = std::max(next, keys::DecodeDocno(it->value().data()) + 1);
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), where);
+  }
+  it.reset();
+  next_docno_ = next;
+  docno_reserved_ = next;
+  if (!has_mark && !options_.read_only) {
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    s = db_->Put(sync, cf(kDefault), kDocnoMarkKey, keys::DocnoKey(next));
+    if (!s.ok()) return FromRocks(s, "cannot initialise archive '" + path_ + "'");
+  }
+  return Status::OK();
+}
+
+Status ArchiveImpl::AllocateDocnos(size_t count, const rocksdb::WriteOptions& wo,
+                                   uint64_t* first) {
+  std::lock_guard lock(docno_mutex_);
+  const uint64_t end = next_docno_ + count;
+  if (end > docno_reserved_) {
+    // The mark goes through the write-ahead log even for a disable_wal batch: it comes
+    // before the batch in RocksDB's order, so any state a crash leaves that holds the
+    // batch holds the mark too (atomic_flush keeps flushed states such a prefix).
+    const uint64_t reserved = end + kDocnoBlock;
+    rocksdb::WriteOptions mark_wo;
+    mark_wo.sync = wo.sync;
+    rocksdb::Status s = db_->Put(mark_wo, cf(kDefault), kDocnoMarkKey, keys::DocnoKey(reserved));
+    if (!s.ok()) return FromRocks(s, "write failed (reserving document numbers); nothing was stored");
+    docno_reserved_ = reserved;
+  }
+  *first = next_docno_;
+  next_docno_ = end;
   return Status::OK();
 }
 
@@ -774,8 +880,20 @@ Status ArchiveImpl::PutBatch(const WriteOptions& wo, std::span<const Article> ar
         return Status::Corruption("stored record of '" + std::string(ids[old_of[i]]) +
                                   "' cannot be parsed; run verify, then reindex");
       }
+      if (old.id() != ids[old_of[i]]) {
+        // The id entry points at another article's record (a damaged archive): leave that
+        // article alone and store this one under a new docno.
+        docnos[old_of[i]] = 0;
+        continue;
+      }
       old_versions[old_of[i]] = std::move(old);
     }
+  }
+  size_t fresh = 0;
+  for (size_t j = 0; j < m; ++j) fresh += docnos[j] == 0 ? 1 : 0;
+  uint64_t next_fresh = 0;
+  if (fresh > 0) {
+    if (Status s = AllocateDocnos(fresh, ToRocks(wo), &next_fresh); !s.ok()) return s;
   }
   // 4. One batch: records, id map, index entries in and out, counters.
   rocksdb::WriteBatch batch;
@@ -786,7 +904,7 @@ Status ArchiveImpl::PutBatch(const WriteOptions& wo, std::span<const Article> ar
     const size_t i = order[j];
     uint64_t docno = docnos[j];
     if (docno == 0) {
-      docno = next_docno_.fetch_add(1);
+      docno = next_fresh++;
       batch.Put(cf(kIds), id_slices[j], keys::DocnoKey(docno));
     }
     batch.Put(cf(kRecords), keys::DocnoKey(docno), values[i]);
@@ -868,6 +986,10 @@ Status ArchiveImpl::DeleteBatch(const WriteOptions& wo, std::span<const std::str
       return Status::Corruption("stored record of '" + std::string(id) +
                                 "' cannot be parsed; run verify, then reindex");
     }
+    if (old.id() != id) {
+      ++local.deleted;  // the entry points at another article's record: that one stays
+      continue;
+    }
     Derive(old, docno, &d);
     ApplyDerived(&batch, cf(kIndex), cf(kCounters), d, -1, nullptr);
     batch.Delete(cf(kRecords), keys::DocnoKey(docno));
@@ -892,12 +1014,22 @@ Status ArchiveImpl::DeleteBatch(const WriteOptions& wo, std::span<const std::str
 
 // ---------------------------------------------------------------------------- reads
 
+// An id entry that leads to the record of another article.
+Status WrongRecord(std::string_view id, std::string_view docno_key, const std::string& stored) {
+  const uint64_t docno = docno_key.size() == 8 ? keys::DecodeDocno(docno_key.data()) : 0;
+  return Status::Corruption("id map entry of '" + std::string(id) + "' points at record " +
+                            std::to_string(docno) + ", which holds '" + stored +
+                            "'; run verify, then reindex");
+}
+
 Status ArchiveImpl::MultiGet(std::span<const std::string> ids, std::vector<Article>* articles,
                              std::vector<Status>* statuses) {
   const size_t n = ids.size();
   articles->assign(n, Article());
   statuses->assign(n, Status::OK());
   if (n == 0) return Status::OK();
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   const rocksdb::Snapshot* snap = db_->GetSnapshot();
   rocksdb::ReadOptions ro;
   ro.snapshot = snap;
@@ -935,6 +1067,9 @@ Status ArchiveImpl::MultiGet(std::span<const std::string> ids, std::vector<Artic
       (*statuses)[at] = FromRocks(sts[i], "reading record");
     } else if (!(*articles)[at].ParseFromArray(vals[i].data(), static_cast<int>(vals[i].size()))) {
       (*statuses)[at] = Status::Corruption("record of '" + ids[at] + "' cannot be parsed");
+    } else if ((*articles)[at].id() != ids[at]) {
+      (*statuses)[at] = WrongRecord(ids[at], ToView(ks[i]), (*articles)[at].id());
+      (*articles)[at].Clear();
     }
   }
   return Status::OK();
@@ -1013,6 +1148,15 @@ Status ArchiveImpl::ReadRecords(const rocksdb::Snapshot* snap, const std::vector
       return Status::Corruption("record " + std::to_string(positions[i].docno) +
                                 " cannot be parsed; run verify");
     }
+    // The index entry names the record's time: a record of another time is not the
+    // article the entry was written for.
+    const Article& a = (*out)[i];
+    const int64_t t = a.has_published_at() ? TimestampMicros(a.published_at()) : keys::kUndated;
+    if (t != positions[i].time) {
+      return Status::Corruption("index entry for record " + std::to_string(positions[i].docno) +
+                                " does not match that record ('" + a.id() +
+                                "'); run verify, then reindex");
+    }
   }
   return Status::OK();
 }
@@ -1038,6 +1182,8 @@ class SnapshotHolder {
 // (whose buffers a caller reading many articles reuses).
 Status ArchiveImpl::Get(std::string_view id, Article* article) {
   article->Clear();
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   SnapshotHolder snap(db_, options_.read_only);
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.get();
@@ -1058,12 +1204,19 @@ Status ArchiveImpl::Get(std::string_view id, Article* article) {
     article->Clear();
     return Status::Corruption("record of '" + std::string(id) + "' cannot be parsed");
   }
+  if (article->id() != id) {
+    const std::string stored = article->id();
+    article->Clear();
+    return WrongRecord(id, ToView(docno), stored);
+  }
   return Status::OK();
 }
 
 Status ArchiveImpl::Query(const Filter& filter, const QueryOptions& options, Page* page) {
   page->articles.clear();
   page->next_cursor.clear();
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   if (options.limit == 0 || options.limit > kMaxPageLimit) {
     return Status::InvalidArgument("page limit must be between 1 and " +
                                    std::to_string(kMaxPageLimit) + ", not " +
@@ -1096,6 +1249,8 @@ Status ArchiveImpl::Query(const Filter& filter, const QueryOptions& options, Pag
 
 Status ArchiveImpl::Scan(const Filter& filter, Order order,
                          const std::function<bool(const Article&)>& visit) {
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   NormalFilter nf;
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
   SnapshotHolder snap(db_, options_.read_only);
@@ -1119,6 +1274,8 @@ Status ArchiveImpl::Scan(const Filter& filter, Order order,
 
 Status ArchiveImpl::Count(const Filter& filter, uint64_t* count) {
   *count = 0;
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   NormalFilter nf;
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
   SnapshotHolder snap(db_, options_.read_only);
@@ -1146,6 +1303,8 @@ Status ArchiveImpl::Count(const Filter& filter, uint64_t* count) {
 Status ArchiveImpl::Timeline(const Filter& filter, Bucket bucket,
                              std::vector<TimelineEntry>* entries) {
   entries->clear();
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   NormalFilter nf;
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
   nf.lo = std::max(nf.lo, keys::kUndated + 1);  // undated articles have no bucket
@@ -1208,10 +1367,14 @@ Status ArchiveImpl::ListEntities(std::string_view prefix, size_t limit,
   }
   std::string key(1, keys::kEntity);
   keys::AppendNamePrefix(&key, NormalizeName(prefix));
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   return ListNames(key, limit, entities);
 }
 
 Status ArchiveImpl::ForEachRecord(const std::function<bool(std::string_view)>& visit) {
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   SnapshotHolder snap(db_, options_.read_only);
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.get();
@@ -1228,6 +1391,8 @@ Status ArchiveImpl::ForEachRecord(const std::function<bool(std::string_view)>& v
 
 Status ArchiveImpl::GetStats(Stats* stats) {
   *stats = Stats();
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   SnapshotHolder snap(db_, options_.read_only);
   int64_t v = 0;
   if (Status s = ReadCounter(snap.get(), std::string(keys::kArticlesCounter), &v); !s.ok()) return s;
@@ -1307,11 +1472,25 @@ Status ArchiveImpl::Checkpoint(const std::string& dir) {
 
 Status ArchiveImpl::Refresh() {
   if (!options_.read_only) return Status::OK();
-  return FromRocks(db_->TryCatchUpWithPrimary(), "refresh");
+  std::unique_lock<std::shared_mutex> lock;
+  {
+    std::lock_guard turnstile(refresh_turnstile_);
+    lock = std::unique_lock(refresh_mutex_);
+  }
+  rocksdb::Status s = db_->TryCatchUpWithPrimary();
+  if (!s.ok()) return FromRocks(s, "refresh");
+  // A reindex running in the writing process: refuse reads until it has ended.
+  std::string marker;
+  s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kReindexKey, &marker);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "refresh");
+  rebuilding_ = s.ok();
+  return Status::OK();
 }
 
 Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
   *report = VerifyReport();
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   auto problem = [report](std::string msg) {
     ++report->problems;
     if (report->messages.size() < kMaxMessages) report->messages.push_back(std::move(msg));
@@ -1444,8 +1623,11 @@ Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
 
 Status ArchiveImpl::Reindex(const ProgressFn& progress) {
   if (Status s = CheckWritable(); !s.ok()) return s;
+  reindex_waiting_.store(true, std::memory_order_release);
   std::unique_lock lock(rebuild_mutex_);
-  return ReindexLocked(progress);
+  Status s = ReindexLocked(progress);
+  reindex_waiting_.store(false, std::memory_order_release);
+  return s;
 }
 
 Status ArchiveImpl::ReindexLocked(const ProgressFn& progress) {

@@ -12,7 +12,9 @@
 //
 // Atomicity: a Put, PutBatch, Delete or DeleteBatch commits completely (record, id map,
 // every index entry, counters) or not at all. Each read call works on one consistent
-// snapshot of the archive.
+// snapshot of the archive (a read-only archive: on one state between two Refresh calls;
+// Refresh waits for read calls in progress, so a Scan's `visit` must not call Refresh).
+// While Reindex runs, read calls return Busy rather than answer from incomplete indexes.
 #ifndef ARTICLEDB_ARCHIVE_H_
 #define ARTICLEDB_ARCHIVE_H_
 
@@ -152,10 +154,13 @@ class Archive {
   // ran (look at report->ok()), an error when it could not run.
   virtual Status Verify(VerifyReport* report, const ProgressFn& progress = nullptr) = 0;
   // Rebuilds the id map, every index and every counter from the records. Writers are
-  // held off meanwhile. An interrupted rebuild is finished when the archive next opens
+  // held off meanwhile, and read calls (here, and in read-only instances once they
+  // Refresh) return Busy. An interrupted rebuild is finished when the archive next opens
   // for writing.
   virtual Status Reindex(const ProgressFn& progress = nullptr) = 0;
   // Read-only archives: catch up with what the writing process has committed since.
+  // Waits for read calls in progress. While the writing process is reindexing, read
+  // calls after the Refresh return Busy until a Refresh after the rebuild ended.
   virtual Status Refresh() = 0;
 };
 

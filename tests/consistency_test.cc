@@ -1,0 +1,493 @@
+// Consistency holes closed by issue 9: crash states that leave ids without records, reads
+// that must check what they read, reindex and duplicates, byte bounds on reads, the
+// Unicode version names are normalised with, and cursors bound to their archive.
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <list>
+#include <mutex>
+#include <thread>
+
+#include "articledb/archive.h"
+#include "counters.h"
+#include "keys.h"
+#include "test_util.h"
+
+namespace articledb {
+namespace {
+
+using testing::MakeArticle;
+using testing::OpenOrDie;
+using testing::TempDir;
+
+constexpr int64_t kStart = 1714521600000000;  // 2024-05-01T00:00:00Z
+
+// The archive's RocksDB database opened directly, to build the states a crash or an older
+// version of the library leaves behind.
+class Raw {
+ public:
+  explicit Raw(const std::string& path) {
+    rocksdb::DBOptions o;
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const char* name : {"default", "records", "ids", "index", "counters"}) {
+      rocksdb::ColumnFamilyOptions c;
+      if (std::string(name) == "counters") c.merge_operator = counters::NewMergeOperator();
+      cfs.emplace_back(name, c);
+    }
+    rocksdb::Status s = rocksdb::DB::Open(o, path, cfs, &handles_, &db_);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
+  ~Raw() {
+    if (db_ == nullptr) return;
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    EXPECT_TRUE(db_->Close().ok());
+    delete db_;
+  }
+  rocksdb::ColumnFamilyHandle* cf(int i) { return handles_[static_cast<size_t>(i)]; }
+  // 0 default, 1 records, 2 ids, 3 index, 4 counters
+  std::optional<std::string> Get(int c, const std::string& key) {
+    std::string v;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(c), key, &v);
+    if (s.IsNotFound()) return std::nullopt;
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return v;
+  }
+  void Put(int c, const std::string& key, const std::string& value) {
+    ASSERT_TRUE(db_->Put(rocksdb::WriteOptions(), cf(c), key, value).ok());
+  }
+  void Delete(int c, const std::string& key) {
+    ASSERT_TRUE(db_->Delete(rocksdb::WriteOptions(), cf(c), key).ok());
+  }
+  uint64_t Docno(const std::string& id) {
+    auto v = Get(2, id);
+    EXPECT_TRUE(v && v->size() == 8) << id;
+    return v && v->size() == 8 ? keys::DecodeDocno(v->data()) : 0;
+  }
+  uint64_t Count(int c) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(c)));
+    uint64_t n = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+    return n;
+  }
+  rocksdb::DB* db() { return db_; }
+
+ private:
+  rocksdb::DB* db_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+// ---------------------------------------------------------------------------- item 1
+
+// A bulk import killed after RocksDB flushed some column families on its own: with
+// column families flushing independently, the id map (long ids, a quarter of the write
+// buffer) reached disk while the records did not.
+TEST(ConsistencyTest, BulkImportKilledAfterAnAutomaticFlushLeavesNoIdWithoutItsRecord) {
+  TempDir dir;
+  const std::string path = dir.Sub("db");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    Options o;
+    o.create_if_missing = true;
+    o.write_buffer_bytes = 8u << 20;  // ids: 4 MiB, records: 8 MiB
+    std::unique_ptr<Archive> db;
+    if (!Archive::Open(o, path, &db).ok()) _exit(3);
+    WriteOptions bulk;
+    bulk.disable_wal = true;
+    const std::string pad(900, 'x');
+    for (int i = 0; i < 20000; ++i) {
+      std::vector<Article> batch;
+      for (int k = 0; k < 50; ++k, ++i) {
+        batch.push_back(MakeArticle(pad + std::to_string(i), "S", kStart + i, {}, "b"));
+      }
+      if (!db->PutBatch(bulk, batch).ok()) _exit(4);
+      Stats st;
+      if (!db->GetStats(&st).ok()) _exit(5);
+      for (const auto& c : st.column_families) {
+        if (c.sst_bytes > 0) _exit(0);  // something reached disk: "crash" now
+      }
+    }
+    _exit(6);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  Raw raw(path);
+  const uint64_t ids = raw.Count(2), records = raw.Count(1);
+  EXPECT_GT(records, 0u);
+  EXPECT_EQ(ids, records) << "id entries and records flushed apart";
+}
+
+void SetUpThreeArticles(const std::string& path, uint64_t docnos[3]) {
+  {
+    auto db = OpenOrDie(path);
+    for (int i = 1; i <= 3; ++i) {
+      ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("old" + std::to_string(i), "Old Source",
+                                                      kStart + i, {"Old"}))
+                      .ok());
+    }
+  }
+  Raw raw(path);
+  for (int i = 0; i < 3; ++i) docnos[i] = raw.Docno("old" + std::to_string(i + 1));
+}
+
+// The state a killed bulk import left with the code before: id entries whose records
+// (the tail of `records`) never reached disk.
+void LoseRecordTail(const std::string& path, const uint64_t docnos[3], bool drop_meta) {
+  Raw raw(path);
+  for (int i = 1; i < 3; ++i) raw.Delete(1, keys::DocnoKey(docnos[i]));
+  if (drop_meta) {
+    // An archive written before the docno mark existed.
+    std::unique_ptr<rocksdb::Iterator> it(raw.db()->NewIterator(rocksdb::ReadOptions(), raw.cf(0)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->key().ToString() != "articledb.format") raw.Delete(0, it->key().ToString());
+    }
+  }
+}
+
+void ExpectNoDocnoReuseAndNoWrongArticle(const std::string& path, const uint64_t docnos[3]) {
+  {
+    auto db = OpenOrDie(path);
+    for (int i = 1; i <= 2; ++i) {
+      ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("new" + std::to_string(i), "New Source",
+                                                      kStart + 100 + i, {"New"}))
+                      .ok());
+    }
+    Article a;
+    for (const char* id : {"old2", "old3"}) {
+      Status s = db->Get(id, &a);
+      EXPECT_FALSE(s.ok()) << id << " returned '" << a.id() << "'";
+      EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+    }
+    std::vector<std::string> ids = {"old2", "old3", "new1"};
+    std::vector<Article> got;
+    std::vector<Status> sts;
+    ASSERT_TRUE(db->MultiGet(ids, &got, &sts).ok());
+    EXPECT_TRUE(sts[0].IsCorruption()) << sts[0].ToString() << " " << got[0].id();
+    EXPECT_TRUE(sts[1].IsCorruption()) << sts[1].ToString() << " " << got[1].id();
+    ASSERT_TRUE(sts[2].ok());
+    EXPECT_EQ(got[2].id(), "new1");
+    // Re-running the lost import stores the articles again and leaves the new ones alone.
+    for (int i = 2; i <= 3; ++i) {
+      ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("old" + std::to_string(i), "Old Source",
+                                                      kStart + i, {"Old"}))
+                      .ok());
+    }
+    for (const char* id : {"new1", "new2", "old1", "old2", "old3"}) {
+      Status s = db->Get(id, &a);
+      ASSERT_TRUE(s.ok()) << id << ": " << s.ToString();
+      EXPECT_EQ(a.id(), id);
+    }
+    Filter f;
+    f.source = "New Source";
+    uint64_t n = 0;
+    ASSERT_TRUE(db->Count(f, &n).ok());
+    EXPECT_EQ(n, 2u);
+  }
+  Raw raw(path);
+  for (const char* id : {"new1", "new2"}) {
+    const uint64_t d = raw.Docno(id);
+    for (int i = 0; i < 3; ++i) EXPECT_NE(d, docnos[i]) << id << " reused a docno";
+  }
+}
+
+TEST(ConsistencyTest, RecordsLostAfterTheirIdsNeverGiveTheirDocnosToNewArticles) {
+  TempDir dir;
+  uint64_t docnos[3];
+  SetUpThreeArticles(dir.path(), docnos);
+  LoseRecordTail(dir.path(), docnos, /*drop_meta=*/false);
+  ExpectNoDocnoReuseAndNoWrongArticle(dir.path(), docnos);
+}
+
+TEST(ConsistencyTest, ArchiveWithoutDocnoMarkAndLostRecordsNeverReusesDocnos) {
+  TempDir dir;
+  uint64_t docnos[3];
+  SetUpThreeArticles(dir.path(), docnos);
+  LoseRecordTail(dir.path(), docnos, /*drop_meta=*/true);
+  ExpectNoDocnoReuseAndNoWrongArticle(dir.path(), docnos);
+}
+
+// An archive already damaged by the old code: an id entry that points at the record of
+// another article. Reads say Corruption; writes and deletes of that id leave the other
+// article alone.
+TEST(ConsistencyTest, IdEntryPointingAtAnotherArticlesRecordIsCorruptionNeverThatArticle) {
+  TempDir dir;
+  {
+    auto db = OpenOrDie(dir.path());
+    ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("victim", "S", kStart, {"E"})).ok());
+  }
+  {
+    Raw raw(dir.path());
+    raw.Put(2, "ghost", keys::DocnoKey(raw.Docno("victim")));
+    raw.Put(2, "ghost2", keys::DocnoKey(raw.Docno("victim")));
+  }
+  auto db = OpenOrDie(dir.path());
+  Article a;
+  Status s = db->Get("ghost", &a);
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString() << " returned '" << a.id() << "'";
+  std::vector<std::string> ids = {"ghost"};
+  std::vector<Article> got;
+  std::vector<Status> sts;
+  ASSERT_TRUE(db->MultiGet(ids, &got, &sts).ok());
+  EXPECT_TRUE(sts[0].IsCorruption()) << sts[0].ToString() << " returned '" << got[0].id() << "'";
+  ASSERT_TRUE(db->Delete(WriteOptions(), "ghost2").ok());
+  ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("ghost", "Other", kStart + 5, {"F"})).ok());
+  ASSERT_TRUE(db->Get("victim", &a).ok());
+  EXPECT_EQ(a.id(), "victim");
+  EXPECT_EQ(a.source(), "S");
+  ASSERT_TRUE(db->Get("ghost", &a).ok());
+  EXPECT_EQ(a.id(), "ghost");
+  uint64_t n = 0;
+  Filter f;
+  f.entities = {"E"};
+  ASSERT_TRUE(db->Count(f, &n).ok());
+  EXPECT_EQ(n, 1u);
+}
+
+// An index entry whose docno now holds a different article (a docno reused): queries
+// and scans report Corruption rather than return that article as a match.
+TEST(ConsistencyTest, IndexEntryLeadingToAnotherArticleIsCorruptionInQueriesAndScans) {
+  TempDir dir;
+  {
+    auto db = OpenOrDie(dir.path());
+    ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("a", "S", kStart, {"E"})).ok());
+  }
+  {
+    Raw raw(dir.path());
+    std::string other;
+    ASSERT_TRUE(MakeArticle("b", "T", kStart + 77, {"F"}).SerializeToString(&other));
+    raw.Put(1, keys::DocnoKey(raw.Docno("a")), other);
+  }
+  auto db = OpenOrDie(dir.path());
+  Filter f;
+  f.entities = {"E"};
+  Page page;
+  Status s = db->Query(f, QueryOptions(), &page);
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString() << " pages " << page.articles.size();
+  s = db->Scan(f, Order::kNewestFirst, [](const Article& a) {
+    ADD_FAILURE() << "scan returned '" << a.id() << "'";
+    return true;
+  });
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+}
+
+
+// ---------------------------------------------------------------------------- items 2, 3
+
+// Reads from several threads, each kind checked; counts what went wrong.
+struct ReadChecks {
+  std::atomic<int> errors{0}, wrong{0}, busy{0}, ok{0};
+  std::string first_error;
+  std::mutex mu;
+  void Error(const std::string& what) {
+    ++errors;
+    std::lock_guard l(mu);
+    if (first_error.empty()) first_error = what;
+  }
+  void Wrong(const std::string& what) {
+    ++wrong;
+    std::lock_guard l(mu);
+    if (first_error.empty()) first_error = what;
+  }
+  // Busy is the answer while indexes are rebuilt; with `allow_busy` false it is an error.
+  bool Check(const Status& s, const char* what, bool allow_busy) {
+    if (s.ok()) {
+      ++ok;
+      return true;
+    }
+    if (allow_busy && s.IsBusy()) {
+      ++busy;
+      return false;
+    }
+    Error(std::string(what) + ": " + s.ToString());
+    return false;
+  }
+};
+
+constexpr int kStable = 200;  // articles "s0".."s199" no writer touches
+
+void PutStable(Archive& db) {
+  std::vector<Article> batch;
+  for (int i = 0; i < kStable; ++i) {
+    batch.push_back(MakeArticle("s" + std::to_string(i), "Stable", kStart + i, {"Fixed"}));
+  }
+  ASSERT_TRUE(db.PutBatch(WriteOptions(), batch).ok());
+}
+
+// Readers of a read-only instance while another thread refreshes it and a writer keeps
+// writing: every read sees one state, so no read fails and none is wrong.
+TEST(ConcurrencyConsistencyTest, ReadOnlyReadersNeverSeeFalseCorruptionWhileRefreshRuns) {
+  TempDir dir;
+  auto writer = OpenOrDie(dir.path());
+  PutStable(*writer);
+  Options ro;
+  ro.read_only = true;
+  std::unique_ptr<Archive> reader;
+  ASSERT_TRUE(Archive::Open(ro, dir.path(), &reader).ok());
+  std::atomic<bool> stop{false};
+  ReadChecks checks;
+  std::list<std::thread> threads;
+  threads.emplace_back([&] {  // writer: upserts that move index entries, and inserts
+    for (int i = 0; !stop; ++i) {
+      std::vector<Article> batch;
+      for (int k = 0; k < 20; ++k) {
+        const int n = (i * 20 + k) % 300;
+        batch.push_back(MakeArticle("w" + std::to_string(n), "Moving", kStart + 1000 + i * 7 + k,
+                                    {"Fixed", "E" + std::to_string(i % 5)}));
+      }
+      batch.push_back(MakeArticle("n" + std::to_string(i), "Moving", kStart + 5000 + i, {"Fixed"}));
+      if (!writer->PutBatch(WriteOptions(), batch).ok()) checks.Error("write");
+      std::vector<std::string> gone;
+      for (int k = 0; k < 10; ++k) gone.push_back("w" + std::to_string((i * 20 + k) % 300));
+      gone.push_back("n" + std::to_string(i / 2));
+      if (!writer->DeleteBatch(WriteOptions(), gone).ok()) checks.Error("delete");
+      if (i % 50 == 49 && !writer->Flush().ok()) checks.Error("flush");
+    }
+  });
+  threads.emplace_back([&] {
+    while (!stop) checks.Check(reader->Refresh(), "refresh", false);
+  });
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; !stop; ++i) {
+        Filter f;
+        if (i % 2 == 0) f.entities = {"Fixed"};
+        QueryOptions qo;
+        qo.limit = 50;
+        Page page;
+        checks.Check(reader->Query(f, qo, &page), "query", false);
+        Article a;
+        const std::string id = "s" + std::to_string((i * 7 + t) % kStable);
+        if (checks.Check(reader->Get(id, &a), "get", false) && a.id() != id) {
+          checks.Wrong("get " + id + " returned " + a.id());
+        }
+        Filter stable;
+        stable.source = "Stable";
+        uint64_t n = 0;
+        if (checks.Check(reader->Count(stable, &n), "count", false) && n != kStable) {
+          checks.Wrong("count of stable articles " + std::to_string(n));
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  stop = true;
+  for (auto& th : threads) th.join();
+  EXPECT_GT(checks.ok.load(), 100);
+  EXPECT_EQ(checks.errors.load(), 0) << checks.first_error;
+  EXPECT_EQ(checks.wrong.load(), 0) << checks.first_error;
+}
+
+// Readers while Reindex runs in another thread: each answer is right, or Busy; never
+// an answer from a half-built index.
+TEST(ConcurrencyConsistencyTest, ReadersDuringReindexGetRightAnswersOrBusyNeverWrongOnes) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  PutStable(*db);
+  std::atomic<bool> stop{false};
+  std::atomic<int> reindexes{0};
+  ReadChecks checks;
+  std::list<std::thread> threads;
+  threads.emplace_back([&] {
+    for (int i = 0; i < 6; ++i) {
+      checks.Check(db->Reindex(), "reindex", false);
+      ++reindexes;
+    }
+    stop = true;
+  });
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; !stop; ++i) {
+        uint64_t n = 0;
+        if (checks.Check(db->Count(Filter(), &n), "count", true) && n != kStable) {
+          checks.Wrong("count(all) " + std::to_string(n));
+        }
+        Article a;
+        const std::string id = "s" + std::to_string((i * 13 + t) % kStable);
+        if (checks.Check(db->Get(id, &a), "get", true) && a.id() != id) {
+          checks.Wrong("get " + id + " returned " + a.id());
+        }
+        Filter f;
+        f.entities = {"Fixed"};
+        QueryOptions qo;
+        qo.limit = 100;
+        Page page;
+        if (checks.Check(db->Query(f, qo, &page), "query", true) &&
+            (page.articles.size() != 100 || page.next_cursor.empty())) {
+          checks.Wrong("short page of " + std::to_string(page.articles.size()));
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(reindexes.load(), 6);
+  EXPECT_EQ(checks.errors.load(), 0) << checks.first_error;
+  EXPECT_EQ(checks.wrong.load(), 0) << checks.first_error;
+  EXPECT_GT(checks.ok.load(), 0);
+  // Busy names the reason.
+  uint64_t n = 0;
+  ASSERT_TRUE(db->Count(Filter(), &n).ok());
+  EXPECT_EQ(n, static_cast<uint64_t>(kStable));
+}
+
+// A read-only instance refreshing while another instance reindexes: reads are refused
+// while the rebuild marker is set, and right otherwise.
+TEST(ConcurrencyConsistencyTest, ReadOnlyReadersDuringAnotherInstancesReindexAreRefusedNeverWrong) {
+  TempDir dir;
+  auto writer = OpenOrDie(dir.path());
+  PutStable(*writer);
+  constexpr uint64_t kAll = kStable + 4000;  // enough for a rebuild to commit in steps
+  for (int b = 0; b < 4; ++b) {
+    std::vector<Article> extra;
+    for (int i = 0; i < 1000; ++i) {
+      extra.push_back(MakeArticle("x" + std::to_string(b * 1000 + i), "Extra", kStart + i, {"X"}));
+    }
+    ASSERT_TRUE(writer->PutBatch(WriteOptions(), extra).ok());
+  }
+  Options ro;
+  ro.read_only = true;
+  std::unique_ptr<Archive> reader;
+  ASSERT_TRUE(Archive::Open(ro, dir.path(), &reader).ok());
+  std::atomic<bool> stop{false};
+  ReadChecks checks;
+  std::list<std::thread> threads;
+  threads.emplace_back([&] {
+    for (int i = 0; i < 6; ++i) checks.Check(writer->Reindex(), "reindex", false);
+    stop = true;
+  });
+  threads.emplace_back([&] {
+    while (!stop) checks.Check(reader->Refresh(), "refresh", false);
+  });
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&] {
+      while (!stop) {
+        uint64_t n = 0;
+        if (checks.Check(reader->Count(Filter(), &n), "count", true) && n != kAll) {
+          checks.Wrong("count(all) " + std::to_string(n));
+        }
+        Filter f;
+        f.source = "Stable";
+        Page page;
+        if (checks.Check(reader->Query(f, QueryOptions(), &page), "query", true) &&
+            page.articles.size() != 100) {
+          checks.Wrong("short page of " + std::to_string(page.articles.size()));
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(checks.errors.load(), 0) << checks.first_error;
+  EXPECT_EQ(checks.wrong.load(), 0) << checks.first_error;
+  ASSERT_TRUE(reader->Refresh().ok());
+  uint64_t n = 0;
+  ASSERT_TRUE(reader->Count(Filter(), &n).ok());
+  EXPECT_EQ(n, kAll);
+}
+
+}  // namespace
+}  // namespace articledb
