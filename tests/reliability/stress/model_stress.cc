@@ -353,7 +353,7 @@ std::atomic<uint64_t> reindex_begun{0}, reindex_ended{0}, n_busy{0};
 thread_local uint64_t busy_floor = 0;
 bool BusyAllowed(const Status& s) {
   if (!s.IsBusy() || reindex_begun.load() <= busy_floor) return false;
-  ++n_busy;
+  if (++n_busy % 16 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));  // no spinning
   return true;
 }
 
@@ -775,6 +775,12 @@ void ReaderThread(uint32_t r) {
   }
 }
 
+// One line on standard output, so that the driver can tell what a kill interrupted.
+void Progress(const char* what) {
+  std::printf("%s\n", what);
+  std::fflush(stdout);
+}
+
 void MaintenanceThread() {
   std::mt19937_64 rng(Mix(cfg.seed * 1000 + 999));
   busy_floor = UINT64_MAX;  // its reads are of checkpoints: never Busy
@@ -786,14 +792,17 @@ void MaintenanceThread() {
     if (op < 30) {
       if (!cfg.reindex) continue;
       ++reindex_begun;
+      Progress("reindex begins");
       Status s = primary->Reindex();
       ++reindex_ended;
+      Progress("reindex ended");
       if (!s.ok()) return Fail("Reindex", s.ToString());
       n_reindex++;
     } else if (op < 60) {
       if (!cfg.checkpoint) continue;
       const std::vector<uint32_t> lo = AckedNow();
       const std::string dir = cfg.db + ".checkpoint-" + std::to_string(checkpoints++);
+      Progress("checkpoint begins");
       Status s = primary->Checkpoint(dir);
       if (!s.ok()) return Fail("Checkpoint", s.ToString());
       {
@@ -810,6 +819,7 @@ void MaintenanceThread() {
         }
       }
       fs::remove_all(dir);
+      Progress("checkpoint checked");
       n_checkpoint++;
     } else if (op < 92) {
       Status s = primary->Flush();

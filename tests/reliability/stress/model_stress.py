@@ -70,7 +70,8 @@ def main():
     print(f"model stress: seed {seed}, {args.rounds} kill rounds, archive {db}", flush=True)
 
     started = time.monotonic()
-    stats = {"kills": 0, "kills_before_running": 0, "in_flight_found_new": 0, "rounds": 0}
+    stats = {"kills": 0, "kills_before_running": 0, "in_flight_found_new": 0, "rounds": 0,
+             "kills_in_reindex": 0, "kills_in_checkpoint": 0}
     ops_line = ""
 
     def run(round_no, seconds, kill_after):
@@ -107,9 +108,19 @@ def main():
             stats["in_flight_found_new"] += int(m.group(1))
         if killed and rc == -signal.SIGKILL:
             stats["kills"] += 1
+            lines = text.splitlines()
+            last = lines[-1] if lines else ""
+            during = ""
             if "checked the archive after reopen" not in text:
                 stats["kills_before_running"] += 1
-            return f"killed after {kill_after:.2f} s", text
+                during = " during the reopen check"
+            elif last == "reindex begins":
+                stats["kills_in_reindex"] += 1
+                during = " during a reindex"
+            elif last == "checkpoint begins":
+                stats["kills_in_checkpoint"] += 1
+                during = " during a checkpoint"
+            return f"killed after {kill_after:.2f} s{during}", text
         if rc != 0:
             sys.stdout.write(text)
             sys.stderr.write(errors)
@@ -136,7 +147,8 @@ def main():
     ops_line = m.group(0) if m else ""
     print(f"final run: {what}; {ops_line}", flush=True)
     print(f"model stress: PASSED seed {seed}: {stats['rounds']} rounds, {stats['kills']} kills "
-          f"({stats['kills_before_running']} during the reopen check), "
+          f"({stats['kills_before_running']} during the reopen check, {stats['kills_in_reindex']} during "
+          f"a reindex, {stats['kills_in_checkpoint']} during a checkpoint or its check), "
           f"{stats['in_flight_found_new']} ids found at their in-flight version after a kill, "
           f"{time.monotonic() - started:.0f} s", flush=True)
     if not args.keep and not args.workdir:
