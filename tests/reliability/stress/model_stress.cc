@@ -5,7 +5,7 @@
 // archive it finds against the expected state the killed run left.
 //
 //   model_stress --db DIR --expected FILE [--seconds S] [--seed N] [--writers W]
-//                [--readers R] [--ids K] [--reindex 0|1] [--secondary 0|1]
+//                [--readers R] [--ids K] [--reindex 0|1] [--secondary 0|1|reopen]
 //                [--checkpoint 0|1] [--keep-going]
 //
 // The expected state. Ids are partitioned among the writer threads: writer t alone writes
@@ -89,6 +89,7 @@ struct Config {
   uint64_t seed = 1;
   uint32_t writers = 3, readers = 2, ids = 300;
   bool reindex = true, secondary = true, checkpoint = true, keep_going = false;
+  bool reopen = false;  // --secondary reopen: a new read-only instance instead of Refresh
 };
 Config cfg;
 
@@ -611,16 +612,20 @@ void Recover(Archive& db) {
 
 // ---- The threads ----
 std::atomic<bool> stop{false};
-std::unique_ptr<Archive> primary, secondary;
-// The read-only instance's lower bounds are the versions acknowledged before its last
-// completed Refresh began.
-std::mutex secondary_lo_mu;
-std::vector<uint32_t> secondary_lo;
-uint64_t secondary_busy_floor = 0;  // reindexes ended before its last Refresh began
-std::vector<uint32_t> SecondaryLo() {
-  std::lock_guard lock(secondary_lo_mu);
-  busy_floor = secondary_busy_floor;
-  return secondary_lo;
+std::unique_ptr<Archive> primary;
+// The read-only instance, with its lower bounds: the versions acknowledged before its
+// last completed Refresh (or its open) began, and the reindexes ended by then.
+struct SecondaryView {
+  std::shared_ptr<Archive> db;
+  std::vector<uint32_t> lo;
+  uint64_t floor = 0;
+};
+std::mutex secondary_mu;
+SecondaryView secondary;
+SecondaryView Secondary() {
+  std::lock_guard lock(secondary_mu);
+  busy_floor = secondary.floor;
+  return secondary;
 }
 
 articledb::WriteOptions RandomWriteOptions(std::mt19937_64& rng) {
@@ -747,11 +752,12 @@ void ReaderThread(uint32_t r) {
   std::mt19937_64 rng(Mix(cfg.seed * 1000 + 100 + r));
   while (!stop) {
     // Readers with odd numbers work on the read-only instance three times in four.
-    const bool on_secondary = secondary && r % 2 == 1 && rng() % 4 != 0;
-    Archive& db = on_secondary ? *secondary : *primary;
-    const std::string where = on_secondary ? "secondary " : "";
+    const bool on_secondary = cfg.secondary && r % 2 == 1 && rng() % 4 != 0;
     busy_floor = reindex_ended.load();
-    const std::vector<uint32_t> lo = on_secondary ? SecondaryLo() : AckedNow();
+    const SecondaryView view = on_secondary ? Secondary() : SecondaryView();
+    Archive& db = on_secondary ? *view.db : *primary;
+    const std::string where = on_secondary ? "secondary " : "";
+    const std::vector<uint32_t> lo = on_secondary ? view.lo : AckedNow();
     const int op = static_cast<int>(rng() % 10);
     if (op < 3) {
       std::vector<uint32_t> idxs, l;
@@ -833,34 +839,43 @@ void MaintenanceThread() {
   }
 }
 
-// Catches the read-only instance up with the writer now and then, while readers use it.
-void RefreshThread() {
-  std::mt19937_64 rng(Mix(cfg.seed * 1000 + 998));
-  while (!stop) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 100));
-    const uint64_t floor = reindex_ended.load();
-    std::vector<uint32_t> lo = AckedNow();
-    Status s = secondary->Refresh();
-    if (!s.ok()) return Fail("Refresh", s.ToString());
-    std::lock_guard lock(secondary_lo_mu);
-    secondary_lo = std::move(lo);
-    secondary_busy_floor = floor;
-    n_refresh++;
-  }
-}
-
-std::unique_ptr<Archive> OpenSecondary() {
+Status OpenSecondary(std::shared_ptr<Archive>* out) {
   articledb::Options o;
   o.read_only = true;
   std::unique_ptr<Archive> db;
   Status s = Archive::Open(o, cfg.db, &db);
-  if (!s.ok()) Die("open read-only: " + s.ToString());
-  return db;
+  *out = std::move(db);
+  return s;
+}
+
+// Catches the read-only instance up with the writer now and then, while readers use it
+// (with --secondary reopen: opens a new one instead and hands it to the readers).
+void RefreshThread() {
+  std::mt19937_64 rng(Mix(cfg.seed * 1000 + 998));
+  while (!stop) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 100));
+    SecondaryView next;
+    next.floor = reindex_ended.load();
+    next.lo = AckedNow();
+    if (cfg.reopen) {
+      Status s = OpenSecondary(&next.db);
+      // Opening is refused while the writer reindexes.
+      if (s.IsAborted() && reindex_begun.load() > next.floor) continue;
+      if (!s.ok()) return Fail("open read-only", s.ToString());
+    } else {
+      next.db = Secondary().db;
+      Status s = next.db->Refresh();
+      if (!s.ok()) return Fail("Refresh", s.ToString());
+    }
+    std::lock_guard lock(secondary_mu);
+    secondary = std::move(next);
+    n_refresh++;
+  }
 }
 
 void Usage() {
   Die("usage: model_stress --db DIR --expected FILE [--seconds S] [--seed N] [--writers W] "
-      "[--readers R] [--ids K] [--reindex 0|1] [--secondary 0|1] [--checkpoint 0|1] [--keep-going]");
+      "[--readers R] [--ids K] [--reindex 0|1] [--secondary 0|1|reopen] [--checkpoint 0|1] [--keep-going]");
 }
 
 }  // namespace
@@ -880,7 +895,11 @@ int main(int argc, char** argv) {
     else if (a == "--readers") cfg.readers = static_cast<uint32_t>(std::atoi(value().c_str()));
     else if (a == "--ids") cfg.ids = static_cast<uint32_t>(std::atoi(value().c_str()));
     else if (a == "--reindex") cfg.reindex = value() != "0";
-    else if (a == "--secondary") cfg.secondary = value() != "0";
+    else if (a == "--secondary") {
+      const std::string v = value();
+      cfg.secondary = v != "0";
+      cfg.reopen = v == "reopen";
+    }
     else if (a == "--checkpoint") cfg.checkpoint = value() != "0";
     else if (a == "--keep-going") cfg.keep_going = true;
     else Usage();
@@ -919,9 +938,9 @@ int main(int argc, char** argv) {
   }
   CheckExact(*primary, "after reopen:");
   if (cfg.secondary) {
-    secondary_lo = AckedNow();
-    secondary = OpenSecondary();
-    CheckExact(*secondary, "after reopen: secondary");
+    secondary.lo = AckedNow();
+    if (Status so = OpenSecondary(&secondary.db); !so.ok()) Die("open read-only: " + so.ToString());
+    CheckExact(*secondary.db, "after reopen: secondary");
   }
   std::printf("checked the archive after reopen; running %.1f s\n", cfg.seconds);
   std::fflush(stdout);
@@ -930,19 +949,25 @@ int main(int argc, char** argv) {
   for (uint32_t t = 0; t < cfg.writers; ++t) threads.emplace_back(WriterThread, t);
   for (uint32_t r = 0; r < cfg.readers; ++r) threads.emplace_back(ReaderThread, r);
   threads.emplace_back(MaintenanceThread);
-  if (secondary) threads.emplace_back(RefreshThread);
+  if (cfg.secondary) threads.emplace_back(RefreshThread);
   std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int64_t>(cfg.seconds * 1000)));
   stop = true;
   for (auto& t : threads) t.join();
 
   CheckExact(*primary, "at the end:");
-  if (secondary) {
-    s = secondary->Refresh();
-    if (!s.ok()) Fail("Refresh", s.ToString());
-    CheckExact(*secondary, "at the end: secondary");
+  if (cfg.secondary) {
+    if (cfg.reopen) {
+      secondary.db.reset();
+      s = OpenSecondary(&secondary.db);
+      if (!s.ok()) Die("open read-only: " + s.ToString());
+    } else {
+      s = secondary.db->Refresh();
+      if (!s.ok()) Fail("Refresh", s.ToString());
+    }
+    CheckExact(*secondary.db, "at the end: secondary");
   }
   std::printf("ops: %llu puts, %llu batches, %llu deletes, %llu reads, %llu walks (%llu pages), "
-              "%llu counts, %llu secondary reads, %llu refreshes, %llu reindexes, %llu checkpoints, %llu flushes, %llu compactions, %llu Busy during reindex\n",
+              "%llu counts, %llu secondary reads, %llu refreshes (or reopens), %llu reindexes, %llu checkpoints, %llu flushes, %llu compactions, %llu Busy during reindex\n",
               static_cast<unsigned long long>(n_put.load()), static_cast<unsigned long long>(n_batch.load()),
               static_cast<unsigned long long>(n_delete.load()), static_cast<unsigned long long>(n_get.load()),
               static_cast<unsigned long long>(n_walk.load()), static_cast<unsigned long long>(n_page.load()),
@@ -952,7 +977,7 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(n_checkpoint.load()),
               static_cast<unsigned long long>(n_flush.load()), static_cast<unsigned long long>(n_compact.load()),
               static_cast<unsigned long long>(n_busy.load()));
-  secondary.reset();
+  secondary.db.reset();
   primary.reset();
   if (failure_total > 0) {
     std::fprintf(stderr, "model_stress: %llu failed checks:", static_cast<unsigned long long>(failure_total.load()));
