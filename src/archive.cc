@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
@@ -40,8 +41,19 @@ constexpr char kReindexKey[] = "articledb.reindex_in_progress";
 constexpr char kDocnoMarkKey[] = "articledb.docno_high_water";
 // Docnos are reserved a block at a time: one small write of the mark per block.
 constexpr uint64_t kDocnoBlock = 4096;
+// Records Reindex found sharing an id with the live one: prefix + docno(8) -> the record.
+constexpr std::string_view kQuarantinePrefix = "articledb.quarantine.";
+
+std::string QuarantineKey(uint64_t docno) {
+  std::string k(kQuarantinePrefix);
+  keys::AppendDocno(&k, docno);
+  return k;
+}
 constexpr size_t kStripes = 256;
 constexpr size_t kScanChunk = 256;
+// Records one page of Query, or one chunk of Scan, reads: about this many bytes (the read
+// that crosses it is the last), whatever the page limit (query.h).
+constexpr uint64_t kPageBytes = 32u << 20;
 constexpr size_t kMaxPageLimit = 10000;
 constexpr size_t kMaxMessages = 1000;
 
@@ -426,6 +438,8 @@ class ArchiveImpl final : public Archive {
   Status Checkpoint(const std::string& dir) override;
   Status Verify(VerifyReport* report, const ProgressFn& progress) override;
   Status Reindex(const ProgressFn& progress) override;
+  Status ListQuarantine(std::vector<QuarantinedRecord>* records) override;
+  Status DropQuarantined(uint64_t docno) override;
   Status Refresh() override;
 
  private:
@@ -484,6 +498,8 @@ class ArchiveImpl final : public Archive {
   // The intersection answering `nf` from snapshot `snap`, positioned after `after`.
   Status Plan(const NormalFilter& nf, const rocksdb::Snapshot* snap, Order order,
               const std::optional<Pos>& after, std::unique_ptr<Matcher>* matcher);
+  // Reads the records of `positions` in order, stopping once kPageBytes have been read
+  // (always at least one): *out holds the first out->size() of them.
   Status ReadRecords(const rocksdb::Snapshot* snap, const std::vector<Pos>& positions,
                      std::vector<Article>* out);
   Status ReadCounter(const rocksdb::Snapshot* snap, const std::string& key, int64_t* value);
@@ -1137,8 +1153,26 @@ Status ArchiveImpl::ReadRecords(const rocksdb::Snapshot* snap, const std::vector
   std::vector<rocksdb::Status> sts(k);
   rocksdb::ReadOptions ro;
   ro.snapshot = snap;
+  // RocksDB stops reading values once they add up to the bound and answers the rest
+  // Aborted; it reads in key order, so the page keeps its prefix up to the first of them.
+  ro.value_size_soft_limit = kPageBytes;
   db_->MultiGet(ro, cf(kRecords), k, ks.data(), vals.data(), sts.data());
+  size_t keep = k;
   for (size_t i = 0; i < k; ++i) {
+    if (sts[i].IsAborted()) {
+      keep = i;
+      break;
+    }
+  }
+  if (keep == 0) {  // the first record itself was left unread: read it alone
+    vals[0].Reset();
+    ro.value_size_soft_limit = std::numeric_limits<uint64_t>::max();
+    sts[0] = db_->Get(ro, cf(kRecords), ks[0], &vals[0]);
+    keep = 1;
+  }
+  for (size_t i = keep; i < k; ++i) vals[i].Reset();
+  out->resize(keep);
+  for (size_t i = 0; i < keep; ++i) {
     if (sts[i].IsNotFound()) {
       return Status::Corruption("index entry points to missing record " +
                                 std::to_string(positions[i].docno) + "; run verify");
@@ -1238,9 +1272,13 @@ Status ArchiveImpl::Query(const Filter& filter, const QueryOptions& options, Pag
   Pos p;
   while (positions.size() <= options.limit && matcher->Next(&p)) positions.push_back(p);
   if (!matcher->status().ok()) return FromRocks(matcher->status(), "reading index");
-  const bool more = positions.size() > options.limit;
+  bool more = positions.size() > options.limit;
   if (more) positions.pop_back();
   if (Status s = ReadRecords(snap.get(), positions, &page->articles); !s.ok()) return s;
+  if (page->articles.size() < positions.size()) {  // stopped by the byte bound
+    positions.resize(page->articles.size());
+    more = true;
+  }
   if (more) {
     page->next_cursor = EncodeCursor({fingerprint, positions.back().time, positions.back().docno});
   }
@@ -1259,12 +1297,16 @@ Status ArchiveImpl::Scan(const Filter& filter, Order order,
   std::vector<Pos> positions;
   std::vector<Article> chunk;
   bool more = true;
-  while (more) {
-    positions.clear();
+  while (more || !positions.empty()) {
     Pos p;
-    while (positions.size() < kScanChunk && (more = matcher->Next(&p))) positions.push_back(p);
+    while (more && positions.size() < kScanChunk && (more = matcher->Next(&p))) {
+      positions.push_back(p);
+    }
     if (!matcher->status().ok()) return FromRocks(matcher->status(), "reading index");
+    if (positions.empty()) break;
     if (Status s = ReadRecords(snap.get(), positions, &chunk); !s.ok()) return s;
+    // A chunk stopped by the byte bound: the positions not read come first next time.
+    positions.erase(positions.begin(), positions.begin() + static_cast<std::ptrdiff_t>(chunk.size()));
     for (const Article& a : chunk) {
       if (!visit(a)) return Status::OK();
     }
@@ -1615,10 +1657,56 @@ Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
     }
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading counters");
+  // The quarantine: counted, not a problem.
+  it.reset(db_->NewIterator(ro, cf(kDefault)));
+  for (it->Seek(ToSlice(kQuarantinePrefix));
+       it->Valid() && it->key().starts_with(ToSlice(kQuarantinePrefix)); it->Next()) {
+    ++report->quarantined;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the quarantine");
   for (const auto& [key, want] : expected_counts) {
     problem("counter for '" + key.substr(1) + "' is missing; records imply " + std::to_string(want));
   }
   return Status::OK();
+}
+
+Status ArchiveImpl::ListQuarantine(std::vector<QuarantinedRecord>* records) {
+  records->clear();
+  ReadLock read_lock;
+  if (Status s = BeginRead(&read_lock); !s.ok()) return s;
+  SnapshotHolder snap(db_, options_.read_only);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap.get();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kDefault)));
+  for (it->Seek(ToSlice(kQuarantinePrefix));
+       it->Valid() && it->key().starts_with(ToSlice(kQuarantinePrefix)); it->Next()) {
+    QuarantinedRecord r;
+    if (it->key().size() != kQuarantinePrefix.size() + 8) {
+      return Status::Corruption("quarantine: malformed key");
+    }
+    r.docno = keys::DecodeDocno(it->key().data() + kQuarantinePrefix.size());
+    if (!r.article.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return Status::Corruption("quarantined record " + std::to_string(r.docno) +
+                                " cannot be parsed");
+    }
+    records->push_back(std::move(r));
+  }
+  return FromRocks(it->status(), "reading the quarantine");
+}
+
+Status ArchiveImpl::DropQuarantined(uint64_t docno) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  std::shared_lock rebuild(rebuild_mutex_);
+  const std::string key = QuarantineKey(docno);
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), key, &v);
+  if (s.IsNotFound()) {
+    return Status::NotFound("no quarantined record " + std::to_string(docno));
+  }
+  if (!s.ok()) return FromRocks(s, "reading the quarantine");
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  return FromRocks(db_->Delete(sync, cf(kDefault), key), "dropping quarantined record");
 }
 
 Status ArchiveImpl::Reindex(const ProgressFn& progress) {
@@ -1636,13 +1724,14 @@ Status ArchiveImpl::ReindexLocked(const ProgressFn& progress) {
   // The mark makes an interrupted rebuild resume at the next open.
   rocksdb::Status s = db_->Put(sync, cf(kDefault), kReindexKey, "1");
   if (!s.ok()) return FromRocks(s, "reindex");
+  // Taken before the id map is cleared: it decides which of two records of one id stays.
+  SnapshotHolder snap(db_, options_.read_only);
   {
     rocksdb::WriteBatch clear;
     for (Cf c : {kIds, kIndex, kCounters}) clear.DeleteRange(cf(c), "", "\xff\xff\xff\xff");
     s = db_->Write(sync, &clear);
     if (!s.ok()) return FromRocks(s, "reindex: clearing indexes");
   }
-  SnapshotHolder snap(db_, options_.read_only);
   rocksdb::ReadOptions ro;
   ro.snapshot = snap.get();
   ro.fill_cache = false;
@@ -1667,7 +1756,9 @@ Status ArchiveImpl::ReindexLocked(const ProgressFn& progress) {
       continue;  // left for verify to report; nothing can be indexed from it
     }
     const uint64_t docno = keys::DecodeDocno(it->key().data());
-    // Two records with one id: the later (higher docno) is the newer; drop the older.
+    // Two records with one id: neither is deleted (docnos are reused by older versions,
+    // so the higher is not the newer). The one the id map pointed at stays live, else the
+    // higher docno; the other goes to the quarantine for the user to decide.
     uint64_t previous = 0;
     if (auto f = batch_ids.find(a.id()); f != batch_ids.end()) {
       previous = f->second;
@@ -1678,13 +1769,25 @@ Status ArchiveImpl::ReindexLocked(const ProgressFn& progress) {
       if (gs.ok() && v.size() == 8) previous = keys::DecodeDocno(v.data());
     }
     if (previous != 0) {
+      std::string mapped;
+      const bool keep_previous =
+          db_->Get(ro, cf(kIds), a.id(), &mapped).ok() && mapped.size() == 8 &&
+          keys::DecodeDocno(mapped.data()) == previous;
+      if (keep_previous) {
+        batch.Put(cf(kDefault), QuarantineKey(docno), it->value());
+        batch.Delete(cf(kRecords), keys::DocnoKey(docno));
+        ++done;
+        continue;
+      }
       std::string rec;
-      if (db_->Get(ro, cf(kRecords), keys::DocnoKey(previous), &rec).ok() &&
-          older.ParseFromString(rec)) {
-        Derive(older, previous, &d);
-        ApplyDerived(&batch, cf(kIndex), cf(kCounters), d, -1, nullptr);
-        --articles;
-        bytes -= static_cast<int64_t>(rec.size());
+      if (db_->Get(ro, cf(kRecords), keys::DocnoKey(previous), &rec).ok()) {
+        if (older.ParseFromString(rec)) {
+          Derive(older, previous, &d);
+          ApplyDerived(&batch, cf(kIndex), cf(kCounters), d, -1, nullptr);
+          --articles;
+          bytes -= static_cast<int64_t>(rec.size());
+        }
+        batch.Put(cf(kDefault), QuarantineKey(previous), rec);
       }
       batch.Delete(cf(kRecords), keys::DocnoKey(previous));
     }

@@ -489,5 +489,151 @@ TEST(ConcurrencyConsistencyTest, ReadOnlyReadersDuringAnotherInstancesReindexAre
   EXPECT_EQ(n, kAll);
 }
 
+
+// ---------------------------------------------------------------------------- item 4
+
+// True when some column family holds `value` as a value: the record still exists.
+bool StoredAnywhere(Raw& raw, const std::string& value) {
+  for (int c = 0; c < 5; ++c) {
+    std::unique_ptr<rocksdb::Iterator> it(raw.db()->NewIterator(rocksdb::ReadOptions(), raw.cf(c)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->value() == value) return true;
+    }
+  }
+  return false;
+}
+
+// Two records with one id (a crash or salvage can leave them): the lower docno is the
+// version the id map points at.
+void MakeDuplicate(const std::string& path, bool map_points_at_lower, std::string* lower,
+                   std::string* higher) {
+  {
+    auto db = OpenOrDie(path);
+    Article v1 = MakeArticle("dup", "S", kStart, {"One"});
+    v1.set_title("version at the lower docno");
+    ASSERT_TRUE(db->Put(WriteOptions(), v1).ok());
+    ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("other", "S", kStart + 1)).ok());
+    ASSERT_TRUE(v1.SerializeToString(lower));
+  }
+  Raw raw(path);
+  const uint64_t d1 = raw.Docno("dup"), d2 = raw.Docno("other");
+  Article v2 = MakeArticle("dup", "S", kStart + 2, {"Two"});
+  v2.set_title("version at the higher docno");
+  ASSERT_TRUE(v2.SerializeToString(higher));
+  // "other" is gone, its docno now holds a second version of "dup".
+  raw.Put(1, keys::DocnoKey(d2), *higher);
+  raw.Delete(2, "other");
+  if (!map_points_at_lower) raw.Delete(2, "dup");
+  ASSERT_LT(d1, d2);
+}
+
+TEST(ConsistencyTest, ReindexKeepsBothRecordsOfOneIdAndTheIdMapsChoiceStaysLive) {
+  TempDir dir;
+  std::string lower, higher;
+  MakeDuplicate(dir.path(), /*map_points_at_lower=*/true, &lower, &higher);
+  {
+    auto db = OpenOrDie(dir.path());
+    ASSERT_TRUE(db->Reindex().ok());
+    Article a;
+    ASSERT_TRUE(db->Get("dup", &a).ok());
+    EXPECT_EQ(a.title(), "version at the lower docno");
+    EXPECT_EQ(testing::VerifyProblems(*db), "");
+    std::vector<QuarantinedRecord> q;
+    ASSERT_TRUE(db->ListQuarantine(&q).ok());
+    ASSERT_EQ(q.size(), 1u);
+    EXPECT_EQ(q[0].article.title(), "version at the higher docno");
+    VerifyReport report;
+    ASSERT_TRUE(db->Verify(&report).ok());
+    EXPECT_EQ(report.quarantined, 1u);
+    // A second reindex finds nothing new to set aside.
+    ASSERT_TRUE(db->Reindex().ok());
+    ASSERT_TRUE(db->ListQuarantine(&q).ok());
+    EXPECT_EQ(q.size(), 1u);
+  }
+  Raw raw(dir.path());
+  EXPECT_TRUE(StoredAnywhere(raw, lower));
+  EXPECT_TRUE(StoredAnywhere(raw, higher)) << "reindex deleted a record";
+}
+
+TEST(ConsistencyTest, ReindexWithoutAValidIdEntryKeepsTheHigherDocnoLiveAndTheOtherRecord) {
+  TempDir dir;
+  std::string lower, higher;
+  MakeDuplicate(dir.path(), /*map_points_at_lower=*/false, &lower, &higher);
+  {
+    auto db = OpenOrDie(dir.path());
+    ASSERT_TRUE(db->Reindex().ok());
+    Article a;
+    ASSERT_TRUE(db->Get("dup", &a).ok());
+    EXPECT_EQ(a.title(), "version at the higher docno");
+    EXPECT_EQ(testing::VerifyProblems(*db), "");
+    std::vector<QuarantinedRecord> q;
+    ASSERT_TRUE(db->ListQuarantine(&q).ok());
+    ASSERT_EQ(q.size(), 1u);
+    EXPECT_EQ(q[0].article.title(), "version at the lower docno");
+  }
+  {
+    Raw raw(dir.path());
+    EXPECT_TRUE(StoredAnywhere(raw, lower)) << "reindex deleted a record";
+    EXPECT_TRUE(StoredAnywhere(raw, higher));
+  }
+  // The user decides: dropping removes it for good.
+  auto db = OpenOrDie(dir.path());
+  std::vector<QuarantinedRecord> q;
+  ASSERT_TRUE(db->ListQuarantine(&q).ok());
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_TRUE(db->DropQuarantined(q[0].docno + 1000).IsNotFound());
+  ASSERT_TRUE(db->DropQuarantined(q[0].docno).ok());
+  ASSERT_TRUE(db->ListQuarantine(&q).ok());
+  EXPECT_TRUE(q.empty());
+}
+
+
+// ---------------------------------------------------------------------------- item 12
+
+// Ten articles of 4 MiB: more than a page's 32 MiB of records.
+std::vector<std::string> PutLargeArticles(Archive& db) {
+  std::vector<std::string> ids;
+  const std::string body(4u << 20, 'b');
+  for (int i = 0; i < 10; ++i) {
+    ids.push_back("big" + std::to_string(i));
+    EXPECT_TRUE(db.Put(WriteOptions(), MakeArticle(ids.back(), "S", kStart + i, {}, body)).ok());
+  }
+  return ids;
+}
+
+TEST(ConsistencyTest, PageOfLargeRecordsStopsAtItsByteBoundAndTheCursorContinuesExactly) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  const std::vector<std::string> ids = PutLargeArticles(*db);
+  QueryOptions qo;
+  qo.order = Order::kOldestFirst;
+  qo.limit = 100;
+  std::vector<std::string> seen;
+  size_t pages = 0;
+  do {
+    Page page;
+    Status s = db->Query(Filter(), qo, &page);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ++pages;
+    size_t bytes = 0;
+    for (const Article& a : page.articles) bytes += a.ByteSizeLong();
+    EXPECT_LE(bytes, (32u << 20) + (4u << 20) + 4096) << "page " << pages;
+    if (pages == 1) {
+      EXPECT_LT(page.articles.size(), ids.size()) << "one page held every large record";
+      EXPECT_FALSE(page.next_cursor.empty());
+    }
+    for (const Article& a : page.articles) seen.push_back(a.id());
+    qo.cursor = page.next_cursor;
+  } while (!qo.cursor.empty() && pages < 20);
+  EXPECT_EQ(seen, ids);
+  // Scan reads in chunks bounded the same way and visits each exactly once, in order.
+  std::vector<std::string> scanned;
+  ASSERT_TRUE(db->Scan(Filter(), Order::kOldestFirst, [&](const Article& a) {
+                  scanned.push_back(a.id());
+                  return true;
+                }).ok());
+  EXPECT_EQ(scanned, ids);
+}
+
 }  // namespace
 }  // namespace articledb

@@ -70,7 +70,16 @@ struct VerifyReport {
   uint64_t problems = 0;       // problems found; the archive is sound when 0
   // The first problems found, one line each (at most 1000 are kept).
   std::vector<std::string> messages;
+  // Records in the quarantine (see Archive::Reindex); not problems: they wait for a
+  // decision (Archive::ListQuarantine, DropQuarantined; `articledb quarantine`).
+  uint64_t quarantined = 0;
   bool ok() const { return problems == 0; }
+};
+
+// A record Reindex set aside because another record had the same id.
+struct QuarantinedRecord {
+  uint64_t docno = 0;  // the document number it had, which names it in the quarantine
+  Article article;
 };
 
 // Called now and then during long work with a count of records done; return false to
@@ -156,8 +165,16 @@ class Archive {
   // Rebuilds the id map, every index and every counter from the records. Writers are
   // held off meanwhile, and read calls (here, and in read-only instances once they
   // Refresh) return Busy. An interrupted rebuild is finished when the archive next opens
-  // for writing.
+  // for writing. Reindex never deletes a record: when two records have the same id (a
+  // crash or a salvage can leave them), the one the id map pointed at stays live (else
+  // the one with the higher docno) and the other is moved to the quarantine, kept until
+  // the user drops it.
   virtual Status Reindex(const ProgressFn& progress = nullptr) = 0;
+  // The records in the quarantine, by docno.
+  virtual Status ListQuarantine(std::vector<QuarantinedRecord>* records) = 0;
+  // Deletes the quarantined record `docno` for good; NotFound when there is none.
+  // (To make a quarantined version the live one, Put its article.)
+  virtual Status DropQuarantined(uint64_t docno) = 0;
   // Read-only archives: catch up with what the writing process has committed since.
   // Waits for read calls in progress. While the writing process is reindexing, read
   // calls after the Refresh return Busy until a Refresh after the rebuild ended.

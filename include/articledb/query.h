@@ -36,7 +36,11 @@ struct Filter {
 
 struct QueryOptions {
   Order order = Order::kNewestFirst;
-  // Articles per page, 1..10000. Default: 100.
+  // Articles per page, 1..10000. Default: 100. A page also ends early once the records it
+  // read reach 32 MiB (serialized), so a page holds at most about 32 MiB of records plus
+  // one record (at most 16 MiB with the default Limits), whatever the limit; it then has
+  // fewer than `limit` articles and a next_cursor that continues right after its last.
+  // Archive::Scan reads in chunks of at most 256 articles bounded the same way.
   size_t limit = 100;
   // Empty for the first page; otherwise Page::next_cursor from the previous page of the
   // same filter and order. The next page starts right after the last article returned,

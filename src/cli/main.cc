@@ -747,8 +747,37 @@ int CmdVerify(const std::string& path, bool quiet) {
               " problems\n",
               path.c_str(), report.ok() ? "sound" : "NOT SOUND", report.records,
               report.index_entries, report.problems);
+  if (report.quarantined > 0) {
+    std::printf("note: %" PRIu64 " records in the quarantine (set aside by reindex: another "
+                "record had the same id); see 'articledb quarantine %s'\n",
+                report.quarantined, path.c_str());
+  }
   if (int c = Out().Close(); c != kExitOk) return c;
   return report.ok() ? kExitOk : kExitPartial;
+}
+
+// Lists the quarantine as DOCNO<TAB>JSON lines, or drops one record of it.
+int CmdQuarantine(const std::string& path, const std::optional<uint64_t>& drop) {
+  std::unique_ptr<Archive> db;
+  if (drop) {
+    if (int rc = OpenArchive(path, Mode::kReadWrite, &db); rc != kExitOk) return rc;
+    Status s = db->DropQuarantined(*drop);
+    if (!s.ok()) return Fail("quarantine --drop: " + s.ToString());
+    return kExitOk;
+  }
+  if (int rc = OpenArchive(path, Mode::kReadOnly, &db); rc != kExitOk) return rc;
+  std::vector<QuarantinedRecord> records;
+  Status s = db->ListQuarantine(&records);
+  if (!s.ok()) return Fail("quarantine: " + s.ToString());
+  Out out;
+  std::string json;
+  for (const QuarantinedRecord& r : records) {
+    if (Status j = ArticleToJson(r.article, &json); !j.ok()) {
+      return Fail("quarantine: record " + std::to_string(r.docno) + ": " + j.ToString());
+    }
+    out.Line(std::to_string(r.docno) + "\t" + json);
+  }
+  return out.Close();
 }
 
 int CmdReindex(const std::string& path, bool quiet) {
@@ -984,6 +1013,14 @@ int Main(int argc, char** argv) {
                 "problem. Exit 0 only when the archive is sound (1: problems found)");
   ver->add_option("DB", db, "Archive directory")->required();
   ver->callback([&] { run = [&] { return CmdVerify(db, quiet); }; });
+
+  auto* qua = app.add_subcommand(
+      "quarantine", "List the records reindex set aside because another record had the same "
+                    "id, one per line: DOCNO, a tab, the article as JSON; or drop one");
+  qua->add_option("DB", db, "Archive directory")->required();
+  std::optional<uint64_t> drop_docno;
+  qua->add_option("--drop", drop_docno, "Delete the quarantined record DOCNO for good");
+  qua->callback([&] { run = [&] { return CmdQuarantine(db, drop_docno); }; });
 
   auto* rix = app.add_subcommand("reindex", "Rebuild the id map, every index and every "
                                             "counter from the records");

@@ -125,7 +125,7 @@ def summary(err):
 
 COMMANDS = ["import", "export", "get", "delete", "query", "count", "sources", "entities",
             "dump", "restore", "verify-dump", "stats", "verify", "reindex", "compact",
-            "checkpoint", "salvage"]
+            "checkpoint", "salvage", "quarantine"]
 
 
 def help_on_every_command():
