@@ -8,6 +8,10 @@
 //                [--readers R] [--ids K] [--reindex 0|1] [--secondary 0|1|reopen]
 //                [--checkpoint 0|1] [--keep-going]
 //
+// --secondary reopen hands the readers a newly opened read-only instance now and then
+// instead of calling Refresh on one; --keep-going counts failed checks by kind (printing
+// the first three of each) instead of stopping at the first.
+//
 // The expected state. Ids are partitioned among the writer threads: writer t alone writes
 // ids "t<t>.<k>", so the model of each id is exact. Every write of an id gets a new
 // version v, and its content is a pure function of (id, v) (Make), so a stored article
