@@ -85,19 +85,21 @@ def main():
             p = subprocess.Popen(cmd, stdout=out, stderr=err)
             killed = False
             scratch = set()
-            if kill_after is not None:
-                while time.monotonic() - t0 < kill_after and p.poll() is None:
-                    scratch |= reader_dirs(p.pid)
-                    time.sleep(min(0.05, max(0.0, kill_after - (time.monotonic() - t0))))
-                if p.poll() is None:
-                    scratch |= reader_dirs(p.pid)
+            deadline = t0 + max(600, seconds * 20)
+            while p.poll() is None:
+                scratch |= reader_dirs(p.pid)
+                now = time.monotonic()
+                if kill_after is not None and now - t0 >= kill_after:
                     p.send_signal(signal.SIGKILL)
                     killed = True
-            try:
-                rc = p.wait(timeout=max(600, seconds * 20))
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+                    break
+                if now > deadline:
+                    p.kill()
+                    break
+                wait = 0.05 if kill_after is None else min(0.05, max(0.0, kill_after - (now - t0)))
+                time.sleep(wait)
+            rc = p.wait()
+            if not killed and time.monotonic() > deadline:
                 rc = "timeout"
             for d in scratch:
                 shutil.rmtree(d, ignore_errors=True)
