@@ -449,6 +449,13 @@ def restore_refuses_non_empty_archive_without_merge():
     ok("restore", "--merge", other, path("a.dump"))
     check(len(export(other)) == 130, "merge did not add the dump's records")
     ok("verify", other)
+    # One article is enough to make an archive non-empty.
+    single = make_archive("single", synthetic(1, seed=5))
+    before = export(single)
+    rc, _, err = run("restore", single, path("a.dump"))
+    check(rc == 2, "restore into an archive of one article: exit %d" % rc)
+    one_line_error(err, "--merge")
+    check(export(single) == before, "refused restore changed the one-article archive")
 
 
 def damaged_dumps_are_refused():
