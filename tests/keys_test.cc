@@ -55,6 +55,19 @@ TEST(KeysTest, UnterminatedNameIsRejected) {
   EXPECT_FALSE(ConsumeName(&in, &out));
 }
 
+TEST(KeysTest, NulFollowedByNeitherEscapeNorTerminatorIsRejected) {
+  for (char after : {'\0', '\x02', 'a', '\xfe'}) {
+    std::string bad("abc\0", 4);
+    bad.push_back(after);
+    std::string k = bad + "0123456789abcdef";  // where the position would follow
+    std::string_view in = k;
+    std::string out;
+    EXPECT_FALSE(ConsumeName(&in, &out)) << static_cast<int>(after);
+    IndexKey ik;
+    EXPECT_FALSE(ParseIndexKey(std::string(1, kSource) + k, &ik)) << static_cast<int>(after);
+  }
+}
+
 TEST(KeysTest, TimeEncodingSortsNegativeTimesFirst) {
   const std::vector<int64_t> times = {kUndated, -62135596800000000, -1, 0, 1, 1714521600000000,
                                       INT64_MAX};
