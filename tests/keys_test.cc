@@ -91,6 +91,7 @@ TEST(KeysTest, IndexKeyRoundTripsAndRejectsMalformedKeys) {
   EXPECT_EQ(ik.time, -5);
   EXPECT_EQ(ik.docno, 42u);
   EXPECT_FALSE(ParseIndexKey(k.substr(0, k.size() - 1), &ik));
+  EXPECT_FALSE(ParseIndexKey(k + "x", &ik));  // a byte after the position
   EXPECT_FALSE(ParseIndexKey("", &ik));
   EXPECT_FALSE(ParseIndexKey("Zxxxxxxxxxxxxxxxx", &ik));
   EXPECT_FALSE(ParseIndexKey("Eabc", &ik));
