@@ -464,6 +464,48 @@ TEST(ArchiveTest, ListingsCountArticlesPerNameMostFirstWithLatestSpelling) {
   EXPECT_TRUE(ents.empty());
 }
 
+TEST(ArchiveTest, UpdateChangingOnlyANamesSpellingListsTheNewSpellingWithTheSameCount) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("1", "le monde", kMay2024, {"Pachinian"})).ok());
+  ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("1", "Le Monde", kMay2024, {"PACHINIAN"})).ok());
+  std::vector<NameCount> names;
+  ASSERT_TRUE(db->ListSources(&names).ok());
+  ASSERT_EQ(names.size(), 1u);
+  EXPECT_EQ(names[0].name, "Le Monde");
+  EXPECT_EQ(names[0].count, 1u);
+  ASSERT_TRUE(db->ListEntities("", 0, &names).ok());
+  ASSERT_EQ(names.size(), 1u);
+  EXPECT_EQ(names[0].name, "PACHINIAN");
+  EXPECT_EQ(names[0].count, 1u);
+  EXPECT_EQ(VerifyProblems(*db), "");
+}
+
+TEST(ArchiveTest, EntityNamedTwiceInOneArticleIsCountedAndFoundOnce) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("1", "S", kMay2024, {"Pachinian", "PACHINIAN", "Paris"})).ok());
+  ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("2", "S", kMay2024 + kDay, {"Paris"})).ok());
+  EXPECT_EQ(QueryIds(*db, EntityFilter("pachinian")), std::vector<std::string>{"1"});
+  Filter both = EntityFilter("Pachinian");
+  both.entities.push_back("paris");
+  EXPECT_EQ(QueryIds(*db, both), std::vector<std::string>{"1"});
+  EXPECT_EQ(CountOf(*db, EntityFilter("pachinian")), 1u);
+  std::vector<NameCount> names;
+  ASSERT_TRUE(db->ListEntities("pach", 0, &names).ok());
+  ASSERT_EQ(names.size(), 1u);
+  EXPECT_EQ(names[0].count, 1u);
+  Stats stats;
+  ASSERT_TRUE(db->GetStats(&stats).ok());
+  EXPECT_EQ(stats.entities, 2u);
+  // Removing the article takes its one count off.
+  ASSERT_TRUE(db->Delete(WriteOptions(), "1").ok());
+  EXPECT_EQ(CountOf(*db, EntityFilter("pachinian")), 0u);
+  ASSERT_TRUE(db->ListEntities("pach", 0, &names).ok());
+  EXPECT_TRUE(names.empty());
+  EXPECT_EQ(VerifyProblems(*db), "");
+}
+
 TEST(ArchiveTest, VerifyFindsAMissingIndexEntryAndReindexRepairsIt) {
   TempDir dir;
   {

@@ -228,6 +228,67 @@ TEST(ValidateTest, NamesAndIdsOverTheirLimitsAreRejected) {
   EXPECT_NE(ValidateArticle(a, limits).message().find("'id'"), std::string::npos);
 }
 
+TEST(ValidateTest, ValuesAtTheirLimitsPassAndOneMoreIsRejected) {
+  Limits limits;
+  limits.max_name_bytes = 10;
+  limits.max_id_bytes = 5;
+  limits.max_entities = 2;
+  const Article at_limits = testing::MakeArticle("12345", std::string(10, 's'), 0,
+                                                 {std::string(10, 'e'), "f"});
+  EXPECT_TRUE(ValidateArticle(at_limits, limits).ok())
+      << ValidateArticle(at_limits, limits).message();
+  struct Case {
+    const char* field;
+    std::function<void(Article*)> set;
+  } cases[] = {
+      {"'id'", [](Article* a) { a->set_id("123456"); }},
+      {"'source'", [](Article* a) { a->set_source(std::string(11, 's')); }},
+      {"'entities[1].name'", [](Article* a) { a->mutable_entities(1)->set_name(std::string(11, 'f')); }},
+      {"'entities'", [](Article* a) { a->add_entities()->set_name("g"); }},
+  };
+  for (const Case& c : cases) {
+    Article a = at_limits;
+    c.set(&a);
+    Status s = ValidateArticle(a, limits);
+    ASSERT_TRUE(s.IsInvalidArgument()) << c.field;
+    EXPECT_NE(s.message().find(c.field), std::string::npos) << s.message();
+  }
+  // The record size limit: a record of exactly the limit passes, one byte smaller a limit fails.
+  limits = Limits();
+  limits.max_record_bytes = at_limits.ByteSizeLong();
+  EXPECT_TRUE(ValidateArticle(at_limits, limits).ok());
+  limits.max_record_bytes -= 1;
+  EXPECT_NE(ValidateArticle(at_limits, limits).message().find("too large"), std::string::npos);
+}
+
+TEST(ValidateTest, TimestampsOutsideTheirRangeAreRejectedNamingTheField) {
+  // The documented range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.
+  constexpr int64_t kMinTimestampSeconds = -62135596800;
+  constexpr int64_t kMaxTimestampSeconds = 253402300799;
+  Article a = testing::MakeArticle("id", "S", 0);
+  a.mutable_published_at()->set_seconds(kMaxTimestampSeconds);
+  a.mutable_published_at()->set_nanos(999999999);
+  a.mutable_updated_at()->set_seconds(kMinTimestampSeconds);
+  EXPECT_TRUE(ValidateArticle(a, Limits()).ok());
+  struct Case {
+    const char* field;
+    std::function<void(Article*)> set;
+  } cases[] = {
+      {"'published_at'", [](Article* x) { x->mutable_published_at()->set_nanos(-1); }},
+      {"'published_at'", [](Article* x) { x->mutable_published_at()->set_nanos(1000000000); }},
+      {"'published_at'", [](Article* x) { x->mutable_published_at()->set_seconds(kMaxTimestampSeconds + 1); }},
+      {"'updated_at'", [](Article* x) { x->mutable_updated_at()->set_seconds(kMinTimestampSeconds - 1); }},
+      {"'updated_at'", [](Article* x) { x->mutable_updated_at()->set_nanos(-1); }},
+  };
+  for (const Case& c : cases) {
+    Article bad = a;
+    c.set(&bad);
+    Status s = ValidateArticle(bad, Limits());
+    ASSERT_TRUE(s.IsInvalidArgument()) << c.field;
+    EXPECT_NE(s.message().find(c.field), std::string::npos) << s.message();
+  }
+}
+
 TEST(ValidateTest, EmptyEntityNameAndUnknownKindAreRejected) {
   Article a = testing::MakeArticle("id", "S", 0);
   a.add_entities()->set_name("");
@@ -375,7 +436,9 @@ TEST(TimeArgumentTest, ParsesDatesAndRfc3339Times) {
 TEST(TimeArgumentTest, RejectsMalformedTimes) {
   int64_t t = 0;
   for (const char* bad : {"", "2024", "2024-13-01", "2024-02-30", "2024-05-01T25:00:00Z",
-                          "2024-05-01T10:00:00", "yesterday", "2024-05-01T10:00:00+2"}) {
+                          "2024-05-01T10:00:00", "yesterday", "2024-05-01T10:00:00+2",
+                          "2024-05-01T24:00:00Z", "2024-05-01T23:60:00Z", "2024-05-01T23:59:61Z",
+                          "2024-05-01T10:00:00+24:00", "2024-05-01T10:00:00+02:60"}) {
     EXPECT_TRUE(ParseTimeArgument(bad, &t).IsInvalidArgument()) << bad;
   }
 }

@@ -55,6 +55,19 @@ TEST(KeysTest, UnterminatedNameIsRejected) {
   EXPECT_FALSE(ConsumeName(&in, &out));
 }
 
+TEST(KeysTest, NulFollowedByNeitherEscapeNorTerminatorIsRejected) {
+  for (char after : {'\0', '\x02', 'a', '\xfe'}) {
+    std::string bad("abc\0", 4);
+    bad.push_back(after);
+    std::string k = bad + "0123456789abcdef";  // where the position would follow
+    std::string_view in = k;
+    std::string out;
+    EXPECT_FALSE(ConsumeName(&in, &out)) << static_cast<int>(after);
+    IndexKey ik;
+    EXPECT_FALSE(ParseIndexKey(std::string(1, kSource) + k, &ik)) << static_cast<int>(after);
+  }
+}
+
 TEST(KeysTest, TimeEncodingSortsNegativeTimesFirst) {
   const std::vector<int64_t> times = {kUndated, -62135596800000000, -1, 0, 1, 1714521600000000,
                                       INT64_MAX};
@@ -78,6 +91,7 @@ TEST(KeysTest, IndexKeyRoundTripsAndRejectsMalformedKeys) {
   EXPECT_EQ(ik.time, -5);
   EXPECT_EQ(ik.docno, 42u);
   EXPECT_FALSE(ParseIndexKey(k.substr(0, k.size() - 1), &ik));
+  EXPECT_FALSE(ParseIndexKey(k + "x", &ik));  // a byte after the position
   EXPECT_FALSE(ParseIndexKey("", &ik));
   EXPECT_FALSE(ParseIndexKey("Zxxxxxxxxxxxxxxxx", &ik));
   EXPECT_FALSE(ParseIndexKey("Eabc", &ik));

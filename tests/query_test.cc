@@ -405,5 +405,53 @@ TEST(QueryErrorsTest, BadLimitsRangesNamesAndCursorsAreInvalidArguments) {
   EXPECT_TRUE(page.articles.empty());
 }
 
+TEST(QueryErrorsTest, PageLimitsFromOneToTenThousandAreAcceptedAndNoOthers) {
+  TempDir dir;
+  auto db = testing::OpenOrDie(dir.path());
+  ASSERT_TRUE(db->Put(WriteOptions(), testing::MakeArticle("a", "S", kStart)).ok());
+  Page page;
+  QueryOptions qo;
+  for (size_t limit : {size_t{1}, size_t{10000}}) {
+    qo.limit = limit;
+    ASSERT_TRUE(db->Query(Filter(), qo, &page).ok()) << limit;
+    EXPECT_EQ(page.articles.size(), 1u) << limit;
+  }
+  qo.limit = 10001;
+  Status s = db->Query(Filter(), qo, &page);
+  ASSERT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("10000"), std::string::npos) << s.message();
+}
+
+TEST(QueryErrorsTest, CursorOfAnotherTimeRangeIsRejected) {
+  TempDir dir;
+  auto db = testing::OpenOrDie(dir.path());
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(db->Put(WriteOptions(), testing::MakeArticle("a" + std::to_string(i), "S",
+                                                             kStart + i * kHour)).ok());
+  }
+  Filter range;
+  range.from_micros = kStart;
+  range.to_micros = kStart + 5 * kHour;
+  QueryOptions qo;
+  qo.limit = 2;
+  Page page;
+  ASSERT_TRUE(db->Query(range, qo, &page).ok());
+  ASSERT_FALSE(page.next_cursor.empty());
+  qo.cursor = page.next_cursor;
+  // The same query continues; another 'from', another 'to' or no range at all do not.
+  ASSERT_TRUE(db->Query(range, qo, &page).ok());
+  EXPECT_EQ(testing::Ids(page.articles), (std::vector<std::string>{"a2", "a1"}));
+  Filter other = range;
+  other.to_micros = kStart + 6 * kHour;
+  EXPECT_TRUE(db->Query(other, qo, &page).IsInvalidArgument());
+  other = range;
+  other.from_micros = kStart + kHour;
+  EXPECT_TRUE(db->Query(other, qo, &page).IsInvalidArgument());
+  other = range;
+  other.to_micros.reset();
+  EXPECT_TRUE(db->Query(other, qo, &page).IsInvalidArgument());
+  EXPECT_TRUE(db->Query(Filter(), qo, &page).IsInvalidArgument());
+}
+
 }  // namespace
 }  // namespace articledb

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end tests of the articledb command-line tool.
 
-Usage: cli_test.py --articledb PATH --corpora DIR CASE
+Usage: cli_test.py --articledb PATH [--damage PATH] --corpora DIR CASE
 
 Each CASE is one ctest test (tests/cli/CMakeLists.txt). Exit status 0: passed; 1: failed;
 77: skipped (the Reuters corpus is not there).
@@ -20,6 +20,7 @@ import time
 
 SKIP = 77
 ARTICLEDB = None
+DAMAGE = None  # the articledb_damage_archive helper
 CORPORA = None
 WORK = None
 
@@ -348,6 +349,13 @@ def query_pages_with_cursor_cover_every_match():
     got = export(db, "--source", "LE MONDE", "--entity", "france")
     check([a["published_at"] for a in got] == [a["published_at"] for a in want],
           "filtered export is not the matching articles newest first")
+    # --oldest-first reverses the order, in export and in query.
+    got = export(db, "--oldest-first", "--source", "LE MONDE", "--entity", "france")
+    check([a["published_at"] for a in got] == [a["published_at"] for a in reversed(want)],
+          "export --oldest-first is not the matching articles oldest first")
+    _, out, _ = ok("query", db, "--oldest-first", "--source", "LE MONDE", "--entity", "france",
+                   "--limit", "3", "--format", "ids")
+    check(out.decode().split() == [a["id"] for a in got[:3]], "query --oldest-first: %r" % out)
     rc, out, _ = ok("query", db, "--limit", "5", "--format", "table")
     check(out.decode().splitlines()[0].startswith("PUBLISHED"), "table has no header")
     check(len(out.decode().splitlines()) == 6, "table rows")
@@ -449,6 +457,13 @@ def restore_refuses_non_empty_archive_without_merge():
     ok("restore", "--merge", other, path("a.dump"))
     check(len(export(other)) == 130, "merge did not add the dump's records")
     ok("verify", other)
+    # One article is enough to make an archive non-empty.
+    single = make_archive("single", synthetic(1, seed=5))
+    before = export(single)
+    rc, _, err = run("restore", single, path("a.dump"))
+    check(rc == 2, "restore into an archive of one article: exit %d" % rc)
+    one_line_error(err, "--merge")
+    check(export(single) == before, "refused restore changed the one-article archive")
 
 
 def damaged_dumps_are_refused():
@@ -765,6 +780,21 @@ def maintenance_commands_keep_the_archive_sound():
         "entities --prefix ARM: %r" % out)
 
 
+def verify_reports_damage_and_reindex_repairs_it():
+    db = make_archive("db", synthetic(200))
+    before = export(db)
+    p = subprocess.run([DAMAGE, db, "drop-index-entry"], stderr=subprocess.PIPE)
+    check(p.returncode == 0, "damaging the archive failed: %s" % p.stderr.decode())
+    rc, out, err = run("verify", db)
+    out = out.decode()
+    check(rc == 1, "verify of a damaged archive: exit %d\n%s%s" % (rc, out, err))
+    check("missing index entry" in out and "NOT SOUND" in out and " 1 problems" in out, out)
+    ok("reindex", db)
+    _, out, _ = ok("verify", db)
+    check(" 0 problems" in out.decode(), out.decode())
+    check(export(db) == before, "reindex changed the records")
+
+
 def generate_writes_importable_articles():
     rc, out, err = run("generate", "--help")
     if rc != 0:
@@ -987,20 +1017,23 @@ CASES = {f.__name__: f for f in [
     readers_leave_no_scratch_files_and_never_abort,
     writers_refused_by_the_lock_keep_the_running_writers_log,
     restore_merge_ends_with_a_flush,
-    maintenance_commands_keep_the_archive_sound, generate_writes_importable_articles,
+    maintenance_commands_keep_the_archive_sound, verify_reports_damage_and_reindex_repairs_it,
+    generate_writes_importable_articles,
     dump_file_follows_the_documented_layout,
     reuters_import_export_round_trip, reuters_dump_restore_round_trip,
     reuters_counts_match_the_json]}
 
 
 def main():
-    global ARTICLEDB, CORPORA, WORK
+    global ARTICLEDB, CORPORA, WORK, DAMAGE
     ap = argparse.ArgumentParser()
     ap.add_argument("--articledb", required=True)
+    ap.add_argument("--damage", default="")
     ap.add_argument("--corpora", default="")
     ap.add_argument("case", choices=sorted(CASES))
     a = ap.parse_args()
     ARTICLEDB, CORPORA = os.path.abspath(a.articledb), a.corpora
+    DAMAGE = os.path.abspath(a.damage) if a.damage else None
     WORK = tempfile.mkdtemp(prefix="articledb-cli-test-")
     try:
         CASES[a.case]()
