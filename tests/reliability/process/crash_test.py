@@ -532,7 +532,7 @@ class SmallDisk:
 
 
 def merge_restore_onto_a_filling_disk_says_exactly_what_was_merged():
-    _, dump = make_dump("incoming", 20000, 21)
+    _, dump = make_dump("incoming", 12000, 21)
     with SmallDisk("small", "12m") as disk:
         db = os.path.join(disk.mnt, "news.adb")
         run("import", db, make_jsonl("base", 50, 22), expect=0)
