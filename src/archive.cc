@@ -20,6 +20,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <random>
 #include <shared_mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -41,6 +42,10 @@ constexpr char kReindexKey[] = "articledb.reindex_in_progress";
 constexpr char kDocnoMarkKey[] = "articledb.docno_high_water";
 // Docnos are reserved a block at a time: one small write of the mark per block.
 constexpr uint64_t kDocnoBlock = 4096;
+// The Unicode version (utf8proc's) the name keys were made with, e.g. "15.0.0".
+constexpr char kUnicodeKey[] = "articledb.unicode_version";
+// 8 random bytes: the key of the cursors' check (src/cursor.h).
+constexpr char kCursorKeyKey[] = "articledb.cursor_key";
 // Records Reindex found sharing an id with the live one: prefix + docno(8) -> the record.
 constexpr std::string_view kQuarantinePrefix = "articledb.quarantine.";
 
@@ -519,6 +524,19 @@ class ArchiveImpl final : public Archive {
   uint64_t docno_reserved_ = 0;
   Status AllocateDocnos(size_t count, const rocksdb::WriteOptions& wo, uint64_t* first);
   Status RecoverNextDocno();
+  Status LoadMeta();
+  // Set at open (and by Reindex, which holds rebuild_mutex_ exclusively).
+  std::string unicode_version_;
+  uint64_t cursor_key_ = 0;
+  // Empty, or why the name keys may not match this library's normalisation.
+  std::string UnicodeWarning() const {
+    if (unicode_version_.empty() || unicode_version_ == UnicodeVersion()) return "";
+    return "names in archive '" + path_ + "' were normalised with Unicode " + unicode_version_ +
+           " and this library normalises with Unicode " + UnicodeVersion() +
+           ": names whose normal form changed between them may not be found by queries; "
+           "reads and writes work, and a reindex ('articledb reindex', Archive::Reindex) "
+           "rebuilds every name key with this version";
+  }
   std::array<std::mutex, kStripes> stripes_;
   // Writers and (refusing when they cannot) readers hold it shared; Reindex exclusively.
   std::shared_mutex rebuild_mutex_;
@@ -683,6 +701,7 @@ Status ArchiveImpl::OpenDb() {
                                 "; this library reads version " + kFormatVersion);
   }
   if (Status ds = RecoverNextDocno(); !ds.ok()) return ds;
+  if (Status ms = LoadMeta(); !ms.ok()) return ms;
   std::string marker;
   s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kReindexKey, &marker);
   if (s.ok()) {
@@ -732,6 +751,44 @@ Status ArchiveImpl::RecoverNextDocno() {
     rocksdb::WriteOptions sync;
     sync.sync = true;
     s = db_->Put(sync, cf(kDefault), kDocnoMarkKey, keys::DocnoKey(next));
+    if (!s.ok()) return FromRocks(s, "cannot initialise archive '" + path_ + "'");
+  }
+  return Status::OK();
+}
+
+// The Unicode version and the cursor key; both written when missing (at creation, and at
+// the first open for writing of an archive made before they existed).
+Status ArchiveImpl::LoadMeta() {
+  const std::string where = "cannot read archive '" + path_ + "'";
+  rocksdb::WriteBatch missing;
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kUnicodeKey, &v);
+  if (s.ok()) {
+    unicode_version_ = v;
+  } else if (s.IsNotFound()) {
+    if (!options_.read_only) {
+      unicode_version_ = UnicodeVersion();
+      missing.Put(cf(kDefault), kUnicodeKey, unicode_version_);
+    }
+  } else {
+    return FromRocks(s, where);
+  }
+  s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kCursorKeyKey, &v);
+  if (s.ok() && v.size() == 8) {
+    cursor_key_ = keys::DecodeDocno(v.data());
+  } else if (s.IsNotFound() || (s.ok() && v.size() != 8)) {
+    if (!options_.read_only) {
+      std::random_device rd;
+      cursor_key_ = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+      missing.Put(cf(kDefault), kCursorKeyKey, keys::DocnoKey(cursor_key_));
+    }
+  } else {
+    return FromRocks(s, where);
+  }
+  if (missing.Count() > 0) {
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    s = db_->Write(sync, &missing);
     if (!s.ok()) return FromRocks(s, "cannot initialise archive '" + path_ + "'");
   }
   return Status::OK();
@@ -1262,7 +1319,7 @@ Status ArchiveImpl::Query(const Filter& filter, const QueryOptions& options, Pag
   std::optional<Pos> after;
   if (!options.cursor.empty()) {
     CursorPosition cp;
-    if (Status s = DecodeCursor(options.cursor, fingerprint, &cp); !s.ok()) return s;
+    if (Status s = DecodeCursor(options.cursor, fingerprint, &cp, cursor_key_); !s.ok()) return s;
     after = Pos{cp.time, cp.docno};
   }
   SnapshotHolder snap(db_, options_.read_only);
@@ -1280,7 +1337,8 @@ Status ArchiveImpl::Query(const Filter& filter, const QueryOptions& options, Pag
     more = true;
   }
   if (more) {
-    page->next_cursor = EncodeCursor({fingerprint, positions.back().time, positions.back().docno});
+    page->next_cursor =
+        EncodeCursor({fingerprint, positions.back().time, positions.back().docno}, cursor_key_);
   }
   return Status::OK();
 }
@@ -1441,6 +1499,8 @@ Status ArchiveImpl::GetStats(Stats* stats) {
   stats->articles = v > 0 ? static_cast<uint64_t>(v) : 0;
   if (Status s = ReadCounter(snap.get(), std::string(keys::kRecordBytesCounter), &v); !s.ok()) return s;
   stats->record_bytes = v > 0 ? static_cast<uint64_t>(v) : 0;
+  stats->unicode_version = unicode_version_;
+  if (std::string w = UnicodeWarning(); !w.empty()) stats->warnings.push_back(std::move(w));
   std::vector<NameCount> names;
   if (Status s = ListNames(std::string(1, keys::kSource), 0, &names); !s.ok()) return s;
   stats->sources = names.size();
@@ -1542,6 +1602,7 @@ Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
   ro.snapshot = snap.get();
   ro.fill_cache = false;
   ro.total_order_seek = true;
+  if (std::string w = UnicodeWarning(); !w.empty()) problem(std::move(w));
   // Pass 1: every record, its id entry and every index entry it implies.
   std::unordered_map<std::string, int64_t> expected_counts;
   uint64_t expected_entries = 0;
@@ -1807,7 +1868,12 @@ Status ArchiveImpl::ReindexLocked(const ProgressFn& progress) {
   batch.Merge(cf(kCounters), ToSlice(keys::kRecordBytesCounter), counters::Encode(bytes, ""));
   if (Status cs = commit(); !cs.ok()) return cs;
   if (Status fs_status = Flush(); !fs_status.ok()) return fs_status;
-  s = db_->Delete(sync, cf(kDefault), kReindexKey);
+  // Every name key now follows this library's Unicode version.
+  rocksdb::WriteBatch finish;
+  finish.Delete(cf(kDefault), kReindexKey);
+  finish.Put(cf(kDefault), kUnicodeKey, UnicodeVersion());
+  s = db_->Write(sync, &finish);
+  if (s.ok()) unicode_version_ = UnicodeVersion();
   return FromRocks(s, "reindex: finishing");
 }
 

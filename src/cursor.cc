@@ -11,8 +11,8 @@ constexpr unsigned char kVersion = 1;
 constexpr size_t kBodyBytes = 1 + 8 + 8 + 8;
 constexpr size_t kTokenBytes = kBodyBytes + 4;
 
-uint32_t Check(std::string_view body) {
-  return static_cast<uint32_t>(XXH3_64bits(body.data(), body.size()));
+uint32_t Check(std::string_view body, uint64_t key) {
+  return static_cast<uint32_t>(XXH3_64bits_withSeed(body.data(), body.size(), key));
 }
 
 int HexValue(char c) {
@@ -23,12 +23,12 @@ int HexValue(char c) {
 
 }  // namespace
 
-std::string EncodeCursor(const CursorPosition& pos) {
+std::string EncodeCursor(const CursorPosition& pos, uint64_t key) {
   std::string raw(1, static_cast<char>(kVersion));
   keys::AppendDocno(&raw, pos.fingerprint);
   keys::AppendTime(&raw, pos.time);
   keys::AppendDocno(&raw, pos.docno);
-  const uint32_t check = Check(raw);
+  const uint32_t check = Check(raw, key);
   for (int i = 3; i >= 0; --i) raw.push_back(static_cast<char>((check >> (8 * i)) & 0xff));
   static constexpr char kHex[] = "0123456789abcdef";
   std::string token;
@@ -40,7 +40,8 @@ std::string EncodeCursor(const CursorPosition& pos) {
   return token;
 }
 
-Status DecodeCursor(std::string_view token, uint64_t expected_fingerprint, CursorPosition* pos) {
+Status DecodeCursor(std::string_view token, uint64_t expected_fingerprint, CursorPosition* pos,
+                    uint64_t key) {
   if (token.size() != kTokenBytes * 2) {
     return Status::InvalidArgument("cursor: not a cursor of this archive (wrong length)");
   }
@@ -54,8 +55,9 @@ Status DecodeCursor(std::string_view token, uint64_t expected_fingerprint, Curso
     return Status::InvalidArgument("cursor: unknown cursor version");
   }
   const uint32_t check = static_cast<uint32_t>(keys::DecodeDocno(raw.data() + kBodyBytes - 4) & 0xffffffffu);
-  if (check != Check(std::string_view(raw.data(), kBodyBytes))) {
-    return Status::InvalidArgument("cursor: damaged (checksum mismatch)");
+  if (check != Check(std::string_view(raw.data(), kBodyBytes), key)) {
+    return Status::InvalidArgument(
+        "cursor: damaged, altered or from another archive (checksum mismatch)");
   }
   pos->fingerprint = keys::DecodeDocno(raw.data() + 1);
   if (pos->fingerprint != expected_fingerprint) {

@@ -29,6 +29,8 @@ bool IsAsciiLowerNoSpaceEdges(std::string_view s) {
 
 }  // namespace
 
+std::string UnicodeVersion() { return utf8proc_unicode_version(); }
+
 std::string NormalizeName(std::string_view name) {
   name = Trim(name);
   // Fast path: ASCII without capitals is already in normal form.

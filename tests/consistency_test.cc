@@ -14,6 +14,7 @@
 
 #include "articledb/archive.h"
 #include "counters.h"
+#include "cursor.h"
 #include "keys.h"
 #include "test_util.h"
 
@@ -633,6 +634,124 @@ TEST(ConsistencyTest, PageOfLargeRecordsStopsAtItsByteBoundAndTheCursorContinues
                   return true;
                 }).ok());
   EXPECT_EQ(scanned, ids);
+}
+
+
+// ---------------------------------------------------------------------------- item 13
+
+TEST(ConsistencyTest, ArchiveRecordsTheUnicodeVersionItsNamesAreNormalisedWith) {
+  TempDir dir;
+  { auto db = OpenOrDie(dir.path()); }
+  Raw raw(dir.path());
+  auto v = raw.Get(0, "articledb.unicode_version");
+  ASSERT_TRUE(v.has_value()) << "no Unicode version recorded at creation";
+  EXPECT_EQ(*v, UnicodeVersion());
+}
+
+TEST(ConsistencyTest, UnicodeVersionMismatchIsReportedReadsWorkAndReindexSettlesIt) {
+  TempDir dir;
+  {
+    auto db = OpenOrDie(dir.path());
+    ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("a", "Le Monde", kStart, {"Écrivain"})).ok());
+  }
+  {
+    Raw raw(dir.path());
+    raw.Put(0, "articledb.unicode_version", "1.0.0");
+  }
+  auto db = OpenOrDie(dir.path());
+  Stats st;
+  ASSERT_TRUE(db->GetStats(&st).ok());
+  ASSERT_EQ(st.warnings.size(), 1u);
+  EXPECT_NE(st.warnings[0].find("1.0.0"), std::string::npos) << st.warnings[0];
+  EXPECT_NE(st.warnings[0].find("reindex"), std::string::npos) << st.warnings[0];
+  Article a;
+  EXPECT_TRUE(db->Get("a", &a).ok());
+  Filter f;
+  f.entities = {"ecrivain"};
+  uint64_t n = 0;
+  ASSERT_TRUE(db->Count(f, &n).ok());
+  EXPECT_EQ(n, 1u);
+  VerifyReport report;
+  ASSERT_TRUE(db->Verify(&report).ok());
+  EXPECT_EQ(report.problems, 1u);
+  ASSERT_EQ(report.messages.size(), 1u);
+  EXPECT_NE(report.messages[0].find("reindex"), std::string::npos) << report.messages[0];
+  ASSERT_TRUE(db->Reindex().ok());
+  ASSERT_TRUE(db->GetStats(&st).ok());
+  EXPECT_TRUE(st.warnings.empty());
+  EXPECT_EQ(testing::VerifyProblems(*db), "");
+}
+
+// An archive made before the version was recorded gets it at its first open for writing.
+TEST(ConsistencyTest, ArchiveWithoutUnicodeVersionGetsItAtTheFirstOpenForWriting) {
+  TempDir dir;
+  { auto db = OpenOrDie(dir.path()); }
+  { Raw(dir.path()).Delete(0, "articledb.unicode_version"); }
+  {
+    Options ro;
+    ro.read_only = true;
+    std::unique_ptr<Archive> db;
+    ASSERT_TRUE(Archive::Open(ro, dir.path(), &db).ok());
+    Stats st;
+    ASSERT_TRUE(db->GetStats(&st).ok());
+    EXPECT_TRUE(st.warnings.empty());
+  }
+  { auto db = OpenOrDie(dir.path()); }
+  Raw raw(dir.path());
+  EXPECT_EQ(raw.Get(0, "articledb.unicode_version").value_or(""), UnicodeVersion());
+}
+
+// ---------------------------------------------------------------------------- item 15
+
+std::string FirstCursor(Archive& db) {
+  QueryOptions qo;
+  qo.limit = 2;
+  Page page;
+  EXPECT_TRUE(db.Query(Filter(), qo, &page).ok());
+  EXPECT_FALSE(page.next_cursor.empty());
+  return page.next_cursor;
+}
+
+void PutFive(Archive& db) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(db.Put(WriteOptions(), MakeArticle("c" + std::to_string(i), "S", kStart + i)).ok());
+  }
+}
+
+TEST(ConsistencyTest, CursorOfAnotherArchiveIsRefusedEvenForTheSameQuery) {
+  TempDir one, two;
+  auto a = OpenOrDie(one.path());
+  auto b = OpenOrDie(two.path());
+  PutFive(*a);
+  PutFive(*b);
+  QueryOptions qo;
+  qo.cursor = FirstCursor(*a);
+  Page page;
+  ASSERT_TRUE(a->Query(Filter(), qo, &page).ok());
+  Status s = b->Query(Filter(), qo, &page);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  // The key is the archive's: a cursor stays valid across reopening.
+  a.reset();
+  a = OpenOrDie(one.path());
+  EXPECT_TRUE(a->Query(Filter(), qo, &page).ok());
+}
+
+// A cursor rebuilt with the public, unkeyed checksum at another position is refused.
+TEST(ConsistencyTest, CursorForgedWithTheUnkeyedChecksumIsRefused) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  PutFive(*db);
+  const std::string real = FirstCursor(*db);
+  uint64_t fingerprint = 0;
+  for (size_t i = 2; i < 18; ++i) {
+    fingerprint = fingerprint << 4 | static_cast<uint64_t>(std::stoi(real.substr(i, 1), nullptr, 16));
+  }
+  QueryOptions qo;
+  qo.cursor = EncodeCursor({fingerprint, kStart + 3, 1});
+  ASSERT_NE(qo.cursor, real);
+  Page page;
+  Status s = db->Query(Filter(), qo, &page);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString() << ", " << page.articles.size() << " articles";
 }
 
 }  // namespace

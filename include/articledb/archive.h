@@ -62,6 +62,12 @@ struct Stats {
   uint64_t record_disk_bytes = 0;
   uint64_t total_disk_bytes = 0;  // every file of the archive directory
   std::vector<ColumnFamilyStats> column_families;
+  // The Unicode version the archive's name keys were made with ("" when not recorded:
+  // an archive from before it was, opened read-only).
+  std::string unicode_version;
+  // Conditions that do not stop the archive from working but want the user's attention,
+  // each a sentence saying what to do (e.g. a Unicode version mismatch: run reindex).
+  std::vector<std::string> warnings;
 };
 
 struct VerifyReport {

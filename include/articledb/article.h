@@ -62,6 +62,10 @@ std::string DeriveArticleId(const Article& article);
 // all become "armenie". Input must be valid UTF-8; NUL characters are kept.
 std::string NormalizeName(std::string_view name);
 
+// The Unicode version NormalizeName follows (the utf8proc library's), e.g. "15.0.0". An
+// archive records the version its name keys were made with (docs/storage.md).
+std::string UnicodeVersion();
+
 // True when `text` is well-formed UTF-8 (no overlong forms, surrogates or values past
 // U+10FFFF). On failure, *bad_offset (when given) is the byte offset of the first error.
 bool IsValidUtf8(std::string_view text, size_t* bad_offset = nullptr);

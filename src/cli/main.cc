@@ -718,10 +718,14 @@ int CmdStats(const std::string& path) {
   std::printf("record_disk_bytes\t%" PRIu64 "\n", st.record_disk_bytes);
   std::printf("compression_ratio\t%s\n", Ratio(st.record_bytes, st.record_disk_bytes).c_str());
   std::printf("total_disk_bytes\t%" PRIu64 "\n", st.total_disk_bytes);
+  std::printf("unicode_version\t%s\n", st.unicode_version.empty() ? "-" : st.unicode_version.c_str());
   for (const auto& cf : st.column_families) {
     std::printf("cf.%s\tsst_bytes=%" PRIu64 " memtable_bytes=%" PRIu64
                 " estimated_keys=%" PRIu64 "\n",
                 cf.name.c_str(), cf.sst_bytes, cf.memtable_bytes, cf.estimated_keys);
+  }
+  for (const std::string& w : st.warnings) {
+    std::fprintf(stderr, "articledb: warning: %s\n", w.c_str());
   }
   if (read_only) {
     std::fprintf(stderr, "articledb: note: %s is being written by another process; records "
