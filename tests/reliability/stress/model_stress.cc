@@ -6,11 +6,13 @@
 //
 //   model_stress --db DIR --expected FILE [--seconds S] [--seed N] [--writers W]
 //                [--readers R] [--ids K] [--reindex 0|1] [--secondary 0|1|reopen]
-//                [--checkpoint 0|1] [--keep-going]
+//                [--checkpoint 0|1] [--flush 0|1] [--write-buffer-kib K] [--keep-going]
 //
 // --secondary reopen hands the readers a newly opened read-only instance now and then
 // instead of calling Refresh on one; --keep-going counts failed checks by kind (printing
-// the first three of each) instead of stopping at the first.
+// the first three of each) instead of stopping at the first. --flush 0 leaves out the
+// Flush and Compact calls; --write-buffer-kib sizes the memtables (default 1024: small, so
+// that flushes run throughout).
 //
 // The expected state. Ids are partitioned among the writer threads: writer t alone writes
 // ids "t<t>.<k>", so the model of each id is exact. Every write of an id gets a new
@@ -94,6 +96,8 @@ struct Config {
   uint32_t writers = 3, readers = 2, ids = 300;
   bool reindex = true, secondary = true, checkpoint = true, keep_going = false;
   bool reopen = false;  // --secondary reopen: a new read-only instance instead of Refresh
+  bool flush = true;    // Flush and Compact calls
+  uint32_t write_buffer_kib = 1024;
 };
 Config cfg;
 
@@ -831,6 +835,8 @@ void MaintenanceThread() {
       fs::remove_all(dir);
       Progress("checkpoint checked");
       n_checkpoint++;
+    } else if (!cfg.flush) {
+      continue;
     } else if (op < 92) {
       Status s = primary->Flush();
       if (!s.ok()) return Fail("Flush", s.ToString());
@@ -879,7 +885,7 @@ void RefreshThread() {
 
 void Usage() {
   Die("usage: model_stress --db DIR --expected FILE [--seconds S] [--seed N] [--writers W] "
-      "[--readers R] [--ids K] [--reindex 0|1] [--secondary 0|1|reopen] [--checkpoint 0|1] [--keep-going]");
+      "[--readers R] [--ids K] [--reindex 0|1] [--secondary 0|1|reopen] [--checkpoint 0|1] [--flush 0|1] [--write-buffer-kib K] [--keep-going]");
 }
 
 }  // namespace
@@ -905,6 +911,8 @@ int main(int argc, char** argv) {
       cfg.reopen = v == "reopen";
     }
     else if (a == "--checkpoint") cfg.checkpoint = value() != "0";
+    else if (a == "--flush") cfg.flush = value() != "0";
+    else if (a == "--write-buffer-kib") cfg.write_buffer_kib = static_cast<uint32_t>(std::atoi(value().c_str()));
     else if (a == "--keep-going") cfg.keep_going = true;
     else Usage();
   }
@@ -926,7 +934,7 @@ int main(int argc, char** argv) {
 
   articledb::Options options;
   options.create_if_missing = true;
-  options.write_buffer_bytes = 1u << 20;  // flushes and compactions while the threads run
+  options.write_buffer_bytes = size_t{cfg.write_buffer_kib} << 10;  // small: flushes run throughout
   options.block_cache_bytes = 8u << 20;
   // zstd dictionaries (trained at every flush of records) in one run of four: they make
   // flushes slow enough to leave little time for everything else.
