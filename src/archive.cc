@@ -26,6 +26,7 @@
 #include "counters.h"
 #include "cursor.h"
 #include "keys.h"
+#include "record_check.h"
 #include "time_util.h"
 
 namespace articledb {
@@ -1322,7 +1323,11 @@ Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
   ro.fill_cache = false;
   ro.total_order_seek = true;
   // Pass 1: every record, its id entry and every index entry it implies.
-  std::unordered_map<std::string, int64_t> expected_counts;
+  struct Expected {
+    int64_t count = 0;
+    std::string name;  // a spelling stored, for messages
+  };
+  std::unordered_map<std::string, Expected> expected_counts;
   uint64_t expected_entries = 0;
   int64_t record_bytes = 0;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kRecords)));
@@ -1341,7 +1346,8 @@ Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
     const uint64_t docno = keys::DecodeDocno(it->key().data());
     const std::string where = "record " + std::to_string(docno);
     if (!a.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      problem(where + ": cannot be parsed");
+      const std::string why = InvalidUtf8InRecord(ToView(it->value()));
+      problem(where + ": cannot be parsed" + (why.empty() ? "" : ": " + why));
       continue;
     }
     if (Status s = ValidateArticle(a, Limits{SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX}); !s.ok()) {
@@ -1369,7 +1375,11 @@ Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
         return FromRocks(s, "reading index");
       }
     }
-    for (const auto& n : d.names) ++expected_counts[n.first];
+    for (const auto& n : d.names) {
+      Expected& e = expected_counts[n.first];
+      ++e.count;
+      e.name = n.second;
+    }
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading records");
   // Pass 2: index entries. Every expected entry was found above, so equal totals mean
@@ -1407,13 +1417,38 @@ Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
   if (id_entries != report->records) {
     problem("id map: " + std::to_string(id_entries) + " entries for " +
             std::to_string(report->records) + " records");
+    // Name the entries that point at no record, or at a record holding another id (a
+    // record whose own entry is missing or points elsewhere was named in pass 1).
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const std::string id = it->key().ToString();
+      if (it->value().size() != 8) {
+        problem("id map entry '" + id + "': damaged value");
+        continue;
+      }
+      const uint64_t docno = keys::DecodeDocno(it->value().data());
+      std::string record;
+      rocksdb::Status s = db_->Get(ro, cf(kRecords), keys::DocnoKey(docno), &record);
+      if (s.IsNotFound()) {
+        problem("id map entry '" + id + "' points at record " + std::to_string(docno) +
+                ", which is not stored");
+      } else if (!s.ok()) {
+        return FromRocks(s, "reading records");
+      } else if (a.ParseFromString(record) && a.id() != id) {
+        problem("id map entry '" + id + "' points at record " + std::to_string(docno) +
+                ", which holds '" + a.id() + "'");
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading id map");
   }
   // Pass 4: counters agree with what the records imply.
   it.reset(db_->NewIterator(ro, cf(kCounters)));
+  bool articles_counter = false, bytes_counter = false;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     int64_t count = 0;
     std::string_view name;
     const std::string key = it->key().ToString();
+    articles_counter = articles_counter || key == keys::kArticlesCounter;
+    bytes_counter = bytes_counter || key == keys::kRecordBytesCounter;
     if (!counters::Decode(ToView(it->value()), &count, &name)) {
       problem("counter: damaged value");
       continue;
@@ -1426,7 +1461,7 @@ Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
     } else {
       auto found = expected_counts.find(key);
       if (found != expected_counts.end()) {
-        want = found->second;
+        want = found->second.count;
         expected_counts.erase(found);
       }
     }
@@ -1436,8 +1471,18 @@ Status ArchiveImpl::Verify(VerifyReport* report, const ProgressFn& progress) {
     }
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading counters");
+  // Counters found nowhere: the archive-wide ones, then one per name the records hold.
+  if (!articles_counter && report->records != 0) {
+    problem("counter '" + std::string(keys::kArticlesCounter) + "' is missing; records imply " +
+            std::to_string(report->records));
+  }
+  if (!bytes_counter && record_bytes != 0) {
+    problem("counter '" + std::string(keys::kRecordBytesCounter) +
+            "' is missing; records imply " + std::to_string(record_bytes));
+  }
   for (const auto& [key, want] : expected_counts) {
-    problem("counter for '" + key.substr(1) + "' is missing; records imply " + std::to_string(want));
+    problem(std::string("counter of ") + (key[0] == keys::kSource ? "source" : "entity") + " '" +
+            want.name + "' is missing; records imply " + std::to_string(want.count));
   }
   return Status::OK();
 }

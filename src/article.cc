@@ -3,13 +3,17 @@
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/text_format.h>
+#include <google/protobuf/unknown_field_set.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/type_resolver_util.h>
 #include <xxhash.h>
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "record_check.h"
 #include "time_util.h"
 
 namespace articledb {
@@ -152,10 +156,88 @@ Status FieldError(const Article& a, const std::string& field, const std::string&
   return Status::InvalidArgument(Describe(a) + ": field '" + field + "': " + why);
 }
 
-Status CheckString(const Article& a, const std::string& field, const std::string& value) {
+// Where a string sits in an article, as validation names it: "title", "authors[1]",
+// "entities[2].name", "attributes" (a key) or "attributes.KEY" (the value of KEY). A chain
+// from the innermost field out, turned into text only for an error message.
+struct FieldPath {
+  const FieldPath* parent;
+  const google::protobuf::FieldDescriptor* field;
+  int index;             // element of a repeated field; -1 otherwise
+  const std::string* key;  // key of a map entry's value; null otherwise
+};
+
+std::string PathText(const FieldPath* p) {
+  if (p == nullptr) return "";
+  std::string out = PathText(p->parent);
+  if (!out.empty()) out += '.';
+  out += p->field->name();
+  if (p->key != nullptr) out += "." + *p->key;
+  if (p->index >= 0) out += "[" + std::to_string(p->index) + "]";
+  return out;
+}
+
+Status CheckStringAt(const Article& a, const FieldPath& where, const std::string& value,
+                     const char* what = "") {
   size_t bad = 0;
-  if (!IsValidUtf8(value, &bad)) {
-    return FieldError(a, field, "invalid UTF-8 at byte " + std::to_string(bad));
+  if (IsValidUtf8(value, &bad)) return Status::OK();
+  return FieldError(a, PathText(&where),
+                    std::string(what) + "invalid UTF-8 at byte " + std::to_string(bad));
+}
+
+// Checks every string of `m` (a part of article `a`, at `parent`) by reflection, so a
+// string field added to the schema is checked without changing this code: each string
+// field, each element of a repeated one, every string in nested and repeated messages,
+// and map keys and values.
+Status CheckStrings(const Article& a, const google::protobuf::Message& m, const FieldPath* parent,
+                    int depth = 0) {
+  using google::protobuf::FieldDescriptor;
+  if (depth > 32) return Status::OK();  // the schema is not recursive; a guard all the same
+  const google::protobuf::Descriptor* d = m.GetDescriptor();
+  const google::protobuf::Reflection* r = m.GetReflection();
+  std::string scratch;
+  Status s;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* f = d->field(i);
+    const bool is_string = f->type() == FieldDescriptor::TYPE_STRING;
+    const bool is_message = f->type() == FieldDescriptor::TYPE_MESSAGE;
+    if (!is_string && !is_message) continue;
+    if (f->is_map()) {
+      const FieldDescriptor* key = f->message_type()->map_key();
+      const FieldDescriptor* value = f->message_type()->map_value();
+      for (int j = 0, n = r->FieldSize(m, f); j < n; ++j) {
+        const google::protobuf::Message& entry = r->GetRepeatedMessage(m, f, j);
+        const google::protobuf::Reflection* er = entry.GetReflection();
+        std::string key_text;
+        if (key->type() == FieldDescriptor::TYPE_STRING) {
+          key_text = er->GetString(entry, key);
+          if (!(s = CheckStringAt(a, {parent, f, -1, nullptr}, key_text, "a key has ")).ok()) {
+            return s;
+          }
+        } else {
+          google::protobuf::TextFormat::PrintFieldValueToString(entry, key, -1, &key_text);
+        }
+        const FieldPath at{parent, f, -1, &key_text};
+        if (value->type() == FieldDescriptor::TYPE_STRING) {
+          s = CheckStringAt(a, at, er->GetStringReference(entry, value, &scratch));
+        } else if (value->type() == FieldDescriptor::TYPE_MESSAGE) {
+          s = CheckStrings(a, er->GetMessage(entry, value), &at, depth + 1);
+        }
+        if (!s.ok()) return s;
+      }
+    } else if (f->is_repeated()) {
+      for (int j = 0, n = r->FieldSize(m, f); j < n; ++j) {
+        const FieldPath at{parent, f, j, nullptr};
+        s = is_string ? CheckStringAt(a, at, r->GetRepeatedStringReference(m, f, j, &scratch))
+                      : CheckStrings(a, r->GetRepeatedMessage(m, f, j), &at, depth + 1);
+        if (!s.ok()) return s;
+      }
+    } else if (is_string) {
+      s = CheckStringAt(a, {parent, f, -1, nullptr}, r->GetStringReference(m, f, &scratch));
+      if (!s.ok()) return s;
+    } else if (r->HasField(m, f)) {
+      const FieldPath at{parent, f, -1, nullptr};
+      if (!(s = CheckStrings(a, r->GetMessage(m, f), &at, depth + 1)).ok()) return s;
+    }
   }
   return Status::OK();
 }
@@ -234,24 +316,9 @@ Status ArticleToJson(const Article& article, std::string* out) {
 
 Status ValidateArticle(const Article& a, const Limits& limits) {
   Status s;
-  // Strings first: every message below quotes the id, which must be printable.
-  if (!(s = CheckString(a, "id", a.id())).ok()) return s;
-  if (!(s = CheckString(a, "url", a.url())).ok()) return s;
-  if (!(s = CheckString(a, "source", a.source())).ok()) return s;
-  if (!(s = CheckString(a, "language", a.language())).ok()) return s;
-  if (!(s = CheckString(a, "title", a.title())).ok()) return s;
-  if (!(s = CheckString(a, "summary", a.summary())).ok()) return s;
-  if (!(s = CheckString(a, "body", a.body())).ok()) return s;
-  for (int i = 0; i < a.authors_size(); ++i) {
-    if (!(s = CheckString(a, "authors[" + std::to_string(i) + "]", a.authors(i))).ok()) return s;
-  }
-  for (int i = 0; i < a.topics_size(); ++i) {
-    if (!(s = CheckString(a, "topics[" + std::to_string(i) + "]", a.topics(i))).ok()) return s;
-  }
-  for (const auto& [key, value] : a.attributes()) {
-    if (!(s = CheckString(a, "attributes", key)).ok()) return s;
-    if (!(s = CheckString(a, "attributes." + key, value)).ok()) return s;
-  }
+  // Strings first, every one of them (the id is field 1, so it is checked first): every
+  // message below quotes the id, which must be printable.
+  if (!(s = CheckStrings(a, a, nullptr)).ok()) return s;
   if (a.id().size() > limits.max_id_bytes) {
     return FieldError(a, "id",
                       "too long (" + std::to_string(a.id().size()) + " bytes, limit " +
@@ -272,7 +339,6 @@ Status ValidateArticle(const Article& a, const Limits& limits) {
   for (int i = 0; i < a.entities_size(); ++i) {
     const Entity& e = a.entities(i);
     const std::string field = "entities[" + std::to_string(i) + "]";
-    if (!(s = CheckString(a, field + ".name", e.name())).ok()) return s;
     if (e.name().size() > limits.max_name_bytes) {
       return FieldError(a, field + ".name", "too long (" + std::to_string(e.name().size()) +
                                                 " bytes, limit " +
@@ -296,6 +362,75 @@ Status ValidateArticle(const Article& a, const Limits& limits) {
   return Status::OK();
 }
 
+namespace {
+
+// InvalidUtf8InRecord for `bytes`, a message of type `d` whose path is `prefix`. Reads the
+// wire format without the schema (protobuf's parser would stop at the bad string without
+// saying where), and the schema tells which fields are strings.
+std::string InvalidUtf8In(std::string_view bytes, const google::protobuf::Descriptor* d,
+                          const std::string& prefix, int depth) {
+  using google::protobuf::FieldDescriptor;
+  using google::protobuf::UnknownField;
+  google::protobuf::UnknownFieldSet fields;
+  if (depth > 32 || !fields.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return "";
+  std::unordered_map<int, int> seen;  // field number -> elements so far (repeated fields)
+  size_t bad = 0;
+  for (int i = 0; i < fields.field_count(); ++i) {
+    const UnknownField& uf = fields.field(i);
+    const FieldDescriptor* f = d->FindFieldByNumber(uf.number());
+    if (f == nullptr || uf.type() != UnknownField::TYPE_LENGTH_DELIMITED) continue;
+    const int index = seen[uf.number()]++;
+    const std::string& value = uf.length_delimited();
+    const std::string name = prefix + f->name();
+    if (f->is_map()) {
+      // An entry: key is field 1, value field 2.
+      google::protobuf::UnknownFieldSet entry;
+      if (!entry.ParseFromArray(value.data(), static_cast<int>(value.size()))) continue;
+      const FieldDescriptor* key_f = f->message_type()->map_key();
+      const FieldDescriptor* value_f = f->message_type()->map_value();
+      std::string key, inner;
+      bool has_inner = false;
+      for (int j = 0; j < entry.field_count(); ++j) {
+        const UnknownField& e = entry.field(j);
+        if (e.type() != UnknownField::TYPE_LENGTH_DELIMITED) continue;
+        if (e.number() == 1) key = e.length_delimited();
+        if (e.number() == 2) {
+          inner = e.length_delimited();
+          has_inner = true;
+        }
+      }
+      if (key_f->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(key, &bad)) {
+        return "field '" + name + "': a key has invalid UTF-8 at byte " + std::to_string(bad);
+      }
+      if (!has_inner) continue;
+      if (value_f->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(inner, &bad)) {
+        return "field '" + name + "." + key + "': invalid UTF-8 at byte " + std::to_string(bad);
+      }
+      if (value_f->type() == FieldDescriptor::TYPE_MESSAGE) {
+        std::string found =
+            InvalidUtf8In(inner, value_f->message_type(), name + "." + key + ".", depth + 1);
+        if (!found.empty()) return found;
+      }
+      continue;
+    }
+    const std::string item = f->is_repeated() ? name + "[" + std::to_string(index) + "]" : name;
+    if (f->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(value, &bad)) {
+      return "field '" + item + "': invalid UTF-8 at byte " + std::to_string(bad);
+    }
+    if (f->type() == FieldDescriptor::TYPE_MESSAGE) {
+      std::string found = InvalidUtf8In(value, f->message_type(), item + ".", depth + 1);
+      if (!found.empty()) return found;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string InvalidUtf8InRecord(std::string_view serialized) {
+  return InvalidUtf8In(serialized, Article::descriptor(), "", 0);
+}
+
 std::string DeriveArticleId(const Article& a) {
   XXH128_hash_t h;
   std::string prefix;
@@ -305,17 +440,37 @@ std::string DeriveArticleId(const Article& a) {
   } else {
     XXH3_state_t* state = XXH3_createState();
     XXH3_128bits_reset(state);
-    const char zero = '\0';
-    for (const std::string* part : {&a.source(), &a.title()}) {
-      XXH3_128bits_update(state, part->data(), part->size());
-      XXH3_128bits_update(state, &zero, 1);
-    }
     const std::string when = a.has_published_at()
                                  ? std::to_string(a.published_at().seconds()) + "." +
                                        std::to_string(a.published_at().nanos())
                                  : std::string();
-    XXH3_128bits_update(state, when.data(), when.size());
-    XXH3_128bits_update(state, &zero, 1);
+    // source NUL title NUL when NUL body: unambiguous as long as source and title hold
+    // no NUL (when never does, and body is last), and kept as it is so that stored ids
+    // stay stable. A NUL in source or title would let bytes move from one field to the
+    // next ("a\0" + "b" and "a" + "\0b"), so such articles hash a form with lengths:
+    // NUL NUL 0xFF, then source, title and when each preceded by its length (8 bytes,
+    // little-endian), then body. The first form never starts that way: its third field
+    // (the time, digits, '-' and '.') would have to start with 0xFF.
+    const char zero = '\0';
+    const bool nul_in_names = a.source().find('\0') != std::string::npos ||
+                              a.title().find('\0') != std::string::npos;
+    if (nul_in_names) {
+      static constexpr char kMark[3] = {'\0', '\0', '\xff'};
+      XXH3_128bits_update(state, kMark, sizeof(kMark));
+      for (const std::string* part : {&a.source(), &a.title(), &when}) {
+        char length[8];
+        for (int i = 0; i < 8; ++i) {
+          length[i] = static_cast<char>(static_cast<uint64_t>(part->size()) >> (8 * i));
+        }
+        XXH3_128bits_update(state, length, sizeof(length));
+        XXH3_128bits_update(state, part->data(), part->size());
+      }
+    } else {
+      for (const std::string* part : {&a.source(), &a.title(), &when}) {
+        XXH3_128bits_update(state, part->data(), part->size());
+        XXH3_128bits_update(state, &zero, 1);
+      }
+    }
     XXH3_128bits_update(state, a.body().data(), a.body().size());
     h = XXH3_128bits_digest(state);
     XXH3_freeState(state);

@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "record_check.h"
+
 namespace articledb {
 namespace {
 
@@ -544,7 +546,9 @@ class Reader {
 // Parses and validates one record of a dump.
 Status CheckRecord(std::string_view serialized, const Limits& limits, Article* article) {
   if (!article->ParseFromArray(serialized.data(), static_cast<int>(serialized.size()))) {
-    return Status::Corruption("record does not parse as an articledb.v1.Article");
+    const std::string why = InvalidUtf8InRecord(serialized);
+    return Status::Corruption("record does not parse as an articledb.v1.Article" +
+                              (why.empty() ? std::string() : ": " + why));
   }
   return ValidateArticle(*article, limits);
 }

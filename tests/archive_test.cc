@@ -7,6 +7,7 @@
 #include "articledb/archive.h"
 #include "counters.h"
 #include "keys.h"
+#include "string_fields.h"
 #include "test_util.h"
 
 namespace articledb {
@@ -215,6 +216,40 @@ TEST(ArchiveTest, InvalidUtf8IsRejectedAndNothingStored) {
   EXPECT_EQ(CountOf(*db, Filter()), 0u);
 }
 
+// One bad write must not poison the archive: for every string of the schema (found by
+// reflection), Put and PutBatch refuse an article with invalid UTF-8 there, naming the
+// field, and store nothing; reads and query pages go on working.
+TEST(ArchiveTest, InvalidUtf8InAnyStringFieldIsRefusedByPutAndLeavesTheArchiveAsItWas) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  ASSERT_TRUE(db->Put(WriteOptions(), testing::ArticleWithEveryString("kept")).ok());
+  const auto slots = testing::ArticleStringSlots();
+  ASSERT_GE(slots.size(), 12u);
+  for (const auto& slot : slots) {
+    SCOPED_TRACE(slot.path);
+    Article bad = testing::ArticleWithEveryString("bad");
+    slot.set(&bad, "ok\xed\xa0\x80");
+    Status s = db->Put(WriteOptions(), bad);
+    ASSERT_TRUE(s.IsInvalidArgument()) << s.ToString();
+    EXPECT_NE(s.message().find("field '" + slot.path + "'"), std::string::npos) << s.message();
+    const std::vector<Article> batch = {testing::ArticleWithEveryString("other"), bad};
+    s = db->PutBatch(WriteOptions(), batch);
+    ASSERT_TRUE(s.IsInvalidArgument()) << s.ToString();
+    EXPECT_NE(s.message().find("field '" + slot.path + "'"), std::string::npos) << s.message();
+    Article got;
+    EXPECT_TRUE(db->Get(bad.id(), &got).IsNotFound());
+    EXPECT_TRUE(db->Get("other", &got).IsNotFound());
+    EXPECT_EQ(CountOf(*db, Filter()), 1u);
+    Page page;
+    QueryOptions qo;
+    qo.limit = 10;
+    s = db->Query(Filter(), qo, &page);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(Ids(page.articles), std::vector<std::string>{"kept"});
+  }
+  EXPECT_EQ(VerifyProblems(*db), "");
+}
+
 TEST(ArchiveTest, OversizeRecordIsRejectedWithTheConfiguredLimit) {
   TempDir dir;
   Options o;
@@ -264,6 +299,33 @@ TEST(ArchiveTest, ArticleWithoutIdGetsAStableDerivedIdSoReimportUpdates) {
   ASSERT_TRUE(db->Get(DeriveArticleId(a), &back).ok());
   EXPECT_EQ(back.title(), "corrected title");
   EXPECT_EQ(CountOf(*db, Filter()), 1u);
+}
+
+TEST(ArchiveTest, ArticlesWithoutIdOrUrlDifferingOnlyInBodyAreTwoRecords) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  Article first = MakeArticle("", "S", kMay2024, {"E"}, "first body");
+  Article second = first;
+  second.set_body("second body");
+  WriteStats stats;
+  ASSERT_TRUE(db->Put(WriteOptions(), first, &stats).ok());
+  ASSERT_TRUE(db->Put(WriteOptions(), second, &stats).ok());
+  EXPECT_EQ(stats.inserted, 2u);
+  EXPECT_EQ(stats.updated, 0u);
+  EXPECT_EQ(CountOf(*db, Filter()), 2u);
+  Article back;
+  ASSERT_TRUE(db->Get(DeriveArticleId(first), &back).ok());
+  EXPECT_EQ(back.body(), "first body");
+  ASSERT_TRUE(db->Get(DeriveArticleId(second), &back).ok());
+  EXPECT_EQ(back.body(), "second body");
+  // In one batch too (where one id given twice keeps only the last).
+  Article third = first, fourth = first;
+  third.set_body("third body");
+  fourth.set_body("fourth body");
+  WriteStats batch_stats;
+  ASSERT_TRUE(db->PutBatch(WriteOptions(), std::vector<Article>{third, fourth}, &batch_stats).ok());
+  EXPECT_EQ(batch_stats.inserted, 2u);
+  EXPECT_EQ(CountOf(*db, Filter()), 4u);
 }
 
 TEST(ArchiveTest, ReopenAfterCloseKeepsRecordsIndexesAndCounters) {

@@ -1,10 +1,16 @@
 #include <gtest/gtest.h>
 #include <vector>
 #include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
 #include <google/protobuf/util/message_differencer.h>
 
 #include "articledb/article.h"
 #include "articledb/query.h"
+#include "string_fields.h"
 #include "test_util.h"
 
 namespace articledb {
@@ -174,6 +180,34 @@ TEST(ValidateTest, InvalidUtf8InAnyStringFieldIsRejectedNamingIt) {
   }
 }
 
+// Every string of the schema, found by reflection (tests/string_fields.h), so a field
+// added later is checked without editing this test.
+TEST(ValidateTest, InvalidUtf8InEveryStringFoundByReflectionIsRejectedNamingIt) {
+  const auto slots = testing::ArticleStringSlots();
+  std::set<std::string> paths;
+  for (const auto& slot : slots) paths.insert(slot.path);
+  // The walk finds what the schema holds today (top-level, repeated, nested, map).
+  for (const char* known : {"id", "url", "source", "language", "title", "summary", "body",
+                            "authors[0]", "topics[0]", "entities[0].name", "attributes",
+                            "attributes.k"}) {
+    EXPECT_EQ(paths.count(known), 1u) << known;
+  }
+  const Article base = testing::ArticleWithEveryString("id1");
+  ASSERT_TRUE(ValidateArticle(base, Limits()).ok()) << ValidateArticle(base, Limits()).ToString();
+  for (const auto& slot : slots) {
+    for (const std::string bad : {"ok\xed\xa0\x80", "\xff", "ok\xc3"}) {
+      Article a = base;
+      slot.set(&a, bad);
+      ASSERT_FALSE(MessageDifferencer::Equals(a, base)) << slot.path;
+      Status s = ValidateArticle(a, Limits());
+      ASSERT_TRUE(s.IsInvalidArgument()) << slot.path << ": " << s.ToString();
+      EXPECT_NE(s.message().find("field '" + slot.path + "'"), std::string::npos)
+          << slot.path << ": " << s.message();
+      EXPECT_NE(s.message().find("invalid UTF-8"), std::string::npos) << s.message();
+    }
+  }
+}
+
 TEST(ValidateTest, OversizeRecordIsRejectedWithSizeAndLimit) {
   Limits limits;
   limits.max_record_bytes = 1000;
@@ -280,6 +314,111 @@ TEST(DeriveIdTest, SameUrlGivesSameIdAndContentHashWithoutUrl) {
   EXPECT_NE(DeriveArticleId(a), DeriveArticleId(b));
   EXPECT_EQ(DeriveArticleId(a).rfind("hash:", 0), 0u);
   EXPECT_EQ(DeriveArticleId(a), DeriveArticleId(Article(a)));
+}
+
+// An article without url, id or NUL: the base the derived-id tests vary.
+Article HashInputs() {
+  Article a;
+  a.set_source("Le Monde");
+  a.set_title("Arménie : le sommet");
+  a.mutable_published_at()->set_seconds(1715675400);
+  a.mutable_published_at()->set_nanos(125000000);
+  a.set_body("Corps de l'article");
+  return a;
+}
+
+TEST(DeriveIdTest, EachContentInputAloneChangesTheId) {
+  const Article base = HashInputs();
+  std::vector<std::pair<const char*, Article>> variants;
+  auto vary = [&](const char* what, const std::function<void(Article*)>& change) {
+    Article a = base;
+    change(&a);
+    variants.emplace_back(what, a);
+  };
+  vary("source", [](Article* a) { a->set_source("Le Monde."); });
+  vary("title", [](Article* a) { a->set_title("Arménie : le sommet."); });
+  vary("seconds", [](Article* a) { a->mutable_published_at()->set_seconds(1715675401); });
+  vary("nanos", [](Article* a) { a->mutable_published_at()->set_nanos(125000001); });
+  vary("body", [](Article* a) { a->set_body("Corps de l'article."); });
+  vary("undated", [](Article* a) { a->clear_published_at(); });
+  vary("dated at the epoch", [](Article* a) { a->mutable_published_at()->Clear(); });
+  const std::string base_id = DeriveArticleId(base);
+  EXPECT_EQ(base_id.rfind("hash:", 0), 0u) << base_id;
+  std::map<std::string, std::string> seen = {{base_id, "the base article"}};
+  for (const auto& [what, a] : variants) {
+    const std::string id = DeriveArticleId(a);
+    auto [it, fresh] = seen.emplace(id, what);
+    EXPECT_TRUE(fresh) << what << " gives the id of " << it->second << ": " << id;
+  }
+  // Fields outside the hash do not change it.
+  Article other = base;
+  other.set_language("fr");
+  other.set_summary("Résumé");
+  other.add_authors("A. Auteur");
+  other.add_entities()->set_name("Arménie");
+  EXPECT_EQ(DeriveArticleId(other), base_id);
+}
+
+TEST(DeriveIdTest, NulInsideNamesCannotMakeTwoArticlesShareAnId) {
+  using namespace std::string_literals;
+  struct Pair {
+    const char* what;
+    Article a, b;
+  };
+  std::vector<Pair> pairs;
+  {
+    Pair p{"NUL moved from the end of source to the start of title", HashInputs(), HashInputs()};
+    p.a.set_source("a\0"s);
+    p.a.set_title("b");
+    p.b.set_source("a");
+    p.b.set_title("\0b"s);
+    pairs.push_back(p);
+  }
+  {
+    Pair p{"a date written into an undated title", HashInputs(), HashInputs()};
+    p.a.set_title("t\0" "1715675400.125000000"s);  // undated, body "B"
+    p.a.clear_published_at();
+    p.a.set_body("B");
+    p.b.set_title("t");  // dated 1715675400.125000000, body NUL "B"
+    p.b.set_body("\0B"s);
+    pairs.push_back(p);
+  }
+  {
+    Pair p{"a title moved into a source ending with NUL", HashInputs(), HashInputs()};
+    p.a.set_source("Le Monde\0Arménie"s);
+    p.a.set_title("");
+    p.b.set_source("Le Monde");
+    p.b.set_title("Arménie\0"s);
+    pairs.push_back(p);
+  }
+  for (const Pair& p : pairs) {
+    ASSERT_FALSE(MessageDifferencer::Equals(p.a, p.b)) << p.what;
+    EXPECT_NE(DeriveArticleId(p.a), DeriveArticleId(p.b)) << p.what;
+  }
+}
+
+// Ids already stored must stay what they are: re-importing an article without id has to
+// update it, not add a copy. These were computed by the code as it was when the rule
+// for NUL inside names was added; articles without NUL in source and title keep them.
+TEST(DeriveIdTest, IdsOfArticlesWithoutNulInNamesNeverChange) {
+  using namespace std::string_literals;
+  Article dated = HashInputs();
+  Article undated = HashInputs();
+  undated.clear_published_at();
+  Article before_1970 = HashInputs();
+  before_1970.mutable_published_at()->set_seconds(-86400 * 365);
+  before_1970.mutable_published_at()->set_nanos(0);
+  Article nul_in_body = HashInputs();
+  nul_in_body.set_body("binary\0body\0"s);
+  Article empty;
+  Article with_url = HashInputs();
+  with_url.set_url("https://example.org/a?b=c");
+  EXPECT_EQ(DeriveArticleId(dated), "hash:633150c157b11b1f203f365fcb7250be");
+  EXPECT_EQ(DeriveArticleId(undated), "hash:70242088b15ea5d4ebd639b10e429ef0");
+  EXPECT_EQ(DeriveArticleId(before_1970), "hash:bc3c01b71fa1b360bd85fe1ad9c1d950");
+  EXPECT_EQ(DeriveArticleId(nul_in_body), "hash:5bfc50ba022a0b4df9bc936f82a11892");
+  EXPECT_EQ(DeriveArticleId(empty), "hash:f21da334f2869f1beb5d658bb22f286b");
+  EXPECT_EQ(DeriveArticleId(with_url), "url:b81b305c499749fc4934c6398c64ce83");
 }
 
 TEST(TimeArgumentTest, ParsesDatesAndRfc3339Times) {

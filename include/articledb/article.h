@@ -55,6 +55,8 @@ Status ValidateArticle(const Article& article, const Limits& limits);
 // versions, so importing the same article twice updates it instead of duplicating it:
 //   with a url:    "url:"  + 32 hex digits of XXH3-128(url bytes as given)
 //   without a url: "hash:" + 32 hex digits of XXH3-128(source, title, published_at, body)
+// The fields are joined so that no two different articles give the same bytes, NUL
+// characters in source or title included (docs/format.md gives the exact encoding).
 std::string DeriveArticleId(const Article& article);
 
 // The key form of a source or entity name: Unicode NFKC, case folded, combining marks

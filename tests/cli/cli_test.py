@@ -364,25 +364,25 @@ def query_pages_with_cursor_cover_every_match():
 
 
 def start_blocked_import(db):
-    """An import reading from a pipe we keep open: it holds the writer's lock."""
-    p = subprocess.Popen([ARTICLEDB, "import", "-q", db, "-"], stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    """An import reading from a pipe we keep open: it holds the writer's lock.
+
+    Returns once the lock is known to be held, whatever the load: the import commits its
+    first batch (5 lines, --batch 5) and then waits for more input, holding the archive
+    open for writing. Seeing those 5 articles through a read-only `count` proves it has
+    opened the archive, so the lock is taken; it keeps it until its input ends."""
+    before = int(ok("count", db)[1])
+    p = subprocess.Popen([ARTICLEDB, "import", "-q", "--batch", "5", db, "-"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     p.stdin.write(jsonl(synthetic(5, seed=99)).encode().replace(b'"s/', b'"new/'))
     p.stdin.flush()
-    # Wait until it holds the archive's lock, watching /proc/locks (taking the lock to
-    # find out would race with the import starting).
-    inode = os.stat(os.path.join(db, "LOCK")).st_ino
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        with open("/proc/locks") as f:
-            if any(l.split()[5].endswith(":%d" % inode) for l in f if len(l.split()) > 5):
-                break
+    deadline = time.time() + 120
+    while int(ok("count", db)[1]) != before + 5:
         if p.poll() is not None:
             raise Failure("the import ended early: %s" % p.stderr.read().decode())
+        if time.time() > deadline:
+            p.kill()
+            raise Failure("the running import never committed its first batch")
         time.sleep(0.05)
-    else:
-        p.kill()
-        raise Failure("the running import never held the lock")
     rc, _, err = run("compact", db)
     check(rc == 2, "compact while an import runs: exit %d" % rc)
     return p, err

@@ -16,10 +16,12 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "articledb/archive.h"
 #include "articledb/dump.h"
+#include "../string_fields.h"
 
 namespace articledb {
 namespace {
@@ -408,6 +410,113 @@ TEST(DumpFormat, TrailerWithWrongRecordCountIsRefused) {
   EXPECT_NE(s.message().find("trailer counts 2 records"), std::string::npos) << s.ToString();
 }
 
+// Where each record frame of a good dump lies: {offset, header + payload bytes}.
+std::vector<std::pair<size_t, size_t>> RecordFrames(const std::string& dump) {
+  std::vector<std::pair<size_t, size_t>> frames;
+  size_t at = kHeader;
+  while (at + kFrameHeader <= dump.size()) {
+    auto u32 = [&](size_t p) {
+      uint32_t v = 0;
+      for (size_t i = 4; i-- > 0;) v = (v << 8) | static_cast<unsigned char>(dump[p + i]);
+      return v;
+    };
+    const uint32_t kind = u32(at), stored = u32(at + 8);
+    if (kind != 1) break;
+    frames.emplace_back(at, kFrameHeader + stored);
+    at += kFrameHeader + stored;
+  }
+  return frames;
+}
+
+// Bytes 4..15 of a frame header: record_count, stored_bytes, raw_bytes.
+std::string FrameSizes(const std::string& dump, std::pair<size_t, size_t> frame) {
+  return dump.substr(frame.first + 4, 12);
+}
+
+// Every frame passes its own checks and the trailer's counts still add up: only the
+// checksum of the whole file can tell.
+void ExpectOnlyWholeFileChecksumFails(const std::string& bad, size_t records) {
+  size_t visited = 0;
+  Status s = ReadDumpBuffer(
+      bad,
+      [&](std::string_view) {
+        ++visited;
+        return Status::OK();
+      },
+      nullptr);
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_NE(s.message().find("whole-file checksum mismatch"), std::string::npos) << s.ToString();
+  EXPECT_EQ(visited, records);  // every frame was good; the trailer is where it fails
+  std::istringstream in(bad);
+  s = ReadDump(in, nullptr, nullptr);
+  EXPECT_NE(s.message().find("whole-file checksum mismatch"), std::string::npos) << s.ToString();
+}
+
+TEST(DumpFormat, FramesSwappedIntoAnotherOrderFailTheWholeFileChecksum) {
+  DumpOptions small;
+  small.frame_bytes = 4096;
+  const auto recs = Records(60, 300);
+  const std::string good = MakeDump(recs, small);
+  const auto frames = RecordFrames(good);
+  ASSERT_GE(frames.size(), 3u);
+  ASSERT_EQ(frames.back().first + frames.back().second + kTrailer, good.size());
+  // Swap the first two record frames.
+  const auto [a, a_len] = frames[0];
+  const auto [b, b_len] = frames[1];
+  std::string bad = good.substr(0, a) + good.substr(b, b_len) + good.substr(a, a_len) +
+                    good.substr(b + b_len);
+  ASSERT_EQ(bad.size(), good.size());
+  ASSERT_NE(bad, good);
+  ExpectOnlyWholeFileChecksumFails(bad, recs.size());
+
+  // Refused by the file readers too, and a restore writes nothing.
+  TempDir t;
+  {
+    std::ofstream f(t.Sub("swapped.dump"), std::ios::binary);
+    f << bad;
+  }
+  Status s = VerifyDumpFile(t.Sub("swapped.dump"), nullptr);
+  EXPECT_NE(s.message().find("whole-file checksum mismatch"), std::string::npos) << s.ToString();
+  Options o;
+  o.create_if_missing = true;
+  std::unique_ptr<Archive> db;
+  ASSERT_TRUE(Archive::Open(o, t.Sub("db"), &db).ok());
+  s = RestoreArchive(*db, t.Sub("swapped.dump"), nullptr);
+  EXPECT_NE(s.message().find("whole-file checksum mismatch"), std::string::npos) << s.ToString();
+  uint64_t n = 1;
+  ASSERT_TRUE(db->Count(Filter(), &n).ok());
+  EXPECT_EQ(n, 0u);
+}
+
+TEST(DumpFormat, FrameSplicedFromAnotherDumpOfTheSameSizeAndCountFailsTheWholeFileChecksum) {
+  // Records of random bytes do not compress: zstd stores them as they are, so the frames
+  // of two such dumps have the same sizes and counts and differ only in content.
+  auto random_records = [](uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::vector<std::string> v(40, std::string(500, '\0'));
+    for (auto& r : v) {
+      for (char& c : r) c = static_cast<char>(rng());
+    }
+    return v;
+  };
+  DumpOptions small;
+  small.frame_bytes = 4096;
+  const auto recs = random_records(1);
+  const std::string good = MakeDump(recs, small);
+  const std::string other = MakeDump(random_records(2), small);
+  ASSERT_EQ(good.size(), other.size());
+  const auto frames = RecordFrames(good);
+  const auto other_frames = RecordFrames(other);
+  ASSERT_EQ(frames, other_frames);
+  ASSERT_GE(frames.size(), 3u);
+  const auto [at, len] = frames[1];
+  ASSERT_EQ(FrameSizes(good, frames[1]), FrameSizes(other, other_frames[1]));
+  std::string bad = good;
+  bad.replace(at, len, other.substr(at, len));
+  ASSERT_NE(bad, good);
+  ExpectOnlyWholeFileChecksumFails(bad, recs.size());
+}
+
 TEST(DumpFormat, VisitorErrorStopsTheReadAndNamesTheRecord) {
   int seen = 0;
   Status s = ReadDumpBuffer(
@@ -569,6 +678,50 @@ TEST(DumpArchive, RecordFailingValidationIsRefusedWithItsLocation) {
   s = RestoreArchive(*b, t.Sub("bad.dump"), nullptr);
   EXPECT_FALSE(s.ok());
   EXPECT_TRUE(Contents(*b).empty());
+}
+
+// For every string of the schema (found by reflection), a dump whose second record holds
+// invalid UTF-8 there is refused, and a restore into an archive leaves it as it was.
+TEST(DumpArchive, RecordWithInvalidUtf8InAnyStringFieldIsRefusedAndTheTargetKept) {
+  TempDir t;
+  auto b = Open(t.Sub("b"));
+  Fill(*b, 0, 20);
+  const auto before = Contents(*b);
+  const auto slots = testing::ArticleStringSlots();
+  ASSERT_GE(slots.size(), 12u);
+  for (const auto& slot : slots) {
+    SCOPED_TRACE(slot.path);
+    // Another writer's record: serialized with a marker, then the marker's bytes replaced
+    // (protobuf would not serialize invalid UTF-8 without complaint).
+    Article a = testing::ArticleWithEveryString("r/5");
+    const std::string marker = "MARKER!";
+    slot.set(&a, marker);
+    std::string rec = a.SerializeAsString();
+    const size_t at = rec.find(marker);
+    ASSERT_NE(at, std::string::npos);
+    ASSERT_EQ(rec.find(marker, at + 1), std::string::npos);
+    rec.replace(at, marker.size(), std::string("ok\xed\xa0\x80ok", 7));
+    const std::string file = t.Sub("bad.dump");
+    {
+      std::ofstream f(file, std::ios::binary | std::ios::trunc);
+      f << MakeDump({Record(100), rec, Record(101)});
+    }
+    // The message names the record and the field.
+    const std::string where = "record 2: ";
+    const std::string field = "field '" + slot.path + "': ";
+    Status s = VerifyDumpFile(file, nullptr);
+    EXPECT_FALSE(s.ok());
+    EXPECT_NE(s.message().find(where), std::string::npos) << s.ToString();
+    EXPECT_NE(s.message().find(field), std::string::npos) << s.ToString();
+    s = RestoreArchive(*b, file, nullptr);
+    EXPECT_FALSE(s.ok());
+    EXPECT_NE(s.message().find(where), std::string::npos) << s.ToString();
+    EXPECT_NE(s.message().find(field), std::string::npos) << s.ToString();
+    EXPECT_EQ(Contents(*b), before);
+  }
+  VerifyReport report;
+  ASSERT_TRUE(b->Verify(&report).ok());
+  EXPECT_TRUE(report.ok()) << (report.messages.empty() ? "" : report.messages[0]);
 }
 
 TEST(DumpArchive, RecordThatIsNotAnArticleIsCorruption) {
