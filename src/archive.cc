@@ -105,10 +105,15 @@ struct Derived {
   std::vector<std::pair<std::string, std::string>> names;
 };
 
+// The time an article is indexed at: its publication time, or kUndated.
+int64_t IndexTime(const Article& a) {
+  return a.has_published_at() ? TimestampMicros(a.published_at()) : keys::kUndated;
+}
+
 void Derive(const Article& a, uint64_t docno, Derived* d) {
   d->index_keys.clear();
   d->names.clear();
-  const int64_t t = a.has_published_at() ? TimestampMicros(a.published_at()) : keys::kUndated;
+  const int64_t t = IndexTime(a);
   std::string pos;
   keys::AppendTime(&pos, t);
   keys::AppendDocno(&pos, docno);
@@ -1425,8 +1430,7 @@ Status ArchiveImpl::ReadRecords(const rocksdb::Snapshot* snap, const std::vector
     // The index entry names the record's time: a record of another time is not the
     // article the entry was written for.
     const Article& a = (*out)[i];
-    const int64_t t = a.has_published_at() ? TimestampMicros(a.published_at()) : keys::kUndated;
-    if (t != positions[i].time) {
+    if (IndexTime(a) != positions[i].time) {
       return Status::Corruption("index entry for record " + std::to_string(positions[i].docno) +
                                 " does not match that record ('" + a.id() +
                                 "'); run verify, then reindex");
