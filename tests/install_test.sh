@@ -2,6 +2,8 @@
 # Installs the built library into a temporary prefix, builds examples/ against it with
 # find_package(articledb), runs the example twice and checks what it prints: the second
 # run updates the same four articles (ids derived from URLs) instead of adding copies.
+# Then builds the same program with nothing but g++ and
+# `pkg-config --cflags --libs articledb` (PKG_CONFIG_PATH at the install) and runs it.
 #   install_test.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
 src=$1 build=$2
@@ -26,4 +28,19 @@ expect "$first" "2024-05  3"
 expect "$first" "2024-06  1"
 # Only the two May articles from Le Monde match the query.
 [ "$(grep -c '^  2024-05-[0-9T:]*Z  ' <<<"$first")" = 2 ] || { echo "query returned other than 2 rows" >&2; fail=1; }
+
+# pkg-config: a plain g++ build of the same program against the install.
+pc=$(find "$tmp/prefix" -name articledb.pc -path '*/pkgconfig/*')
+[ -n "$pc" ] || { echo "articledb.pc not installed" >&2; exit 1; }
+export PKG_CONFIG_PATH
+PKG_CONFIG_PATH=$(dirname "$pc")
+flags=$(pkg-config --cflags --libs articledb)
+case "$flags" in *"-I$tmp/prefix/"*) ;; *) echo "pkg-config flags miss the install prefix: $flags" >&2; fail=1 ;; esac
+g++ -std=c++20 -O0 -Wall -Wextra -Werror "$src/examples/quickstart.cc" -o "$tmp/quickstart-pc" $flags
+# A shared libarticledb is found in the install's libdir.
+pc_out=$(LD_LIBRARY_PATH="$(pkg-config --variable=libdir articledb)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+  "$tmp/quickstart-pc" "$tmp/archive-pc")
+expect "$pc_out" "stored 4 articles (4 new, 0 updated)"
+expect "$pc_out" "2024-05-20T18:30:00Z  Erevan et Bakou reprennent les discussions"
+expect "$pc_out" "2024-06  1"
 exit $fail
