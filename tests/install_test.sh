@@ -50,6 +50,8 @@ expect "$pc_out" "2024-06  1"
 p=$tmp/prefix
 if [ -x "$p/bin/articledb" ]; then
   "$p/bin/articledb" --help >"$tmp/help.txt" || { echo "installed articledb --help failed" >&2; fail=1; }
+  grep -q '^Documentation: man articledb; /.*/share/doc/articledb/cli.md$' "$tmp/help.txt" ||
+    { echo "articledb --help does not name the installed docs" >&2; fail=1; }
   for f in "$src"/docs/*.md; do
     [ -f "$p/share/doc/articledb/$(basename "$f")" ] || { echo "not installed: share/doc/articledb/$(basename "$f")" >&2; fail=1; }
   done
