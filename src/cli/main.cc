@@ -952,7 +952,7 @@ int CmdGenerate(uint64_t n, uint64_t seed) {
 
 const char* kExitFooter =
     "Exit status: 0 success; 1 some records were rejected or not found (or verify found "
-    "problems); 2 failure.\nDocumentation: docs/cli.md";
+    "problems); 2 failure.\nDocumentation: man articledb; " ARTICLEDB_DOC_DIR "/cli.md";
 
 int Main(int argc, char** argv) {
   CLI::App app{"articledb: store, query, dump and restore news-article archives.\n"

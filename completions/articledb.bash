@@ -1,0 +1,67 @@
+# bash completion for articledb (installed as
+# ${datadir}/bash-completion/completions/articledb). Lists the commands and options of
+# src/cli/main.cc; tests/completions_test.py checks it against `articledb CMD --help`.
+
+_articledb() {
+  local cur prev cmd i
+  COMPREPLY=()
+  cur=${COMP_WORDS[COMP_CWORD]}
+  prev=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="import export get delete query count sources entities dump restore
+    verify-dump stats verify quarantine reindex compact salvage checkpoint generate"
+  local filters="--from --to --source --entity --oldest-first"
+  local common="-h --help -q --quiet"
+
+  # The first word that is not an option names the command.
+  cmd=
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    case ${COMP_WORDS[i]} in
+      -*) ;;
+      *) cmd=${COMP_WORDS[i]}; break ;;
+    esac
+  done
+
+  if [[ -z $cmd ]]; then
+    if [[ $cur == -* ]]; then
+      COMPREPLY=($(compgen -W "$common --version" -- "$cur"))
+    else
+      COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+    fi
+    return 0
+  fi
+
+  # Values of options.
+  case $prev in
+    --format) COMPREPLY=($(compgen -W "json ids table" -- "$cur")); return 0 ;;
+    --by) COMPREPLY=($(compgen -W "day month year" -- "$cur")); return 0 ;;
+    --rejects) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
+    --from|--to|--source|--entity|--batch|--max-record-bytes|--limit|--cursor|--prefix|\
+    --level|--drop|--seed)
+      return 0 ;;
+  esac
+
+  local opts
+  case $cmd in
+    import) opts="--rejects --strict --sync --bulk --batch --max-record-bytes" ;;
+    export) opts="$filters" ;;
+    query) opts="$filters --limit --cursor --format" ;;
+    count) opts="$filters --by" ;;
+    entities) opts="--prefix --limit" ;;
+    dump) opts="--level" ;;
+    restore) opts="--merge --max-record-bytes" ;;
+    quarantine) opts="--drop" ;;
+    generate) opts="--seed" ;;
+    get|delete|sources|verify-dump|stats|verify|reindex|compact|salvage|checkpoint) opts= ;;
+    *) return 0 ;;
+  esac
+
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "$opts $common" -- "$cur"))
+  elif [[ $cmd != generate ]]; then
+    # Archive directories, input and dump files.
+    COMPREPLY=($(compgen -f -- "$cur"))
+  fi
+  return 0
+}
+complete -o filenames -F _articledb articledb
