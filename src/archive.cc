@@ -423,7 +423,9 @@ class ArchiveImpl final : public Archive {
   // Read-only instances: opens the archive's current state as a new RocksDB read-only
   // instance, retrying while the writing process changed the MANIFEST or the set of
   // write-ahead logs during the open (see OpenReader's definition).
-  Status OpenReader(rocksdb::DB** db, std::vector<rocksdb::ColumnFamilyHandle*>* handles);
+  // *fingerprint: ReaderFingerprint with sizes, taken before the open that succeeded.
+  Status OpenReader(rocksdb::DB** db, std::vector<rocksdb::ColumnFamilyHandle*>* handles,
+                    std::string* fingerprint);
 
   Status Put(const WriteOptions& wo, const Article& article, WriteStats* stats) override {
     return PutBatch(wo, std::span<const Article>(&article, 1), stats);
@@ -564,6 +566,10 @@ class ArchiveImpl final : public Archive {
   rocksdb::Options reader_options_;
   std::vector<rocksdb::ColumnFamilyDescriptor> reader_descriptors_;
   std::mutex refresh_serial_;
+  // Read-only instances: ReaderFingerprint (with sizes) taken before the open that made
+  // the current view (guarded by refresh_serial_ after Open). Unchanged: nothing was
+  // written since, and Refresh keeps the view.
+  std::string reader_fingerprint_;
 
   // Writes one batch of PutBatch or DeleteBatch.
   rocksdb::Status Commit(const rocksdb::WriteOptions& wo, rocksdb::WriteBatch* batch) {
@@ -853,7 +859,7 @@ Status ArchiveImpl::OpenDb() {
     base.max_open_files = -1;
     reader_options_ = base;
     reader_descriptors_ = descriptors;
-    if (Status rs = OpenReader(&db_, &handles_); !rs.ok()) return rs;
+    if (Status rs = OpenReader(&db_, &handles_, &reader_fingerprint_); !rs.ok()) return rs;
   } else {
     // Opening for writing writes (a new MANIFEST, OPTIONS file and write-ahead log): on a
     // file system without room for them RocksDB's error paths reach assertions that are
@@ -917,9 +923,10 @@ Status ArchiveImpl::OpenDb() {
 namespace {
 
 // What a read-only open depends on: the MANIFEST CURRENT names, that MANIFEST's size, and
-// the write-ahead logs present. The writing process changes one of them whenever a flush
-// or compaction installs new files or a log is started or deleted.
-std::string ReaderFingerprint(const std::string& path) {
+// the write-ahead logs present (with `sizes`, their sizes too). The writing process
+// changes one of them whenever a flush or compaction installs new files or a log is
+// started or deleted; with sizes, whenever it writes anything.
+std::string ReaderFingerprint(const std::string& path, bool sizes) {
   std::string fp;
   std::error_code ec;
   {
@@ -929,12 +936,20 @@ std::string ReaderFingerprint(const std::string& path) {
     fp += manifest;
     fp += ':';
     const auto size = fs::file_size(fs::path(path) / manifest, ec);
-    fp += ec ? std::string("?") : std::to_string(size);
+    if (ec || manifest.empty()) return "?";  // cannot tell: never equal to itself below
+    fp += std::to_string(size);
   }
   std::vector<std::string> logs;
   for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
-    if (name.ends_with(".log")) logs.push_back(std::move(name));
+    if (!name.ends_with(".log")) continue;
+    if (sizes) {
+      std::error_code size_ec;
+      const auto size = it->file_size(size_ec);
+      if (size_ec) return "?";
+      name += '=' + std::to_string(size);
+    }
+    logs.push_back(std::move(name));
   }
   if (ec) return "?";  // cannot tell: never equal to itself below
   std::sort(logs.begin(), logs.end());
@@ -954,19 +969,22 @@ std::string ReaderFingerprint(const std::string& path) {
 // (RocksDB's secondary instance, catching up with TryCatchUpWithPrimary, kept stale
 // memtable contents after flushes in 7.8.3: old versions, doubled counter operands.)
 Status ArchiveImpl::OpenReader(rocksdb::DB** db,
-                               std::vector<rocksdb::ColumnFamilyHandle*>* handles) {
+                               std::vector<rocksdb::ColumnFamilyHandle*>* handles,
+                               std::string* fingerprint) {
   constexpr int kAttempts = 100;
   rocksdb::Status s;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     if (attempt > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min(attempt, 20)));
     }
-    const std::string before = ReaderFingerprint(path_);
+    const std::string sized = ReaderFingerprint(path_, true);
+    const std::string before = ReaderFingerprint(path_, false);
     rocksdb::DB* opened = nullptr;
     std::vector<rocksdb::ColumnFamilyHandle*> opened_handles;
     s = rocksdb::DB::OpenForReadOnly(reader_options_, path_, reader_descriptors_,
                                      &opened_handles, &opened);
-    if (s.ok() && before != "?" && before == ReaderFingerprint(path_)) {
+    if (s.ok() && before != "?" && before == ReaderFingerprint(path_, false)) {
+      *fingerprint = sized;
       *db = opened;
       *handles = std::move(opened_handles);
       return Status::OK();
@@ -1852,6 +1870,11 @@ Status ArchiveImpl::Checkpoint(const std::string& dir) {
 Status ArchiveImpl::Refresh() {
   if (!options_.read_only) return Status::OK();
   std::lock_guard serial(refresh_serial_);
+  // Nothing written since the current view was opened: it is still the archive's state.
+  if (const std::string now = ReaderFingerprint(path_, true);
+      now != "?" && now == reader_fingerprint_) {
+    return Status::OK();
+  }
   rocksdb::DB* fresh = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> fresh_handles;
   auto close_fresh = [&] {
@@ -1861,7 +1884,8 @@ Status ArchiveImpl::Refresh() {
     delete fresh;
     fresh = nullptr;
   };
-  if (Status os = OpenReader(&fresh, &fresh_handles); !os.ok()) return os;
+  std::string fresh_fingerprint;
+  if (Status os = OpenReader(&fresh, &fresh_handles, &fresh_fingerprint); !os.ok()) return os;
   // A reindex running in the writing process: refuse reads until it has ended.
   std::string marker;
   rocksdb::Status s =
@@ -1880,6 +1904,7 @@ Status ArchiveImpl::Refresh() {
     std::swap(handles_, fresh_handles);
     rebuilding_ = s.ok();
   }
+  reader_fingerprint_ = std::move(fresh_fingerprint);
   close_fresh();  // the old instance: no read uses it any more
   return Status::OK();
 }
