@@ -983,7 +983,8 @@ Status ArchiveImpl::OpenReader(rocksdb::DB** db,
     std::vector<rocksdb::ColumnFamilyHandle*> opened_handles;
     s = rocksdb::DB::OpenForReadOnly(reader_options_, path_, reader_descriptors_,
                                      &opened_handles, &opened);
-    if (s.ok() && before != "?" && before == ReaderFingerprint(path_, false)) {
+    const bool stable = before != "?" && before == ReaderFingerprint(path_, false);
+    if (s.ok() && stable) {
       *fingerprint = sized;
       *db = opened;
       *handles = std::move(opened_handles);
@@ -995,9 +996,10 @@ Status ArchiveImpl::OpenReader(rocksdb::DB** db,
       delete opened;
     }
     // Files named by the MANIFEST read can be deleted by the writer before they are
-    // opened: that is a changed state too, retried. Other errors are final.
-    if (!s.ok() && !s.IsPathNotFound() && !s.IsNotFound() && !s.IsIOError() &&
-        !s.IsCorruption()) {
+    // opened: an error while the archive changed is retried; one on a stable archive,
+    // or one no change explains, is final.
+    if (!s.ok() && (stable || (!s.IsPathNotFound() && !s.IsNotFound() && !s.IsIOError() &&
+                               !s.IsCorruption()))) {
       return OpenFailure(s, path_);
     }
   }
