@@ -996,10 +996,12 @@ Status ArchiveImpl::OpenReader(rocksdb::DB** db,
       delete opened;
     }
     // Files named by the MANIFEST read can be deleted by the writer before they are
-    // opened: an error while the archive changed is retried; one on a stable archive,
-    // or one no change explains, is final.
-    if (!s.ok() && (stable || (!s.IsPathNotFound() && !s.IsNotFound() && !s.IsIOError() &&
-                               !s.IsCorruption()))) {
+    // opened, and a log record being appended can read as damaged: an error while the
+    // archive changed (its logs' sizes included) is retried; one on an archive nothing
+    // was written to, or one no change explains, is final.
+    const bool untouched = stable && sized == ReaderFingerprint(path_, true);
+    if (!s.ok() && (untouched || (!s.IsPathNotFound() && !s.IsNotFound() && !s.IsIOError() &&
+                                  !s.IsCorruption()))) {
       return OpenFailure(s, path_);
     }
   }
