@@ -1005,10 +1005,11 @@ Status ArchiveImpl::OpenReader(rocksdb::DB** db,
       return OpenFailure(s, path_);
     }
   }
-  if (!s.ok()) return OpenFailure(s, path_);
+  // Every attempt overlapped a change (its error, if any, came from that change).
   return Status::Busy("archive '" + path_ + "' changed during each of " +
                       std::to_string(kAttempts) + " attempts to open a consistent view of "
-                      "it (the writing process is flushing continuously); try again");
+                      "it (the writing process is flushing continuously); try again" +
+                      (s.ok() ? std::string() : " (last attempt: " + s.ToString() + ")"));
 }
 
 // Document numbers continue after every one that may have been given out: the persisted
