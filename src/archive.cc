@@ -22,12 +22,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <shared_mutex>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -423,6 +425,12 @@ class ArchiveImpl final : public Archive {
   }
 
   Status OpenDb();
+  // Read-only instances: opens the archive's current state as a new RocksDB read-only
+  // instance, retrying while the writing process changed the MANIFEST or the set of
+  // write-ahead logs during the open (see OpenReader's definition).
+  // *fingerprint: ReaderFingerprint with sizes, taken before the open that succeeded.
+  Status OpenReader(rocksdb::DB** db, std::vector<rocksdb::ColumnFamilyHandle*>* handles,
+                    std::string* fingerprint);
 
   Status Put(const WriteOptions& wo, const Article& article, WriteStats* stats) override {
     return PutBatch(wo, std::span<const Article>(&article, 1), stats);
@@ -559,6 +567,14 @@ class ArchiveImpl final : public Archive {
   // Read-only instances: the last Refresh found the reindex marker (guarded by
   // refresh_mutex_).
   bool rebuilding_ = false;
+  // Read-only instances: what OpenReader opens with, and one Refresh at a time.
+  rocksdb::Options reader_options_;
+  std::vector<rocksdb::ColumnFamilyDescriptor> reader_descriptors_;
+  std::mutex refresh_serial_;
+  // Read-only instances: ReaderFingerprint (with sizes) taken before the open that made
+  // the current view (guarded by refresh_serial_ after Open). Unchanged: nothing was
+  // written since, and Refresh keeps the view.
+  std::string reader_fingerprint_;
 
   // Writes one batch of PutBatch or DeleteBatch.
   rocksdb::Status Commit(const rocksdb::WriteOptions& wo, rocksdb::WriteBatch* batch) {
@@ -846,8 +862,9 @@ Status ArchiveImpl::OpenDb() {
     // a reader works on a full disk, a read-only file system and a full or missing /tmp.
     base.info_log = std::make_shared<DiscardLogger>();
     base.max_open_files = -1;
-    s = rocksdb::DB::OpenAsSecondary(base, path_, (fs::path(path_) / "reader-unused").string(),
-                                     descriptors, &handles_, &db_);
+    reader_options_ = base;
+    reader_descriptors_ = descriptors;
+    if (Status rs = OpenReader(&db_, &handles_, &reader_fingerprint_); !rs.ok()) return rs;
   } else {
     // Opening for writing writes (a new MANIFEST, OPTIONS file and write-ahead log): on a
     // file system without room for them RocksDB's error paths reach assertions that are
@@ -906,6 +923,98 @@ Status ArchiveImpl::OpenDb() {
   }
   if (!s.IsNotFound()) return FromRocks(s, "cannot read archive '" + path_ + "'");
   return Status::OK();
+}
+
+namespace {
+
+// What a read-only open depends on: the MANIFEST CURRENT names, that MANIFEST's size, and
+// the write-ahead logs present (with `sizes`, their sizes too). The writing process
+// changes one of them whenever a flush or compaction installs new files or a log is
+// started or deleted; with sizes, whenever it writes anything.
+std::string ReaderFingerprint(const std::string& path, bool sizes) {
+  std::string fp;
+  std::error_code ec;
+  {
+    std::ifstream current(fs::path(path) / "CURRENT");
+    std::string manifest;
+    std::getline(current, manifest);
+    fp += manifest;
+    fp += ':';
+    const auto size = fs::file_size(fs::path(path) / manifest, ec);
+    if (ec || manifest.empty()) return "?";  // cannot tell: never equal to itself below
+    fp += std::to_string(size);
+  }
+  std::vector<std::string> logs;
+  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (!name.ends_with(".log")) continue;
+    if (sizes) {
+      std::error_code size_ec;
+      const auto size = it->file_size(size_ec);
+      if (size_ec) return "?";
+      name += '=' + std::to_string(size);
+    }
+    logs.push_back(std::move(name));
+  }
+  if (ec) return "?";  // cannot tell: never equal to itself below
+  std::sort(logs.begin(), logs.end());
+  for (const auto& log : logs) fp += ' ' + log;
+  return fp;
+}
+
+}  // namespace
+
+// A read-only instance (rocksdb::DB::OpenForReadOnly) reads the MANIFEST, then the
+// write-ahead logs after it, into memtables of its own; it writes nothing. If the writing
+// process flushes between those two steps, the log holding the flushed writes may be gone
+// while the MANIFEST read does not name the table that holds them yet: the open would
+// see a state that never was. So the open is retried until the MANIFEST and the set of
+// logs were the same before and after it; the writes appended to a log meanwhile are a
+// prefix of whole batches, which is one state the writer passed through.
+// (RocksDB's secondary instance, catching up with TryCatchUpWithPrimary, kept stale
+// memtable contents after flushes in 7.8.3: old versions, doubled counter operands.)
+Status ArchiveImpl::OpenReader(rocksdb::DB** db,
+                               std::vector<rocksdb::ColumnFamilyHandle*>* handles,
+                               std::string* fingerprint) {
+  constexpr int kAttempts = 100;
+  rocksdb::Status s;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    if (attempt > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(attempt, 20)));
+    }
+    const std::string sized = ReaderFingerprint(path_, true);
+    const std::string before = ReaderFingerprint(path_, false);
+    rocksdb::DB* opened = nullptr;
+    std::vector<rocksdb::ColumnFamilyHandle*> opened_handles;
+    s = rocksdb::DB::OpenForReadOnly(reader_options_, path_, reader_descriptors_,
+                                     &opened_handles, &opened);
+    const bool stable = before != "?" && before == ReaderFingerprint(path_, false);
+    if (s.ok() && stable) {
+      *fingerprint = sized;
+      *db = opened;
+      *handles = std::move(opened_handles);
+      return Status::OK();
+    }
+    if (opened != nullptr) {
+      for (auto* h : opened_handles) opened->DestroyColumnFamilyHandle(h);
+      opened->Close().PermitUncheckedError();
+      delete opened;
+    }
+    // Files named by the MANIFEST read can be deleted by the writer before they are
+    // opened, and a log record being appended can read as damaged: an error while the
+    // archive changed (its logs' sizes included) is retried; one on an archive nothing
+    // was written to, or one no change explains, is final.
+    const bool untouched = stable && sized == ReaderFingerprint(path_, true);
+    if (!s.ok() && (untouched || (!s.IsPathNotFound() && !s.IsNotFound() && !s.IsIOError() &&
+                                  !s.IsCorruption()))) {
+      return OpenFailure(s, path_);
+    }
+  }
+  // Every attempt overlapped a change (its error, if any, came from that change).
+  return Status::Busy("archive '" + path_ + "' changed during each of " +
+                      std::to_string(kAttempts) + " attempts to open a consistent view of "
+                      "it (the writing process is flushing continuously); try again" +
+                      (s.ok() ? std::string() : " (last attempt: " + s.ToString() + ")"));
 }
 
 // Document numbers continue after every one that may have been given out: the persisted
@@ -1763,20 +1872,49 @@ Status ArchiveImpl::Checkpoint(const std::string& dir) {
   return internal::SyncParentDirectory(dir);
 }
 
+// Refresh opens a new read-only instance on the archive's current state while reads go
+// on against the old one, then swaps them under refresh_mutex_ (exclusive: reads in
+// progress finish on the old instance, later ones use the new one) and closes the old.
+// Each read call therefore sees one state, and on an error the old view stays.
 Status ArchiveImpl::Refresh() {
   if (!options_.read_only) return Status::OK();
-  std::unique_lock<std::shared_mutex> lock;
-  {
-    std::lock_guard turnstile(refresh_turnstile_);
-    lock = std::unique_lock(refresh_mutex_);
+  std::lock_guard serial(refresh_serial_);
+  // Nothing written since the current view was opened: it is still the archive's state.
+  if (const std::string now = ReaderFingerprint(path_, true);
+      now != "?" && now == reader_fingerprint_) {
+    return Status::OK();
   }
-  rocksdb::Status s = db_->TryCatchUpWithPrimary();
-  if (!s.ok()) return FromRocks(s, "refresh");
+  rocksdb::DB* fresh = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> fresh_handles;
+  auto close_fresh = [&] {
+    if (fresh == nullptr) return;
+    for (auto* h : fresh_handles) fresh->DestroyColumnFamilyHandle(h);
+    fresh->Close().PermitUncheckedError();
+    delete fresh;
+    fresh = nullptr;
+  };
+  std::string fresh_fingerprint;
+  if (Status os = OpenReader(&fresh, &fresh_handles, &fresh_fingerprint); !os.ok()) return os;
   // A reindex running in the writing process: refuse reads until it has ended.
   std::string marker;
-  s = db_->Get(rocksdb::ReadOptions(), cf(kDefault), kReindexKey, &marker);
-  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "refresh");
-  rebuilding_ = s.ok();
+  rocksdb::Status s =
+      fresh->Get(rocksdb::ReadOptions(), fresh_handles[kDefault], kReindexKey, &marker);
+  if (!s.ok() && !s.IsNotFound()) {
+    close_fresh();
+    return FromRocks(s, "refresh");
+  }
+  {
+    std::unique_lock<std::shared_mutex> lock;
+    {
+      std::lock_guard turnstile(refresh_turnstile_);
+      lock = std::unique_lock(refresh_mutex_);
+    }
+    std::swap(db_, fresh);
+    std::swap(handles_, fresh_handles);
+    rebuilding_ = s.ok();
+  }
+  reader_fingerprint_ = std::move(fresh_fingerprint);
+  close_fresh();  // the old instance: no read uses it any more
   return Status::OK();
 }
 

@@ -517,6 +517,84 @@ TEST(ConcurrencyConsistencyTest, ReadOnlyReadersDuringAnotherInstancesReindexAre
 }
 
 
+// A read-only instance refreshed while the writer writes and flushes: after Refresh it
+// holds the writer's state exactly (no old versions, index and records agreeing, counters
+// matching the records), as a freshly opened reader does. Writer and reader in one
+// process, one thread: the sequence is deterministic.
+TEST(ConcurrencyConsistencyTest, ReadOnlyInstanceRefreshedAcrossFlushesMatchesTheWriter) {
+  TempDir dir;
+  auto writer = OpenOrDie(dir.path());
+  Options ro;
+  ro.read_only = true;
+  std::unique_ptr<Archive> reader;
+  ASSERT_TRUE(Archive::Open(ro, dir.path(), &reader).ok());
+  constexpr int kWrites = 3000;
+  constexpr int kIds = 500;
+  std::vector<int> version(kIds, -1);
+  for (int i = 0; i < kWrites; ++i) {
+    const int id = i % kIds;
+    // Bodies change length with every version, so the byte counters change too.
+    ASSERT_TRUE(writer->Put(WriteOptions(),
+                            MakeArticle("a" + std::to_string(id), "Src" + std::to_string(i % 7),
+                                        kStart + i, {"E" + std::to_string(i % 11)},
+                                        "version " + std::to_string(i) +
+                                            std::string(static_cast<size_t>(i % 37), 'x')))
+                    .ok());
+    version[static_cast<size_t>(id)] = i;
+    if (i % 200 == 199) {
+      ASSERT_TRUE(writer->Flush().ok());
+    }
+    if (i % 97 == 96) {
+      ASSERT_TRUE(reader->Refresh().ok());
+    }
+  }
+  for (int r = 0; r < 4; ++r) ASSERT_TRUE(reader->Refresh().ok());
+
+  VerifyReport report;
+  ASSERT_TRUE(reader->Verify(&report, nullptr).ok());
+  EXPECT_EQ(report.problems, 0u) << (report.messages.empty() ? "" : report.messages[0]);
+  uint64_t want = 0, got = 0;
+  ASSERT_TRUE(writer->Count(Filter(), &want).ok());
+  ASSERT_TRUE(reader->Count(Filter(), &got).ok());
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(got, static_cast<uint64_t>(kIds));
+  int wrong = 0;
+  std::string first_wrong;
+  for (int id = 0; id < kIds; ++id) {
+    Article a;
+    Status s = reader->Get("a" + std::to_string(id), &a);
+    const std::string want_body = "version " + std::to_string(version[static_cast<size_t>(id)]);
+    if (!s.ok() || a.body().rfind(want_body, 0) != 0 ||
+        a.body().size() != want_body.size() + static_cast<size_t>(version[static_cast<size_t>(id)] % 37)) {
+      if (wrong++ == 0) first_wrong = "a" + std::to_string(id) + ": " + s.ToString() + " '" + a.body() + "'";
+    }
+  }
+  EXPECT_EQ(wrong, 0) << "first: " << first_wrong;
+  Filter f;
+  f.source = "Src3";
+  ASSERT_TRUE(writer->Count(f, &want).ok());
+  ASSERT_TRUE(reader->Count(f, &got).ok());
+  EXPECT_EQ(got, want);
+
+  // Deletes are seen too, after more flushes.
+  for (int id = 0; id < kIds; id += 5) {
+    ASSERT_TRUE(writer->Delete(WriteOptions(), "a" + std::to_string(id)).ok());
+    if (id % 100 == 0) {
+      ASSERT_TRUE(writer->Flush().ok());
+    }
+    if (id % 45 == 0) {
+      ASSERT_TRUE(reader->Refresh().ok());
+    }
+  }
+  ASSERT_TRUE(reader->Refresh().ok());
+  ASSERT_TRUE(reader->Verify(&report, nullptr).ok());
+  EXPECT_EQ(report.problems, 0u) << (report.messages.empty() ? "" : report.messages[0]);
+  ASSERT_TRUE(reader->Count(Filter(), &got).ok());
+  EXPECT_EQ(got, static_cast<uint64_t>(kIds - kIds / 5));
+  Article a;
+  EXPECT_TRUE(reader->Get("a0", &a).IsNotFound());
+}
+
 // ---------------------------------------------------------------------------- item 4
 
 // True when some column family holds `value` as a value: the record still exists.

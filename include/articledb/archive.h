@@ -188,7 +188,11 @@ class Archive {
   // (To make a quarantined version the live one, Put its article.)
   virtual Status DropQuarantined(uint64_t docno) = 0;
   // Read-only archives: catch up with what the writing process has committed since.
-  // Waits for read calls in progress. While the writing process is reindexing, read
+  // Opens a new view of the archive's current state (reads go on meanwhile), then
+  // waits for read calls in progress and swaps it in; on an error the old view stays.
+  // Costs about an open plus replaying the writer's unflushed log; when nothing was
+  // written since the last view, nothing. Busy if the writer changed the archive's
+  // files during each of 100 attempts. While the writing process is reindexing, read
   // calls after the Refresh return Busy until a Refresh after the rebuild ended.
   virtual Status Refresh() = 0;
 };

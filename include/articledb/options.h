@@ -20,8 +20,9 @@ struct Options {
   bool error_if_exists = false;
 
   // Open without taking the writer's lock, so another process may keep writing. The
-  // reader sees the archive as it was when opened; Archive::Refresh() catches up.
-  // Writes return NotSupported. Default: false.
+  // reader sees the archive as it was when opened (one state the writer passed through,
+  // even when the writer flushes meanwhile); Archive::Refresh() catches up. Nothing is
+  // written to disk. Writes return NotSupported. Default: false.
   bool read_only = false;
 
   // Checked on every write (see Limits).

@@ -138,7 +138,9 @@ int OpenArchive(const std::string& path, Mode mode, std::unique_ptr<Archive>* db
   options.limits = limits;
   Status s = Archive::Open(options, path, db);
   if (s.ok()) return kExitOk;
-  if (s.IsBusy()) {
+  // (A read-only open is Busy only when the writer changed the archive during every
+  // attempt: the message below is not about a lock then, the generic one says why.)
+  if (s.IsBusy() && mode != Mode::kReadOnly) {
     return Fail(path + ": the archive is locked by another process writing to it; wait for "
                        "it to finish (read-only commands such as export, query and dump "
                        "work meanwhile) [" + s.ToString() + "]");
