@@ -1822,8 +1822,14 @@ Status ArchiveImpl::GetStats(Stats* stats) {
     ColumnFamilyStats cs;
     cs.name = kCfNames[c];
     db_->GetIntProperty(cf(static_cast<Cf>(c)), "rocksdb.total-sst-files-size", &cs.sst_bytes);
-    db_->GetIntProperty(cf(static_cast<Cf>(c)), "rocksdb.cur-size-all-mem-tables",
-                        &cs.memtable_bytes);
+    // An empty memtable still holds an arena block: bytes only when it holds entries.
+    uint64_t active = 0, immutable = 0;
+    db_->GetIntProperty(cf(static_cast<Cf>(c)), "rocksdb.num-entries-active-mem-table", &active);
+    db_->GetIntProperty(cf(static_cast<Cf>(c)), "rocksdb.num-entries-imm-mem-tables", &immutable);
+    if (active + immutable > 0) {
+      db_->GetIntProperty(cf(static_cast<Cf>(c)), "rocksdb.cur-size-all-mem-tables",
+                          &cs.memtable_bytes);
+    }
     db_->GetIntProperty(cf(static_cast<Cf>(c)), "rocksdb.estimate-num-keys", &cs.estimated_keys);
     if (c == kRecords) stats->record_disk_bytes = cs.sst_bytes;
     stats->column_families.push_back(cs);

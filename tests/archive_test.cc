@@ -160,6 +160,21 @@ TEST(ArchiveTest, DeleteLeavesNoIndexEntryNoIdAndNoCount) {
   EXPECT_TRUE(report.ok());
 }
 
+TEST(ArchiveTest, StatsCountNoBytesInMemoryAfterAFlushAndSomeBeforeIt) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("a", "S", kMay2024, {"E"})).ok());
+  Stats st;
+  ASSERT_TRUE(db->GetStats(&st).ok());
+  uint64_t in_memory = 0;
+  for (const auto& cf : st.column_families) in_memory += cf.memtable_bytes;
+  EXPECT_GT(in_memory, 0u);
+  ASSERT_TRUE(db->Flush().ok());
+  ASSERT_TRUE(db->GetStats(&st).ok());
+  // Empty memtables still hold an arena block: that is no unflushed data.
+  for (const auto& cf : st.column_families) EXPECT_EQ(cf.memtable_bytes, 0u) << cf.name;
+}
+
 TEST(ArchiveTest, DeleteBatchCountsDeletedAndMissing) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());

@@ -45,7 +45,7 @@ struct WriteStats {
 struct ColumnFamilyStats {
   std::string name;          // "records", "ids", "index", "counters", "default"
   uint64_t sst_bytes = 0;    // bytes in table files on disk
-  uint64_t memtable_bytes = 0;  // bytes not yet flushed
+  uint64_t memtable_bytes = 0;  // bytes not yet flushed (0 when nothing is in memory)
   uint64_t estimated_keys = 0;
 };
 
