@@ -25,24 +25,6 @@ import tempfile
 import time
 
 
-def reader_dirs(pid):
-    """Scratch directories of read-only instances the process holds open: a SIGKILL
-    leaves them behind, so the driver removes them (only these, never another's)."""
-    found = set()
-    try:
-        for fd in os.listdir(f"/proc/{pid}/fd"):
-            try:
-                target = os.readlink(f"/proc/{pid}/fd/{fd}")
-            except OSError:
-                continue
-            m = re.match(r"^(/tmp/articledb-reader-[^/]+)", target)
-            if m:
-                found.add(m.group(1))
-    except OSError:
-        pass
-    return found
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--binary", required=True)
@@ -84,10 +66,8 @@ def main():
             t0 = time.monotonic()
             p = subprocess.Popen(cmd, stdout=out, stderr=err)
             killed = False
-            scratch = set()
             deadline = t0 + max(600, seconds * 20)
             while p.poll() is None:
-                scratch |= reader_dirs(p.pid)
                 now = time.monotonic()
                 if kill_after is not None and now - t0 >= kill_after:
                     p.send_signal(signal.SIGKILL)
@@ -101,8 +81,6 @@ def main():
             rc = p.wait()
             if not killed and time.monotonic() > deadline:
                 rc = "timeout"
-            for d in scratch:
-                shutil.rmtree(d, ignore_errors=True)
         text = open(out_path).read()
         errors = open(err_path).read()
         m = re.search(r"recovered: (\d+) ids at their in-flight version", text)
