@@ -395,22 +395,50 @@ def acknowledged(log):
         return f.read().count(b"\nA\n")
 
 
+def live_log(db):
+    """The archive's newest write-ahead log (the one recovery replays), or None."""
+    try:
+        logs = [f for f in os.listdir(db) if f.endswith(".log") and f[:-4].isdigit()]
+    except OSError:
+        return None
+    return os.path.join(db, max(logs, key=lambda f: int(f[:-4]))) if logs else None
+
+
+def live_log_bytes(db):
+    wal = live_log(db)
+    try:
+        return os.path.getsize(wal) if wal else 0
+    except OSError:  # rotated away meanwhile
+        return 0
+
+
 def damaged_wal_is_refused_then_salvaged(name, where):
     """Writes with the crash writer, flips the byte of the largest write-ahead log that
     where(log bytes) picks, then checks that opening refuses the archive and that salvage
     rescues a sound archive holding only versions the writer wrote."""
     db, log = path(name + ".adb"), path(name + ".log")
-    # Killed once it has acknowledged 80 writes (about 2 MB of log), however fast it runs.
-    kill_after([WRITER, db, log, "5"], 0.01, started=lambda: acknowledged(log) >= 80)
-    logs = [f for f in os.listdir(db) if f.endswith(".log")]
-    wal = os.path.join(db, max(logs, key=lambda f: os.path.getsize(os.path.join(db, f))))
-    with open(wal, "rb") as f:
-        data = f.read()
-    check(len(data) > 4096, "the write-ahead log is too small to damage in the middle (%d)"
-          % len(data))
-    offset = where(data)
-    check(offset is not None, "no place to damage in the write-ahead log (%d bytes, %d writes)"
-          % (len(data), len(wal_writes(data))))
+    # Killed once it has acknowledged 80 writes (about 2 MB of log) and its live log holds
+    # 300 KB, however fast it runs. The live log is the newest: the column families flush
+    # together, so a flush makes every older log obsolete (recovery skips it; the writer
+    # may be killed before it is deleted), and damage there would never be read. The log
+    # rotates every ~1.2 MB, fast enough that a rotation can come between the check and
+    # the kill: then the run is made again on a fresh archive.
+    for attempt in range(20):
+        shutil.rmtree(db, ignore_errors=True)
+        if os.path.exists(log):
+            os.remove(log)
+        kill_after([WRITER, db, log, "5"], 0.01,
+                   started=lambda: acknowledged(log) >= 80 and live_log_bytes(db) >= 300_000)
+        wal = live_log(db)
+        with open(wal, "rb") as f:
+            data = f.read()
+        offset = where(data) if len(data) > 4096 else None
+        if offset is not None:
+            break
+        print("attempt %d: the live log (%d bytes) has no place to damage; again" %
+              (attempt + 1, len(data)))
+    check(offset is not None, "no place to damage in the live write-ahead log (%d bytes, "
+          "%d writes) in 20 runs" % (len(data), len(wal_writes(data))))
     print("flipping byte %d of %d in %s" % (offset, len(data), os.path.basename(wal)))
     flip(wal, [offset])
     for args in (["import", db, os.devnull], ["verify", db]):
