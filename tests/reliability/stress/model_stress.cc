@@ -668,16 +668,21 @@ void WriterThread(uint32_t t) {
     for (uint32_t i : idxs) Store(slots[i].acked, Load(slots[i].pending));
     Store(flight.count, 0u);
   };
+  // n distinct ids of this writer's own range.
+  auto pick = [&](size_t n) {
+    std::vector<uint32_t> idxs;
+    std::set<uint32_t> uniq;
+    while (idxs.size() < n) {
+      const uint32_t i = base + static_cast<uint32_t>(rng() % cfg.ids);
+      if (uniq.insert(i).second) idxs.push_back(i);
+    }
+    return idxs;
+  };
   while (!stop) {
     const int op = static_cast<int>(rng() % 100);
     if (op < 45) {  // Put or PutBatch (some with an id twice: the last wins)
       const size_t n = op < 25 ? 1 : 2 + rng() % 20;
-      std::vector<uint32_t> idxs;
-      std::set<uint32_t> uniq;
-      while (idxs.size() < n) {
-        const uint32_t i = base + static_cast<uint32_t>(rng() % cfg.ids);
-        if (uniq.insert(i).second) idxs.push_back(i);
-      }
+      const std::vector<uint32_t> idxs = pick(n);
       announce(idxs);
       std::vector<uint32_t> dup;
       if (n > 1 && rng() % 8 == 0) dup.push_back(idxs[rng() % n]);
@@ -700,12 +705,7 @@ void WriterThread(uint32_t t) {
       (n == 1 ? n_put : n_batch)++;
     } else if (op < 65) {  // Delete or DeleteBatch
       const size_t n = op < 55 ? 1 : 2 + rng() % 20;
-      std::vector<uint32_t> idxs;
-      std::set<uint32_t> uniq;
-      while (idxs.size() < n) {
-        const uint32_t i = base + static_cast<uint32_t>(rng() % cfg.ids);
-        if (uniq.insert(i).second) idxs.push_back(i);
-      }
+      const std::vector<uint32_t> idxs = pick(n);
       announce(idxs);
       uint64_t stored = 0;
       std::vector<std::string> ids;
