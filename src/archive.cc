@@ -141,6 +141,12 @@ struct NormalFilter {
 };
 
 Status Normalize(const Filter& f, NormalFilter* out) {
+  if (!f.sources.empty() || !f.any_entities.empty() || !f.not_entities.empty() ||
+      !f.languages.empty() || !f.topics.empty() || !f.authors.empty()) {
+    return Status::NotSupported(
+        "filters on several sources, any/not entities, languages, topics or authors are not "
+        "implemented yet");
+  }
   if (f.from_micros && f.to_micros && *f.from_micros > *f.to_micros) {
     return Status::InvalidArgument("time range: 'from' (" + FormatTime(*f.from_micros) +
                                    ") is after 'to' (" + FormatTime(*f.to_micros) + ")");
@@ -447,8 +453,12 @@ class ArchiveImpl final : public Archive {
   Status Scan(const Filter& filter, Order order,
               const std::function<bool(const Article&)>& visit) override;
   Status Count(const Filter& filter, uint64_t* count) override;
-  Status Timeline(const Filter& filter, Bucket bucket,
+  using Archive::Timeline;
+  Status Timeline(const Filter& filter, const TimelineOptions& options,
                   std::vector<TimelineEntry>* entries) override;
+  Status Facets(const Filter&, const FacetOptions&, std::vector<NameCount>*) override {
+    return Status::NotSupported("facets are not implemented yet");
+  }
   Status ListSources(std::vector<NameCount>* sources) override {
     ReadLock lock;
     if (Status s = BeginRead(&lock); !s.ok()) return s;
@@ -1696,9 +1706,13 @@ Status ArchiveImpl::Count(const Filter& filter, uint64_t* count) {
   return Status::OK();
 }
 
-Status ArchiveImpl::Timeline(const Filter& filter, Bucket bucket,
+Status ArchiveImpl::Timeline(const Filter& filter, const TimelineOptions& options,
                              std::vector<TimelineEntry>* entries) {
   entries->clear();
+  if (!options.time_zone.empty() || options.zero_fill) {
+    return Status::NotSupported("time zones and zero fill are not implemented yet");
+  }
+  const Bucket bucket = options.bucket;
   ReadLock read_lock;
   if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   NormalFilter nf;

@@ -50,6 +50,19 @@ void BucketOf(int64_t micros, Bucket bucket, int64_t* start, int64_t* end, std::
       *end = *start + kMicrosPerDay;
       std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, static_cast<unsigned>(ymd.day()));
       break;
+    case Bucket::kWeek: {
+      // ISO 8601: weeks start on Monday; a week belongs to the year of its Thursday.
+      const std::chrono::weekday wd{day};
+      const sys_days monday = day - days{(wd.c_encoding() + 6) % 7};
+      *start = DayMicros(std::chrono::year_month_day{monday});
+      *end = *start + 7 * kMicrosPerDay;
+      const std::chrono::year_month_day thursday{monday + days{3}};
+      const sys_days jan1{std::chrono::year_month_day{thursday.year(), std::chrono::January,
+                                                      std::chrono::day{1}}};
+      const int week = static_cast<int>((sys_days{thursday} - jan1).count() / 7 + 1);
+      std::snprintf(buf, sizeof buf, "%04d-W%02d", static_cast<int>(thursday.year()), week);
+      break;
+    }
     case Bucket::kMonth: {
       const std::chrono::year_month_day first{ymd.year(), ymd.month(), std::chrono::day{1}};
       *start = DayMicros(first);

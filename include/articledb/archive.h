@@ -144,10 +144,22 @@ class Archive {
                       const std::function<bool(const Article&)>& visit) = 0;
   // Number of matching articles, from index keys only.
   virtual Status Count(const Filter& filter, uint64_t* count) = 0;
-  // Matching articles counted per day, month or year (UTC), oldest bucket first; empty
-  // buckets are left out. Articles without published_at are not counted.
-  virtual Status Timeline(const Filter& filter, Bucket bucket,
+  // Matching articles counted per bucket of time, oldest bucket first (see
+  // TimelineOptions). Articles without published_at are not counted.
+  virtual Status Timeline(const Filter& filter, const TimelineOptions& options,
                           std::vector<TimelineEntry>* entries) = 0;
+  // Per day, month or year in UTC, empty buckets left out.
+  Status Timeline(const Filter& filter, Bucket bucket, std::vector<TimelineEntry>* entries) {
+    TimelineOptions options;
+    options.bucket = bucket;
+    return Timeline(filter, options, entries);
+  }
+  // The values of one field (sources, entities, topics, languages or authors) among the
+  // articles matching `filter`, with the number of matching articles that carry each,
+  // most first (ties by name), at most options.limit. Computed from the indexes, without
+  // reading records. Names are the spelling most recently stored.
+  virtual Status Facets(const Filter& filter, const FacetOptions& options,
+                        std::vector<NameCount>* facets) = 0;
   // Sources with their article counts, most first (ties by name).
   virtual Status ListSources(std::vector<NameCount>* sources) = 0;
   // Entity names starting with `prefix` (after normalisation; empty for all) with their

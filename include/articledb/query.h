@@ -1,10 +1,12 @@
 // Queries: filters, ordering, pages and cursors, timelines and name listings.
 //
-// A query selects articles by an optional time range, at most one source and any
-// number of entities (all must match). Names match after NormalizeName, so case,
-// accents and Unicode spelling do not matter. Results come in time order, newest first
-// by default, ties broken by storage order, and are found by walking the indexes:
-// records are read only for the articles returned.
+// A query selects articles by an optional time range, sources (any of), entities (all
+// of, any of, none of), languages (any of), topics and authors (all of). Names match
+// after NormalizeName, so case, accents and Unicode spelling do not matter. Results
+// come in time order, newest first by default, ties broken by storage order, and are
+// found by walking the indexes: records are read only for the articles returned.
+// Underneath, a Filter becomes a tree of AND, OR and NOT operators over posting lists,
+// ordered by a planner by their counted sizes (docs/storage.md).
 #ifndef ARTICLEDB_QUERY_H_
 #define ARTICLEDB_QUERY_H_
 
@@ -30,8 +32,29 @@ struct Filter {
   std::optional<int64_t> to_micros;
   // Publication, matched after normalisation. Empty optional: any source.
   std::optional<std::string> source;
+  // More publications: an article matches when its source is any of `source` and
+  // `sources` (both empty: any source).
+  std::vector<std::string> sources;
   // Entities that must all be mentioned, matched after normalisation.
   std::vector<std::string> entities;
+  // When not empty, at least one of these entities must be mentioned.
+  std::vector<std::string> any_entities;
+  // None of these entities may be mentioned.
+  std::vector<std::string> not_entities;
+  // When not empty, the article's language (BCP 47 tag, matched after normalisation,
+  // so "EN" matches "en") must be one of these.
+  std::vector<std::string> languages;
+  // Topics that must all be on the article, matched after normalisation.
+  std::vector<std::string> topics;
+  // Authors that must all be on the article, matched after normalisation.
+  std::vector<std::string> authors;
+};
+
+// What a query returns of each article.
+enum class Projection {
+  kFull,     // the whole article
+  kSummary,  // every field but body and summary (left empty): what list pages show,
+             // read without touching the stored text
 };
 
 struct QueryOptions {
@@ -47,6 +70,7 @@ struct QueryOptions {
   // even if articles were added or removed meanwhile. A cursor from another query, or a
   // damaged one, is rejected with InvalidArgument.
   std::string cursor;
+  Projection projection = Projection::kFull;
 };
 
 struct Page {
@@ -55,14 +79,36 @@ struct Page {
   std::string next_cursor;
 };
 
-enum class Bucket { kDay, kMonth, kYear };
+// kWeek: ISO 8601 weeks, Monday to Sunday.
+enum class Bucket { kDay, kWeek, kMonth, kYear };
+
+struct TimelineOptions {
+  Bucket bucket = Bucket::kDay;
+  // IANA time zone name ("Europe/Paris") whose calendar cuts the buckets; empty: UTC.
+  // An unknown name is InvalidArgument.
+  std::string time_zone;
+  // Also list the buckets with no article, as entries with count 0: every bucket from
+  // the filter's `from_micros` (else the first non-empty bucket) to its `to_micros` (else
+  // the last non-empty bucket).
+  bool zero_fill = false;
+};
 
 struct TimelineEntry {
-  // "2024-05-01" (day), "2024-05" (month) or "2024" (year), UTC.
+  // "2024-05-01" (day), "2024-W18" (ISO week), "2024-05" (month) or "2024" (year), in
+  // the time zone of the TimelineOptions.
   std::string label;
   // First microsecond of the bucket.
   int64_t start_micros = 0;
   uint64_t count = 0;
+};
+
+// What facets count.
+enum class FacetField { kSource, kEntity, kTopic, kLanguage, kAuthor };
+
+struct FacetOptions {
+  FacetField by = FacetField::kEntity;
+  // The most frequent `limit` values, 1..10000.
+  size_t limit = 20;
 };
 
 struct NameCount {
