@@ -4,20 +4,20 @@
 
 #include <algorithm>
 
+#include "codec/codec.h"
+
 namespace articledb::counters {
 
 std::string Encode(int64_t count, std::string_view display_name) {
   std::string out(8 + display_name.size(), '\0');
-  auto u = static_cast<uint64_t>(count);
-  for (int i = 0; i < 8; ++i) out[static_cast<size_t>(i)] = static_cast<char>((u >> (8 * i)) & 0xff);
+  codec::EncodeFixed64LE(out.data(), static_cast<uint64_t>(count));
   std::copy(display_name.begin(), display_name.end(), out.begin() + 8);
   return out;
 }
 
 bool Decode(std::string_view value, int64_t* count, std::string_view* display_name) {
   if (value.size() < 8) return false;
-  uint64_t u = 0;
-  for (int i = 7; i >= 0; --i) u = (u << 8) | static_cast<unsigned char>(value[static_cast<size_t>(i)]);
+  const uint64_t u = codec::DecodeFixed64LE(value.data());
   *count = static_cast<int64_t>(u);
   *display_name = value.substr(8);
   return true;
