@@ -1,10 +1,11 @@
-#include "counters.h"
+#include "index/counters.h"
 
 #include <rocksdb/merge_operator.h>
 
 #include <algorithm>
 
 #include "codec/codec.h"
+#include "store/store.h"
 
 namespace articledb::counters {
 
@@ -50,6 +51,18 @@ class CounterMerge : public rocksdb::AssociativeMergeOperator {
 
 std::shared_ptr<rocksdb::MergeOperator> NewMergeOperator() {
   return std::make_shared<CounterMerge>();
+}
+
+Status Read(const store::ReadView& view, const std::string& key, int64_t* value) {
+  rocksdb::ReadOptions ro = view.options();
+  std::string v;
+  rocksdb::Status s = view.db()->Get(ro, view.cf(store::kCounters), key, &v);
+  *value = 0;
+  if (s.IsNotFound()) return Status::OK();
+  if (!s.ok()) return store::FromRocks(s, "reading counters");
+  std::string_view name;
+  if (!Decode(v, value, &name)) return Status::Corruption("counter value is damaged");
+  return Status::OK();
 }
 
 }  // namespace articledb::counters

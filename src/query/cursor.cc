@@ -1,9 +1,9 @@
-#include "cursor.h"
+#include "query/cursor.h"
 
 #include <xxhash.h>
 
 #include "codec/codec.h"
-#include "keys.h"
+#include "store/keys.h"
 
 namespace articledb {
 namespace {

@@ -1,4 +1,4 @@
-#include "keys.h"
+#include "store/keys.h"
 
 #include <rocksdb/slice.h>
 #include <rocksdb/slice_transform.h>
