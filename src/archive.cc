@@ -186,16 +186,24 @@ Status ArchiveImpl::GetStats(Stats* stats) {
   store::ReadView view(store_);
   if (Status s = view.Begin(); !s.ok()) return s;
   int64_t v = 0;
-  if (Status s = counters::Read(view, std::string(keys::kArticlesCounter), &v); !s.ok()) return s;
+  if (Status s = counters::Read(view, std::string(keys::kArticlesCounter), &v); !s.ok()) {
+    return s;
+  }
   stats->articles = v > 0 ? static_cast<uint64_t>(v) : 0;
-  if (Status s = counters::Read(view, std::string(keys::kRecordBytesCounter), &v); !s.ok()) return s;
+  if (Status s = counters::Read(view, std::string(keys::kRecordBytesCounter), &v); !s.ok()) {
+    return s;
+  }
   stats->record_bytes = v > 0 ? static_cast<uint64_t>(v) : 0;
   stats->unicode_version = meta_.unicode_version;
   if (std::string w = UnicodeWarning(); !w.empty()) stats->warnings.push_back(std::move(w));
   std::vector<NameCount> names;
-  if (Status s = query::ListNames(view, std::string(1, keys::kSource), 0, &names); !s.ok()) return s;
+  if (Status s = query::ListNames(view, std::string(1, keys::kSource), 0, &names); !s.ok()) {
+    return s;
+  }
   stats->sources = names.size();
-  if (Status s = query::ListNames(view, std::string(1, keys::kEntity), 0, &names); !s.ok()) return s;
+  if (Status s = query::ListNames(view, std::string(1, keys::kEntity), 0, &names); !s.ok()) {
+    return s;
+  }
   stats->entities = names.size();
   if (Status s = query::DateRange(view, stats); !s.ok()) return s;
   store_.DiskStats(stats);

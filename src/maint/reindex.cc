@@ -49,7 +49,8 @@ Status DropQuarantined(store::Store& st, uint64_t docno) {
   if (!s.ok()) return FromRocks(s, "reading the quarantine");
   rocksdb::WriteOptions sync;
   sync.sync = true;
-  return FromRocks(st.db()->Delete(sync, st.cf(store::kDefault), key), "dropping quarantined record");
+  return FromRocks(st.db()->Delete(sync, st.cf(store::kDefault), key),
+                   "dropping quarantined record");
 }
 
 Status ReindexLocked(store::Store& st, const ProgressFn& progress, std::string* unicode_version) {

@@ -109,7 +109,8 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       if (!keys::ParseIndexKey(ToView(it->key()), &ik)) continue;
       std::string record;
-      rocksdb::Status s = view.db()->Get(ro, view.cf(store::kRecords), keys::DocnoKey(ik.docno), &record);
+      rocksdb::Status s =
+          view.db()->Get(ro, view.cf(store::kRecords), keys::DocnoKey(ik.docno), &record);
       bool found = false;
       if (s.ok() && a.ParseFromString(record)) {
         index::Derive(a, ik.docno, &d);

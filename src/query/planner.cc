@@ -39,8 +39,8 @@ Status Plan(const store::ReadView& view, const NormalFilter& nf, Order order,
     if (!streams.empty() && count >= kProbeRatio * std::max<int64_t>(ranked[0].first, 1)) {
       probes.prefixes.push_back(std::move(prefix));
     } else {
-      streams.push_back(std::make_unique<IndexLeaf>(view, prefix, nf, forward,
-                                                    static_cast<uint64_t>(std::max<int64_t>(count, 0))));
+      const auto cost = static_cast<uint64_t>(std::max<int64_t>(count, 0));
+      streams.push_back(std::make_unique<IndexLeaf>(view, prefix, nf, forward, cost));
     }
   }
   *matcher = std::make_unique<AndIterator>(std::move(streams), std::move(probes), nf, order, after);

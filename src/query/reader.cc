@@ -49,7 +49,8 @@ Status MultiGetArticles(store::ReadView& view, std::span<const std::string> ids,
   for (size_t i = 0; i < n; ++i) id_slices[i] = ToSlice(ids[i]);
   std::vector<rocksdb::PinnableSlice> docno_values(n);
   std::vector<rocksdb::Status> st(n);
-  view.db()->MultiGet(ro, view.cf(store::kIds), n, id_slices.data(), docno_values.data(), st.data());
+  view.db()->MultiGet(ro, view.cf(store::kIds), n, id_slices.data(), docno_values.data(),
+                      st.data());
   std::vector<std::string> record_keys;
   std::vector<size_t> which;
   for (size_t i = 0; i < n; ++i) {
@@ -69,7 +70,9 @@ Status MultiGetArticles(store::ReadView& view, std::span<const std::string> ids,
   for (size_t i = 0; i < k; ++i) ks[i] = record_keys[i];
   std::vector<rocksdb::PinnableSlice> vals(k);
   std::vector<rocksdb::Status> sts(k);
-  if (k > 0) view.db()->MultiGet(ro, view.cf(store::kRecords), k, ks.data(), vals.data(), sts.data());
+  if (k > 0) {
+    view.db()->MultiGet(ro, view.cf(store::kRecords), k, ks.data(), vals.data(), sts.data());
+  }
   for (size_t i = 0; i < k; ++i) {
     const size_t at = which[i];
     if (sts[i].IsNotFound()) {
@@ -156,7 +159,8 @@ Status GetArticle(store::ReadView& view, std::string_view id, Article* article) 
     return Status::Corruption("id map entry of '" + std::string(id) + "' is damaged");
   }
   rocksdb::PinnableSlice record;
-  st = view.db()->Get(ro, view.cf(store::kRecords), keys::DocnoKey(keys::DecodeDocno(docno.data())), &record);
+  st = view.db()->Get(ro, view.cf(store::kRecords),
+                      keys::DocnoKey(keys::DecodeDocno(docno.data())), &record);
   if (st.IsNotFound()) {
     return Status::Corruption("id '" + std::string(id) + "' maps to a missing record");
   }

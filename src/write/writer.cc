@@ -77,7 +77,8 @@ Status Writer::AllocateDocnos(size_t count, const rocksdb::WriteOptions& wo,
     const uint64_t reserved = end + kDocnoBlock;
     rocksdb::WriteOptions mark_wo;
     mark_wo.sync = wo.sync;
-    rocksdb::Status s = db()->Put(mark_wo, cf(kDefault), meta::kDocnoMarkKey, keys::DocnoKey(reserved));
+    rocksdb::Status s =
+        db()->Put(mark_wo, cf(kDefault), meta::kDocnoMarkKey, keys::DocnoKey(reserved));
     if (!s.ok()) return FromRocks(s, "write failed (reserving document numbers); nothing was stored");
     docno_reserved_ = reserved;
   }
