@@ -1,6 +1,6 @@
 # bash completion for articledb (installed as
 # ${datadir}/bash-completion/completions/articledb). Lists the commands and options of
-# src/cli/main.cc; tests/completions_test.py checks it against `articledb CMD --help`.
+# src/cli/commands/; tests/completions_test.py checks it against `articledb CMD --help`.
 
 _articledb() {
   local cur prev cmd i
