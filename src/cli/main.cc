@@ -37,6 +37,7 @@ int Main(int argc, char** argv) {
   AddDeleteCommand(&app, &ctx);
   AddQueryCommand(&app, &ctx);
   AddCountCommand(&app, &ctx);
+  AddFacetsCommand(&app, &ctx);
   AddSourcesCommand(&app, &ctx);
   AddEntitiesCommand(&app, &ctx);
   AddDumpCommand(&app, &ctx);
