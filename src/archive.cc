@@ -36,6 +36,7 @@
 #include "counters.h"
 #include "cursor.h"
 #include "keys.h"
+#include "query/buckets.h"
 #include "record_check.h"
 #include "sync_dir.h"
 #include "time_util.h"
@@ -1709,10 +1710,10 @@ Status ArchiveImpl::Count(const Filter& filter, uint64_t* count) {
 Status ArchiveImpl::Timeline(const Filter& filter, const TimelineOptions& options,
                              std::vector<TimelineEntry>* entries) {
   entries->clear();
-  if (!options.time_zone.empty() || options.zero_fill) {
-    return Status::NotSupported("time zones and zero fill are not implemented yet");
+  BucketCalendar calendar;
+  if (Status s = BucketCalendar::Make(options.bucket, options.time_zone, &calendar); !s.ok()) {
+    return s;
   }
-  const Bucket bucket = options.bucket;
   ReadLock read_lock;
   if (Status s = BeginRead(&read_lock); !s.ok()) return s;
   NormalFilter nf;
@@ -1723,18 +1724,11 @@ Status ArchiveImpl::Timeline(const Filter& filter, const TimelineOptions& option
   if (Status s = Plan(nf, snap.get(), Order::kOldestFirst, std::nullopt, &matcher); !s.ok()) {
     return s;
   }
+  TimelineBuilder builder(calendar);
   Pos p;
-  int64_t end = INT64_MIN;
-  while (matcher->Next(&p)) {
-    if (entries->empty() || p.time >= end) {
-      TimelineEntry e;
-      BucketOf(p.time, bucket, &e.start_micros, &end, &e.label);
-      entries->push_back(std::move(e));
-    }
-    ++entries->back().count;
-  }
+  while (matcher->Next(&p)) builder.Add(p.time);
   if (!matcher->status().ok()) return FromRocks(matcher->status(), "reading index");
-  return Status::OK();
+  return builder.Finish(options.zero_fill, filter.from_micros, filter.to_micros, entries);
 }
 
 Status ArchiveImpl::ListNames(const std::string& key_prefix, size_t limit,
