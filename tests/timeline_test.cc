@@ -338,6 +338,13 @@ TEST_F(TimelineOptionsTest, ZeroFillOfUnboundedCountIsRefusedNotAllocated) {
   Status s = db_->Timeline(f, options, &tl);
   EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
   EXPECT_TRUE(tl.empty());
+  // A range beyond the dates a record can hold has no bucket.
+  f.from_micros = T("9999-12-31T23:59:59Z") + 2 * kMicrosPerSecond;
+  EXPECT_EQ(Show(Get(options, f)), "");
+  f.from_micros = std::numeric_limits<int64_t>::min() + 1;
+  f.to_micros = T("0001-01-01T00:00:00Z");
+  EXPECT_EQ(Show(Get(options, f)), "");
+  f.to_micros = std::numeric_limits<int64_t>::max();
   // By year the whole range of dates fits: 0001 to 9999.
   options.bucket = Bucket::kYear;
   tl = Get(options, f);

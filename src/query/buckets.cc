@@ -117,12 +117,13 @@ const cctz::civil_day kEpochDay(1970, 1, 1);
 
 using Seconds = std::chrono::time_point<std::chrono::system_clock, std::chrono::seconds>;
 
-// Times outside [0001-01-01, 10000-01-01) UTC are moved inside it.
-int64_t Clamp(int64_t micros) {
-  constexpr int64_t kLo = kMinTimestampSeconds * kMicrosPerSecond;
-  constexpr int64_t kHi = (kMaxTimestampSeconds + 1) * kMicrosPerSecond - 1;
-  return micros < kLo ? kLo : micros > kHi ? kHi : micros;
-}
+// The first and last microseconds a record's time can hold: 0001-01-01T00:00:00Z and
+// 9999-12-31T23:59:59.999999Z.
+constexpr int64_t kLo = kMinTimestampSeconds * kMicrosPerSecond;
+constexpr int64_t kHi = (kMaxTimestampSeconds + 1) * kMicrosPerSecond - 1;
+
+// Times outside [kLo, kHi] are moved inside it.
+int64_t Clamp(int64_t micros) { return micros < kLo ? kLo : micros > kHi ? kHi : micros; }
 
 Status TooMany() {
   return Status::InvalidArgument("timeline: zero fill would list more than " +
@@ -205,10 +206,11 @@ Status TimelineBuilder::Finish(bool zero_fill, std::optional<int64_t> from,
   entries_.clear();
   if ((!from || !to) && counted.empty()) return Status::OK();
   if (from && to && *from >= *to) return Status::OK();
-  // The first microsecond of the first bucket and a microsecond of the last one.
+  // A range wholly outside the times a record can hold has no bucket.
+  if ((from && *from > kHi) || (to && *to <= kLo)) return Status::OK();
+  // A microsecond of the first bucket and one of the last.
   const int64_t lo = from ? Clamp(*from) : counted.front().start_micros;
-  const int64_t hi = to ? Clamp(*to == std::numeric_limits<int64_t>::min() ? *to : *to - 1)
-                       : counted.back().start_micros;
+  const int64_t hi = to ? Clamp(*to - 1) : counted.back().start_micros;
   if (lo > hi) return Status::OK();
   // Refuse at once a range sure to hold too many buckets (none lasts longer than these:
   // a day of a zone that moved its clocks back a whole day lasts 48 hours).
