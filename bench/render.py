@@ -236,13 +236,13 @@ def targets_table(data):
             h = get(runs, "articledb", op, "harness_rss_mb")
             if value is not None and h is not None:
                 detail = " (harness %s)" % fmt(h)
-        if value is None:
-            lines.append("| %s | %s | – | %s %s | – | %s |" % (
-                label, corpus, "≥" if cmp == ">=" else "≤", fmt(target), why or "not measured"))
-            continue
         is_ratio = kind in ("sqlite", "raw", "bulk", "disk")
-        shown = ("%.3f×" % value if kind == "disk" else "%.2f×" % value) if is_ratio else fmt(value)
         target_shown = ("%.2f×" % target) if is_ratio else fmt(target)
+        if value is None:
+            lines.append("| %s | %s | – | %s %s | no | %s |" % (
+                label, corpus, "≥" if cmp == ">=" else "≤", target_shown, why or "not measured"))
+            continue
+        shown = ("%.3f×" % value if kind == "disk" else "%.2f×" % value) if is_ratio else fmt(value)
         if cmp == ">=":
             met = value >= target
             how = ("%.0f%% above the target" % ((value / target - 1) * 100) if met else
@@ -461,10 +461,11 @@ def main():
   compresses less than real news: zstd -3 shrinks its JSON to 0.39 of its size against
   0.28 for Reuters. Bytes-on-disk ratios of the compressing engines are therefore
   pessimistic on the synthetic corpora; Reuters is the real-text reference.
-- **The 1M tier** leaves out `ingest_bulk`, `dump` and `restore` (each another full pass
-  over 3.2 GB) to keep the suite's time down; their figures up to 100k stand for them.
-  `ingest_single` writes 20,000 articles into an empty store at every size, so it does
-  not change with the corpus size.""")
+- **The 1M tier** runs `ingest_bulk` (a target of issue 10 is set there) but leaves out
+  `dump` and `restore` (each another full pass over 3.2 GB; their figures up to 100k
+  stand for them) and `ingest_single` (20,000 articles into an empty store at every size,
+  so it does not change with the corpus size; the 100k figure stands for it), to keep
+  the suite's time down.""")
     md.append("")
 
     targets = targets_table(data)
