@@ -444,7 +444,8 @@ def main():
   (so each has answers), cycled through; each returns the newest 100 matches as full
   articles: a month window, source + month, entity + month, entity + source + month, two
   entities of one article over all time, `query_or`: the article's source or another one
-  (OR) + one of its entities + its month, `query_not`: one of its entities + its month,
+  (OR; Reuters has one source, so there the other is a name no article has) + one of its
+  entities + its month, `query_not`: one of its entities + its month,
   NOT another entity of the same article (drawn so that some articles remain); then
   `facets`: the 20 entities most often named by the articles that name one of its
   entities in its month, with their counts (ArticleDB: `Archive::Facets` by entity), and
