@@ -11,6 +11,17 @@ void Check(const Status& s, const char* what) {
   if (!s.ok()) Fail(std::string("articledb ") + what + ": " + s.ToString());
 }
 
+Filter ToFilter(const QuerySpec& q) {
+  Filter f;
+  f.from_micros = q.from_micros;
+  f.to_micros = q.to_micros;
+  f.source = q.source;
+  f.sources = q.sources;
+  f.entities = q.entities;
+  f.not_entities = q.not_entities;
+  return f;
+}
+
 class ArticleDbEngine final : public Engine {
  public:
   const char* name() const override { return "articledb"; }
@@ -27,11 +38,15 @@ class ArticleDbEngine final : public Engine {
   void PutBatch(std::span<const Article> batch) override {
     Check(db_->PutBatch(WriteOptions(), batch), "put batch");
   }
-  void PutBatchNoWal(std::span<const Article> batch) override {
+  // The bulk import. Today: batches without the write-ahead log, then Flush. This is
+  // the one place to switch to the SST bulk loader (BulkAdd feeds it, FinishBulk sorts,
+  // writes and ingests the files).
+  void BulkAdd(std::span<const Article> batch) override {
     WriteOptions wo;
     wo.disable_wal = true;
     Check(db_->PutBatch(wo, batch), "put batch (no WAL)");
   }
+  void FinishBulk() override { Check(db_->Flush(), "flush"); }
   void Settle() override { Check(db_->Flush(), "flush"); }
   void Compact() override { Check(db_->Compact(), "compact"); }
 
@@ -54,30 +69,37 @@ class ArticleDbEngine final : public Engine {
     return found;
   }
 
-  void Query(const QuerySpec& q, std::vector<Hit>* hits) override {
-    Filter f;
-    f.from_micros = q.from_micros;
-    f.to_micros = q.to_micros;
-    f.source = q.source;
-    f.entities = q.entities;
+  bool Query(const QuerySpec& q, std::vector<Hit>* hits) override {
     QueryOptions qo;
     qo.limit = q.limit;
-    Check(db_->Query(f, qo, &page_), "query");
+    if (!Supported(db_->Query(ToFilter(q), qo, &page_), "query")) return false;
     hits->clear();
     for (const Article& a : page_.articles) {
       hits->push_back(
           Hit{a.has_published_at() ? TimestampMicros(a.published_at()) : kNoDate, a.id()});
     }
+    return true;
   }
 
-  void CountDays(const std::string& entity, int64_t from, int64_t to, DayCounts* days) override {
+  bool CountDays(const std::string& entity, int64_t from, int64_t to, DayCounts* days) override {
     Filter f;
     f.from_micros = from;
     f.to_micros = to;
     f.entities = {entity};
-    Check(db_->Timeline(f, Bucket::kDay, &timeline_), "timeline");
+    if (!Supported(db_->Timeline(f, Bucket::kDay, &timeline_), "timeline")) return false;
     days->clear();
     for (const TimelineEntry& e : timeline_) days->emplace_back(e.start_micros, e.count);
+    return true;
+  }
+
+  bool Facets(const QuerySpec& q, NameCounts* facets) override {
+    FacetOptions fo;
+    fo.by = FacetField::kEntity;
+    fo.limit = q.limit;
+    if (!Supported(db_->Facets(ToFilter(q), fo, &facets_), "facets")) return false;
+    facets->clear();
+    for (const NameCount& n : facets_) facets->emplace_back(n.name, n.count);
+    return true;
   }
 
   uint64_t Dump(const std::string& path, uint64_t* file_bytes) override {
@@ -94,10 +116,21 @@ class ArticleDbEngine final : public Engine {
   }
 
  private:
+  // False (and the reason kept) when the archive answers NotSupported.
+  bool Supported(const Status& s, const char* what) {
+    if (s.IsNotSupported()) {
+      not_supported_ = std::string(what) + ": " + s.ToString();
+      return false;
+    }
+    Check(s, what);
+    return true;
+  }
+
   std::unique_ptr<Archive> db_;
   std::vector<Status> statuses_;
   Page page_;
   std::vector<TimelineEntry> timeline_;
+  std::vector<NameCount> facets_;
 };
 
 }  // namespace

@@ -106,10 +106,13 @@ class RocksDbRawEngine final : public Engine {
     return found;
   }
 
-  void Query(const QuerySpec&, std::vector<Hit>*) override {
+  bool Query(const QuerySpec&, std::vector<Hit>*) override {
     Fail("rocksdb_raw has no indexes to query");
   }
-  void CountDays(const std::string&, int64_t, int64_t, DayCounts*) override {
+  bool CountDays(const std::string&, int64_t, int64_t, DayCounts*) override {
+    Fail("rocksdb_raw has no indexes to count");
+  }
+  bool Facets(const QuerySpec&, NameCounts*) override {
     Fail("rocksdb_raw has no indexes to count");
   }
 

@@ -1,9 +1,12 @@
 // SQLite doing ArticleDB's job: the same serialized record as a blob keyed by id, an
 // index per access path ArticleDB has (date; source + date; entity + date through an
-// article_entities table keyed like ArticleDB's entity index), names normalised with
-// articledb::NormalizeName, articles validated with ValidateArticle, upserts that
-// replace a re-put article and its entity rows. WAL mode, synchronous=NORMAL, prepared
-// statements, one transaction per batch, a page cache as large as ArticleDB's block cache.
+// article_entities table keyed like ArticleDB's entity index), a covering index of
+// article_entities by docno for facets (the entities of the matching articles, counted
+// with GROUP BY) and a table of entity display names (the spelling most recently
+// stored, as ArticleDB's facets return), names normalised with articledb::NormalizeName,
+// articles validated with ValidateArticle, upserts that replace a re-put article and its
+// entity rows. WAL mode, synchronous=NORMAL, prepared statements, one transaction per
+// batch, a page cache as large as ArticleDB's block cache.
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -39,6 +42,11 @@ class SqliteEngine final : public Engine {
     Exec("CREATE TABLE IF NOT EXISTS article_entities ("
          " entity_key TEXT NOT NULL, published INTEGER NOT NULL, docno INTEGER NOT NULL,"
          " PRIMARY KEY (entity_key, published, docno)) WITHOUT ROWID");
+    // Facets: from a matching docno to its entities without touching the table.
+    Exec("CREATE INDEX IF NOT EXISTS article_entities_by_docno ON article_entities(docno, "
+         "entity_key)");
+    Exec("CREATE TABLE IF NOT EXISTS entity_names ("
+         " entity_key TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID");
     find_ = Prepare("SELECT docno, published, record FROM articles WHERE id = ?1");
     insert_ = Prepare(
         "INSERT INTO articles (id, published, source_key, record) VALUES (?1, ?2, ?3, ?4)");
@@ -46,6 +54,9 @@ class SqliteEngine final : public Engine {
         "UPDATE articles SET published = ?2, source_key = ?3, record = ?4 WHERE docno = ?1");
     insert_entity_ = Prepare(
         "INSERT OR IGNORE INTO article_entities (entity_key, published, docno) VALUES (?1, ?2, ?3)");
+    upsert_name_ = Prepare(
+        "INSERT INTO entity_names (entity_key, name) VALUES (?1, ?2) ON CONFLICT (entity_key) "
+        "DO UPDATE SET name = excluded.name WHERE name <> excluded.name");
     delete_entity_ = Prepare(
         "DELETE FROM article_entities WHERE entity_key = ?1 AND published = ?2 AND docno = ?3");
     get_ = Prepare("SELECT record FROM articles WHERE id = ?1");
@@ -58,8 +69,8 @@ class SqliteEngine final : public Engine {
   void Close() override {
     for (auto& [shape, stmt] : queries_) sqlite3_finalize(stmt);
     queries_.clear();
-    for (sqlite3_stmt** s : {&find_, &insert_, &update_, &insert_entity_, &delete_entity_, &get_,
-                             &count_days_}) {
+    for (sqlite3_stmt** s : {&find_, &insert_, &update_, &insert_entity_, &upsert_name_,
+                             &delete_entity_, &get_, &count_days_}) {
       sqlite3_finalize(*s);
       *s = nullptr;
     }
@@ -108,24 +119,8 @@ class SqliteEngine final : public Engine {
     return found;
   }
 
-  void Query(const QuerySpec& q, std::vector<Hit>* hits) override {
-    // One statement per shape of query, prepared once.
-    std::string shape;
-    shape += q.from_micros ? 'f' : '-';
-    shape += q.to_micros ? 't' : '-';
-    shape += q.source ? 's' : '-';
-    shape += std::to_string(q.entities.size());
-    sqlite3_stmt*& stmt = queries_[shape];
-    if (stmt == nullptr) stmt = Prepare(QuerySql(q));
-    int p = 1;
-    // The first entity drives the join: the harness lists the rarest first.
-    std::vector<std::string> keys;
-    for (const std::string& e : q.entities) keys.push_back(NormalizeName(e));
-    for (const std::string& k : keys) Bind(stmt, p++, k);
-    if (q.source) Bind(stmt, p++, NormalizeName(*q.source));
-    if (q.from_micros) sqlite3_bind_int64(stmt, p++, *q.from_micros);
-    if (q.to_micros) sqlite3_bind_int64(stmt, p++, *q.to_micros);
-    sqlite3_bind_int64(stmt, p++, static_cast<int64_t>(q.limit));
+  bool Query(const QuerySpec& q, std::vector<Hit>* hits) override {
+    sqlite3_stmt* stmt = Statement(q, false);
     hits->clear();
     // The caller gets a page of articles, as from ArticleDB's Query.
     page_.clear();
@@ -137,9 +132,24 @@ class SqliteEngine final : public Engine {
     }
     if (rc != SQLITE_DONE) Fail("sqlite query: " + std::string(sqlite3_errmsg(db_)));
     sqlite3_reset(stmt);
+    return true;
   }
 
-  void CountDays(const std::string& entity, int64_t from, int64_t to, DayCounts* days) override {
+  bool Facets(const QuerySpec& q, NameCounts* facets) override {
+    sqlite3_stmt* stmt = Statement(q, true);
+    facets->clear();
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      const auto* name = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+      facets->emplace_back(std::string(name, static_cast<size_t>(sqlite3_column_bytes(stmt, 0))),
+                           static_cast<uint64_t>(sqlite3_column_int64(stmt, 1)));
+    }
+    if (rc != SQLITE_DONE) Fail("sqlite facets: " + std::string(sqlite3_errmsg(db_)));
+    sqlite3_reset(stmt);
+    return true;
+  }
+
+  bool CountDays(const std::string& entity, int64_t from, int64_t to, DayCounts* days) override {
     Bind(count_days_, 1, NormalizeName(entity));
     sqlite3_bind_int64(count_days_, 2, from);
     sqlite3_bind_int64(count_days_, 3, to);
@@ -151,39 +161,93 @@ class SqliteEngine final : public Engine {
     }
     if (rc != SQLITE_DONE) Fail("sqlite count: " + std::string(sqlite3_errmsg(db_)));
     sqlite3_reset(count_days_);
+    return true;
   }
 
-  // Entities first (?1..?k), then source, from, to, limit.
-  static std::string QuerySql(const QuerySpec& q) {
-    std::string sql;
+  // The sources of a query: `source` and `sources`, any of.
+  static std::vector<std::string> Sources(const QuerySpec& q) {
+    std::vector<std::string> all = q.sources;
+    if (q.source) all.insert(all.begin(), *q.source);
+    return all;
+  }
+
+  // The statement of the query's shape (prepared once per shape), with its parameters
+  // bound: entities first (?1..?k), then sources, not-entities, from, to, limit.
+  sqlite3_stmt* Statement(const QuerySpec& q, bool facets) {
+    const std::vector<std::string> sources = Sources(q);
+    std::string shape = facets ? "F" : "Q";
+    shape += q.from_micros ? 'f' : '-';
+    shape += q.to_micros ? 't' : '-';
+    for (size_t n : {sources.size(), q.entities.size(), q.not_entities.size()}) {
+      shape += '/';
+      shape += std::to_string(n);
+    }
+    sqlite3_stmt*& stmt = queries_[shape];
+    if (stmt == nullptr) stmt = Prepare(QuerySql(q, facets));
     int p = 1;
+    // The first entity drives the join: the harness lists the rarest first.
+    for (const std::string& e : q.entities) Bind(stmt, p++, NormalizeName(e));
+    for (const std::string& s : sources) Bind(stmt, p++, NormalizeName(s));
+    for (const std::string& e : q.not_entities) Bind(stmt, p++, NormalizeName(e));
+    if (q.from_micros) sqlite3_bind_int64(stmt, p++, *q.from_micros);
+    if (q.to_micros) sqlite3_bind_int64(stmt, p++, *q.to_micros);
+    sqlite3_bind_int64(stmt, p++, static_cast<int64_t>(q.limit));
+    return stmt;
+  }
+
+  // Queries select the newest `limit` matching articles, (date, record). Facets group
+  // the entities of every matching article (through the covering index by docno) and
+  // return the `limit` most frequent, (display name, count), most first.
+  static std::string QuerySql(const QuerySpec& q, bool facets) {
+    const std::vector<std::string> sources = Sources(q);
+    auto param = [](size_t p) { return "?" + std::to_string(p); };
+    size_t p = q.entities.size() + 1;
+    std::string tables;
+    std::string where;
+    std::string t;      // the date column
+    std::string docno;  // the docno column
     if (q.entities.empty()) {
-      sql = "SELECT a.published, a.record FROM articles a WHERE 1";
-      const std::string t = "a.published";
-      if (q.source) sql += " AND a.source_key = ?" + std::to_string(p++);
-      if (q.from_micros) sql += " AND " + t + " >= ?" + std::to_string(p++);
-      if (q.to_micros) sql += " AND " + t + " < ?" + std::to_string(p++);
-      sql += " ORDER BY a.published DESC, a.docno DESC LIMIT ?" + std::to_string(p++);
-      return sql;
-    }
-    sql = "SELECT e0.published, a.record FROM article_entities e0";
-    for (size_t k = 1; k < q.entities.size(); ++k) {
-      std::string e = "e";
-      e += std::to_string(k);
-      for (const std::string& part :
-           {std::string(" JOIN article_entities "), e, std::string(" ON "), e,
-            std::string(".entity_key = ?"), std::to_string(k + 1), std::string(" AND "), e,
-            std::string(".published = e0.published AND "), e, std::string(".docno = e0.docno")}) {
-        sql += part;
+      tables = " FROM articles a";
+      where = " WHERE 1";
+      t = "a.published";
+      docno = "a.docno";
+    } else {
+      tables = " FROM article_entities e0";
+      for (size_t k = 1; k < q.entities.size(); ++k) {
+        const std::string e = "e" + std::to_string(k);
+        tables += " JOIN article_entities " + e + " ON " + e + ".entity_key = " + param(k + 1) +
+                  " AND " + e + ".published = e0.published AND " + e + ".docno = e0.docno";
       }
+      // Records are read for pages; facets need the articles only to check sources.
+      if (!facets || !sources.empty()) tables += " JOIN articles a ON a.docno = e0.docno";
+      where = " WHERE e0.entity_key = ?1";
+      t = "e0.published";
+      docno = "e0.docno";
     }
-    p = static_cast<int>(q.entities.size()) + 1;
-    sql += " JOIN articles a ON a.docno = e0.docno WHERE e0.entity_key = ?1";
-    if (q.source) sql += " AND a.source_key = ?" + std::to_string(p++);
-    if (q.from_micros) sql += " AND e0.published >= ?" + std::to_string(p++);
-    if (q.to_micros) sql += " AND e0.published < ?" + std::to_string(p++);
-    sql += " ORDER BY e0.published DESC, e0.docno DESC LIMIT ?" + std::to_string(p++);
-    return sql;
+    if (sources.size() == 1) {
+      where += " AND a.source_key = " + param(p++);
+    } else if (!sources.empty()) {
+      where += " AND a.source_key IN (";
+      for (size_t k = 0; k < sources.size(); ++k) where += (k > 0 ? ", " : "") + param(p++);
+      where += ")";
+    }
+    for (size_t k = 0; k < q.not_entities.size(); ++k) {
+      where += " AND NOT EXISTS (SELECT 1 FROM article_entities n WHERE n.entity_key = " +
+               param(p++) + " AND n.published = " + t + " AND n.docno = " + docno + ")";
+    }
+    if (q.from_micros) where += " AND " + t + " >= " + param(p++);
+    if (q.to_micros) where += " AND " + t + " < " + param(p++);
+    const std::string limit = param(p++);
+    if (facets) {
+      return "SELECT coalesce(names.name, top.entity_key), top.c FROM (SELECT f.entity_key AS "
+             "entity_key, count(*) AS c" +
+             tables + " JOIN article_entities f ON f.docno = " + docno + where +
+             " GROUP BY f.entity_key ORDER BY c DESC, f.entity_key LIMIT " + limit +
+             ") top LEFT JOIN entity_names names ON names.entity_key = top.entity_key "
+             "ORDER BY top.c DESC, top.entity_key";
+    }
+    return "SELECT " + t + ", a.record" + tables + where + " ORDER BY " + t + " DESC, " + docno +
+           " DESC LIMIT " + limit;
   }
 
  private:
@@ -226,10 +290,14 @@ class SqliteEngine final : public Engine {
     Step(write, "write article");
     if (docno < 0) docno = sqlite3_last_insert_rowid(db_);
     for (const Entity& e : a.entities()) {
-      Bind(insert_entity_, 1, NormalizeName(e.name()));
+      const std::string key = NormalizeName(e.name());
+      Bind(insert_entity_, 1, key);
       sqlite3_bind_int64(insert_entity_, 2, published);
       sqlite3_bind_int64(insert_entity_, 3, docno);
       Step(insert_entity_, "insert entity");
+      Bind(upsert_name_, 1, key);
+      Bind(upsert_name_, 2, e.name());
+      Step(upsert_name_, "store entity name");
     }
   }
 
@@ -267,6 +335,7 @@ class SqliteEngine final : public Engine {
   sqlite3_stmt* insert_ = nullptr;
   sqlite3_stmt* update_ = nullptr;
   sqlite3_stmt* insert_entity_ = nullptr;
+  sqlite3_stmt* upsert_name_ = nullptr;
   sqlite3_stmt* delete_entity_ = nullptr;
   sqlite3_stmt* get_ = nullptr;
   sqlite3_stmt* count_days_ = nullptr;
