@@ -21,18 +21,27 @@ class ArticleDbEngine final : public Engine {
     o.block_cache_bytes = kCacheBytes;
     Check(Archive::Open(o, dir, &db_), "open");
   }
-  void Close() override { db_.reset(); }
+  void Close() override {
+    bulk_.reset();
+    db_.reset();
+  }
 
   void Put(const Article& a) override { Check(db_->Put(WriteOptions(), a), "put"); }
   void PutBatch(std::span<const Article> batch) override {
     Check(db_->PutBatch(WriteOptions(), batch), "put batch");
   }
+  // The bulk import: a BulkLoader (sorted table files, ingested), finished by Settle.
   void PutBatchNoWal(std::span<const Article> batch) override {
-    WriteOptions wo;
-    wo.disable_wal = true;
-    Check(db_->PutBatch(wo, batch), "put batch (no WAL)");
+    if (!bulk_) Check(db_->NewBulkLoader(BulkLoadOptions(), &bulk_), "bulk loader");
+    Check(bulk_->Add(batch), "bulk add");
   }
-  void Settle() override { Check(db_->Flush(), "flush"); }
+  void Settle() override {
+    if (bulk_) {
+      Check(bulk_->Finish(), "bulk finish");
+      bulk_.reset();
+    }
+    Check(db_->Flush(), "flush");
+  }
   void Compact() override { Check(db_->Compact(), "compact"); }
 
   bool Get(const std::string& id, Article* out) override {
@@ -95,6 +104,7 @@ class ArticleDbEngine final : public Engine {
 
  private:
   std::unique_ptr<Archive> db_;
+  std::unique_ptr<BulkLoader> bulk_;
   std::vector<Status> statuses_;
   Page page_;
   std::vector<TimelineEntry> timeline_;

@@ -39,6 +39,7 @@
 #include "record_check.h"
 #include "sync_dir.h"
 #include "time_util.h"
+#include "write/bulk_loader.h"
 
 namespace articledb {
 namespace {
@@ -65,6 +66,9 @@ std::string QuarantineKey(uint64_t docno) {
   return k;
 }
 constexpr size_t kStripes = 256;
+// Scratch directory of bulk loads inside the archive directory: table files being
+// written (removed once ingested, and at every open for writing after a crash).
+constexpr char kBulkScratch[] = "bulk-load.tmp";
 constexpr size_t kScanChunk = 256;
 // Records one page of Query, or one chunk of Scan, reads: about this many bytes (the read
 // that crosses it is the last), whatever the page limit (query.h).
@@ -442,7 +446,11 @@ class ArchiveImpl final : public Archive {
     return PutBatch(wo, std::span<const Article>(&article, 1), stats);
   }
   Status PutBatch(const WriteOptions& wo, std::span<const Article> articles,
-                  WriteStats* stats) override;
+                  WriteStats* stats) override {
+    return PutBatchTo(wo, articles, stats, nullptr);
+  }
+  Status NewBulkLoader(const BulkLoadOptions& options,
+                       std::unique_ptr<BulkLoader>* loader) override;
   Status Delete(const WriteOptions& wo, std::string_view id) override;
   Status DeleteBatch(const WriteOptions& wo, std::span<const std::string> ids,
                      WriteStats* stats) override;
@@ -530,6 +538,19 @@ class ArchiveImpl final : public Archive {
                            const Derived* other);
 
   std::vector<std::unique_lock<std::mutex>> LockIds(const std::vector<std::string_view>& ids);
+  // PutBatch's work. With `into`, the batch is moved to *into instead of being committed,
+  // the caller excludes every other writer (BulkIngest), and articles new to the archive
+  // take their docnos from `docnos` (by position) instead of allocating them.
+  Status PutBatchTo(const WriteOptions& wo, std::span<const Article> articles,
+                    WriteStats* stats, rocksdb::WriteBatch* into,
+                    std::span<const uint64_t> docnos = {});
+ public:
+  // Bulk loads: stores `articles` (valid, distinct ids) as one ingested run, built from
+  // batches of `chunk` articles in their order; those new to the archive get their
+  // docnos in the order of `rank` (a permutation of 0..n-1).
+  Status BulkIngest(std::vector<Article>* articles, const std::vector<uint64_t>& rank,
+                    size_t chunk, WriteStats* stats, write::RunStats* run_stats);
+ private:
   // The intersection answering `nf` from snapshot `snap`, positioned after `after`.
   Status Plan(const NormalFilter& nf, const rocksdb::Snapshot* snap, Order order,
               const std::optional<Pos>& after, std::unique_ptr<Matcher>* matcher);
@@ -886,6 +907,9 @@ Status ArchiveImpl::OpenDb() {
                              std::to_string(kMinFreeBytes) + " (free some space; read-only "
                              "commands work meanwhile)");
     }
+    // Table files of a bulk load that did not end (a crash): never ingested, not needed.
+    std::error_code ec;
+    fs::remove_all(fs::path(path_) / kBulkScratch, ec);
     auto log = std::make_shared<WriterLog>(path_, base.info_log_level, base.max_log_file_size);
     base.info_log = log;
     s = rocksdb::DB::Open(base, path_, descriptors, &handles_, &db_);
@@ -1177,8 +1201,16 @@ std::vector<std::unique_lock<std::mutex>> ArchiveImpl::LockIds(
   return locks;
 }
 
-Status ArchiveImpl::PutBatch(const WriteOptions& wo, std::span<const Article> articles,
-                             WriteStats* stats) {
+// The error of PutBatch (and BulkLoader::Add) for the invalid article at position i of n.
+Status BatchPositionError(size_t n, size_t i, const Status& s) {
+  if (n == 1) return s;
+  return Status::InvalidArgument("batch position " + std::to_string(i) + ": " + s.message() +
+                                 " (nothing in the batch was stored)");
+}
+
+Status ArchiveImpl::PutBatchTo(const WriteOptions& wo, std::span<const Article> articles,
+                               WriteStats* stats, rocksdb::WriteBatch* into,
+                               std::span<const uint64_t> preset_docnos) {
   if (Status s = CheckWritable(); !s.ok()) return s;
   if (articles.empty()) return Status::OK();
   // 1. Validate and serialize every article before touching the archive.
@@ -1197,9 +1229,7 @@ Status ArchiveImpl::PutBatch(const WriteOptions& wo, std::span<const Article> ar
       items[i] = &with_ids.back();
     }
     if (Status s = ValidateArticle(*items[i], options_.limits); !s.ok()) {
-      if (n == 1) return s;
-      return Status::InvalidArgument("batch position " + std::to_string(i) + ": " + s.message() +
-                                     " (nothing in the batch was stored)");
+      return BatchPositionError(n, i, s);
     }
     if (!items[i]->SerializeToString(&values[i])) {
       return Status::InvalidArgument("batch position " + std::to_string(i) +
@@ -1219,8 +1249,12 @@ Status ArchiveImpl::PutBatch(const WriteOptions& wo, std::span<const Article> ar
       }
     }
   }
-  std::shared_lock rebuild(rebuild_mutex_);
-  auto locks = LockIds(ids);
+  std::shared_lock rebuild(rebuild_mutex_, std::defer_lock);
+  std::vector<std::unique_lock<std::mutex>> locks;
+  if (into == nullptr) {
+    rebuild.lock();
+    locks = LockIds(ids);
+  }
   // 3. Find the versions being replaced.
   const size_t m = ids.size();
   std::vector<rocksdb::Slice> id_slices(m);
@@ -1272,7 +1306,7 @@ Status ArchiveImpl::PutBatch(const WriteOptions& wo, std::span<const Article> ar
   size_t fresh = 0;
   for (size_t j = 0; j < m; ++j) fresh += docnos[j] == 0 ? 1 : 0;
   uint64_t next_fresh = 0;
-  if (fresh > 0) {
+  if (fresh > 0 && preset_docnos.empty()) {
     if (Status s = AllocateDocnos(fresh, ToRocks(wo), &next_fresh); !s.ok()) return s;
   }
   // 4. One batch: records, id map, index entries in and out, counters.
@@ -1284,7 +1318,7 @@ Status ArchiveImpl::PutBatch(const WriteOptions& wo, std::span<const Article> ar
     const size_t i = order[j];
     uint64_t docno = docnos[j];
     if (docno == 0) {
-      docno = next_fresh++;
+      docno = preset_docnos.empty() ? next_fresh++ : preset_docnos[i];
       batch.Put(cf(kIds), id_slices[j], keys::DocnoKey(docno));
     }
     batch.Put(cf(kRecords), keys::DocnoKey(docno), values[i]);
@@ -1307,12 +1341,159 @@ Status ArchiveImpl::PutBatch(const WriteOptions& wo, std::span<const Article> ar
     batch.Merge(cf(kCounters), ToSlice(keys::kArticlesCounter), counters::Encode(article_delta, ""));
   }
   batch.Merge(cf(kCounters), ToSlice(keys::kRecordBytesCounter), counters::Encode(byte_delta, ""));
-  rocksdb::Status ws = Commit(ToRocks(wo), &batch);
-  if (!ws.ok()) return FromRocks(ws, "write failed; nothing of this batch was stored");
+  if (into != nullptr) {
+    *into = std::move(batch);
+  } else {
+    rocksdb::Status ws = Commit(ToRocks(wo), &batch);
+    if (!ws.ok()) return FromRocks(ws, "write failed; nothing of this batch was stored");
+  }
   if (stats) {
     stats->inserted += local.inserted;
     stats->updated += local.updated;
   }
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------------------- bulk load
+
+// Articles per write batch a run is built from (as the CLI's import batches).
+constexpr size_t kBulkChunk = 1000;
+
+Status ArchiveImpl::BulkIngest(std::vector<Article>* articles, const std::vector<uint64_t>& rank,
+                               size_t chunk, WriteStats* stats, write::RunStats* run_stats) {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  const size_t n = articles->size();
+  // Docnos for every article (those replacing a stored version keep theirs: a few unused).
+  uint64_t first = 0;
+  if (Status s = AllocateDocnos(n, rocksdb::WriteOptions(), &first); !s.ok()) return s;
+  std::vector<uint64_t> docnos(n);
+  for (size_t i = 0; i < n; ++i) docnos[i] = first + rank[i];
+  // Every other writer waits (they hold their ids' stripes from reading to committing):
+  // the run reads stored versions and counters, and its ingestion must come after them.
+  std::shared_lock rebuild(rebuild_mutex_);
+  std::vector<std::unique_lock<std::mutex>> locks;
+  locks.reserve(kStripes);
+  for (auto& m : stripes_) locks.emplace_back(m);
+  // The batches PutBatch would commit for these articles, docnos given in their order.
+  write::Run run;
+  WriteStats local;
+  for (size_t at = 0; at < n; at += chunk) {
+    const size_t len = std::min(chunk, n - at);
+    auto batch = std::make_unique<rocksdb::WriteBatch>();
+    Status s = PutBatchTo(WriteOptions(), std::span<const Article>(articles->data() + at, len),
+                          &local, batch.get(), std::span<const uint64_t>(docnos.data() + at, len));
+    if (!s.ok()) return s;
+    for (size_t k = at; k < at + len; ++k) Article().Swap(&(*articles)[k]);  // frees it
+    run.Add(std::move(batch));
+  }
+  articles->clear();
+  write::BulkTarget target;
+  target.db = db_;
+  target.column_families = handles_;
+  target.scratch_dir = (fs::path(path_) / kBulkScratch).string();
+  rocksdb::Status rs;
+  {
+#if defined(__SANITIZE_THREAD__)
+    std::lock_guard tsan(tsan_write_mutex_);  // see Commit
+#endif
+    rs = write::IngestRun(target, &run, run_stats);
+  }
+  if (!rs.ok()) return FromRocks(rs, "bulk load failed; nothing of this run was stored");
+  stats->inserted += local.inserted;
+  stats->updated += local.updated;
+  return Status::OK();
+}
+
+class BulkLoaderImpl final : public BulkLoader {
+ public:
+  BulkLoaderImpl(ArchiveImpl* archive, const BulkLoadOptions& options, const Limits& limits)
+      : archive_(archive), options_(options), limits_(limits) {}
+
+  Status Add(std::span<const Article> articles) override {
+    if (!failed_.ok()) return failed_;
+    if (finished_) return Status::InvalidArgument("the bulk load has finished");
+    const size_t n = articles.size();
+    std::vector<Article> copies(articles.begin(), articles.end());
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (copies[i].id().empty()) copies[i].set_id(DeriveArticleId(copies[i]));
+      if (Status s = ValidateArticle(copies[i], limits_); !s.ok()) {
+        return BatchPositionError(n, i, s);
+      }
+      bytes += copies[i].ByteSizeLong();
+    }
+    for (Article& a : copies) pending_.push_back(std::move(a));
+    pending_bytes_ += bytes;
+    if (pending_bytes_ >= options_.run_bytes) return IngestPending();
+    return Status::OK();
+  }
+
+  Status Finish(WriteStats* stats) override {
+    if (!failed_.ok()) return failed_;
+    if (finished_) return Status::InvalidArgument("the bulk load has finished");
+    if (Status s = IngestPending(); !s.ok()) return s;
+    finished_ = true;
+    if (stats != nullptr) {
+      stats->inserted += stats_.inserted;
+      stats->updated += stats_.updated;
+    }
+    return Status::OK();
+  }
+
+ private:
+  // The pending articles as one run: the last of each id, in their order (so the run's
+  // writes, e.g. the display names counters keep, come in the order PutBatch would make
+  // them), with docnos in order of publication time (input order among equal times).
+  Status IngestPending() {
+    if (pending_.empty()) return Status::OK();
+    std::vector<size_t> keep;
+    {
+      std::unordered_map<std::string_view, size_t> last;
+      last.reserve(pending_.size());
+      for (size_t i = 0; i < pending_.size(); ++i) last[pending_[i].id()] = i;
+      for (size_t i = 0; i < pending_.size(); ++i) {
+        if (last[pending_[i].id()] == i) keep.push_back(i);
+      }
+    }
+    std::vector<Article> run;
+    run.reserve(keep.size());
+    for (size_t i : keep) run.push_back(std::move(pending_[i]));
+    pending_ = std::vector<Article>();
+    pending_bytes_ = 0;
+    std::vector<size_t> by_time(run.size());
+    std::vector<int64_t> times(run.size());
+    for (size_t i = 0; i < run.size(); ++i) {
+      by_time[i] = i;
+      times[i] = IndexTime(run[i]);
+    }
+    std::stable_sort(by_time.begin(), by_time.end(),
+                     [&](size_t a, size_t b) { return times[a] < times[b]; });
+    std::vector<uint64_t> rank(run.size());
+    for (size_t r = 0; r < by_time.size(); ++r) rank[by_time[r]] = r;
+    write::RunStats rs;
+    Status s = archive_->BulkIngest(&run, rank, kBulkChunk, &stats_, &rs);
+    if (!s.ok() && !s.IsInvalidArgument()) failed_ = s;
+    return s;
+  }
+
+  ArchiveImpl* archive_;
+  BulkLoadOptions options_;
+  Limits limits_;
+  std::vector<Article> pending_;
+  size_t pending_bytes_ = 0;
+  WriteStats stats_;
+  Status failed_;
+  bool finished_ = false;
+};
+
+Status ArchiveImpl::NewBulkLoader(const BulkLoadOptions& options,
+                                  std::unique_ptr<BulkLoader>* loader) {
+  loader->reset();
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  if (options.run_bytes == 0) {
+    return Status::InvalidArgument("bulk load: run_bytes must be greater than 0");
+  }
+  *loader = std::make_unique<BulkLoaderImpl>(this, options, options_.limits);
   return Status::OK();
 }
 
