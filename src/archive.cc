@@ -538,9 +538,10 @@ class ArchiveImpl final : public Archive {
                            const Derived* other);
 
   std::vector<std::unique_lock<std::mutex>> LockIds(const std::vector<std::string_view>& ids);
-  // PutBatch's work. With `into`, the batch is moved to *into instead of being committed,
-  // the caller excludes every other writer (BulkIngest), and articles new to the archive
-  // take their docnos from `docnos` (by position) instead of allocating them.
+  // PutBatch's work. With `into`, the articles were validated already (BulkLoader::Add),
+  // the batch is moved to *into instead of being committed, the caller excludes every
+  // other writer (BulkIngest), and articles new to the archive take their docnos from
+  // `docnos` (by position) instead of allocating them.
   Status PutBatchTo(const WriteOptions& wo, std::span<const Article> articles,
                     WriteStats* stats, rocksdb::WriteBatch* into,
                     std::span<const uint64_t> docnos = {});
@@ -1228,8 +1229,11 @@ Status ArchiveImpl::PutBatchTo(const WriteOptions& wo, std::span<const Article> 
       with_ids.back().set_id(DeriveArticleId(articles[i]));
       items[i] = &with_ids.back();
     }
-    if (Status s = ValidateArticle(*items[i], options_.limits); !s.ok()) {
-      return BatchPositionError(n, i, s);
+    // (A bulk load's articles were validated when they were added.)
+    if (into == nullptr) {
+      if (Status s = ValidateArticle(*items[i], options_.limits); !s.ok()) {
+        return BatchPositionError(n, i, s);
+      }
     }
     if (!items[i]->SerializeToString(&values[i])) {
       return Status::InvalidArgument("batch position " + std::to_string(i) +
@@ -1391,6 +1395,12 @@ Status ArchiveImpl::BulkIngest(std::vector<Article>* articles, const std::vector
   target.db = db_;
   target.column_families = handles_;
   target.scratch_dir = (fs::path(path_) / kBulkScratch).string();
+  // Table files of a run are written once, from memory, like a flush's: the dictionary is
+  // made as a flush makes it (docs/storage.md: trainer or not), not as a compaction does.
+  target.adjust_options = [](size_t, rocksdb::Options* o) {
+    o->bottommost_compression_opts.use_zstd_dict_trainer =
+        o->compression_opts.use_zstd_dict_trainer;
+  };
   rocksdb::Status rs;
   {
 #if defined(__SANITIZE_THREAD__)
