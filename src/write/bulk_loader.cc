@@ -8,6 +8,10 @@
 #include <chrono>
 #include <filesystem>
 #include <system_error>
+#include <unordered_map>
+
+#include "index/contributor.h"
+#include "write/writer.h"
 
 namespace articledb::write {
 namespace {
@@ -232,6 +236,99 @@ rocksdb::Status IngestRun(const BulkTarget& target, Run* run, RunStats* stats) {
   local.ingest_seconds = Since(t0);
   if (stats != nullptr) *stats = local;
   return rocksdb::Status::OK();
+}
+
+// ---------------------------------------------------------------------------- articles
+
+namespace {
+
+class ArticleBulkLoader final : public BulkLoader {
+ public:
+  ArticleBulkLoader(Writer* writer, const Limits& limits, const BulkLoadOptions& options)
+      : writer_(writer), limits_(limits), options_(options) {}
+
+  Status Add(std::span<const Article> articles) override {
+    if (!failed_.ok()) return failed_;
+    if (finished_) return Status::InvalidArgument("the bulk load has finished");
+    const size_t n = articles.size();
+    std::vector<Article> copies(articles.begin(), articles.end());
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (copies[i].id().empty()) copies[i].set_id(DeriveArticleId(copies[i]));
+      if (Status s = ValidateArticle(copies[i], limits_); !s.ok()) {
+        return BatchPositionError(n, i, s);
+      }
+      bytes += copies[i].ByteSizeLong();
+    }
+    for (Article& a : copies) pending_.push_back(std::move(a));
+    pending_bytes_ += bytes;
+    if (pending_bytes_ >= options_.run_bytes) return IngestPending();
+    return Status::OK();
+  }
+
+  Status Finish(WriteStats* stats) override {
+    if (!failed_.ok()) return failed_;
+    if (finished_) return Status::InvalidArgument("the bulk load has finished");
+    if (Status s = IngestPending(); !s.ok()) return s;
+    finished_ = true;
+    if (stats != nullptr) {
+      stats->inserted += stats_.inserted;
+      stats->updated += stats_.updated;
+    }
+    return Status::OK();
+  }
+
+ private:
+  // The pending articles as one run: the last of each id, in their order (so the run's
+  // writes, e.g. the display names counters keep, come in the order PutBatch would make
+  // them), with docnos in order of publication time (input order among equal times).
+  Status IngestPending() {
+    if (pending_.empty()) return Status::OK();
+    std::vector<size_t> keep;
+    {
+      std::unordered_map<std::string_view, size_t> last;
+      last.reserve(pending_.size());
+      for (size_t i = 0; i < pending_.size(); ++i) last[pending_[i].id()] = i;
+      for (size_t i = 0; i < pending_.size(); ++i) {
+        if (last[pending_[i].id()] == i) keep.push_back(i);
+      }
+    }
+    std::vector<Article> run;
+    run.reserve(keep.size());
+    for (size_t i : keep) run.push_back(std::move(pending_[i]));
+    pending_ = std::vector<Article>();
+    pending_bytes_ = 0;
+    std::vector<size_t> by_time(run.size());
+    std::vector<int64_t> times(run.size());
+    for (size_t i = 0; i < run.size(); ++i) {
+      by_time[i] = i;
+      times[i] = index::IndexTime(run[i]);
+    }
+    std::stable_sort(by_time.begin(), by_time.end(),
+                     [&](size_t a, size_t b) { return times[a] < times[b]; });
+    std::vector<uint64_t> rank(run.size());
+    for (size_t r = 0; r < by_time.size(); ++r) rank[by_time[r]] = r;
+    RunStats rs;
+    Status s = writer_->BulkIngest(&run, rank, kBulkChunk, &stats_, &rs);
+    if (!s.ok() && !s.IsInvalidArgument()) failed_ = s;
+    return s;
+  }
+
+  Writer* writer_;
+  Limits limits_;
+  BulkLoadOptions options_;
+  std::vector<Article> pending_;
+  size_t pending_bytes_ = 0;
+  WriteStats stats_;
+  Status failed_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<BulkLoader> NewArticleBulkLoader(Writer* writer, const Limits& limits,
+                                                 const BulkLoadOptions& options) {
+  return std::make_unique<ArticleBulkLoader>(writer, limits, options);
 }
 
 }  // namespace articledb::write

@@ -1,5 +1,8 @@
 // Bulk loading: a run of writes turned into one sorted table file per column family and
-// ingested into the database in one atomic step. Internal.
+// ingested into the database in one atomic step. Internal. The BulkLoader of the public
+// API (NewArticleBulkLoader, at the end) gathers articles into runs and has the Writer
+// turn each run into the batches PutBatch would write (Writer::BulkIngest), which this
+// module sorts, writes and ingests (IngestRun).
 //
 // The entries of a run are whatever write batches the write path produced for a set of
 // articles (records, id map, index entries, counter deltas, and any column family added
@@ -22,6 +25,8 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
+
+#include "articledb/archive.h"
 
 #include <cstdint>
 #include <functional>
@@ -77,6 +82,15 @@ class Run {
 // Writes and ingests `run` (see the top of this file), then clears it. On an error nothing
 // of the run is in the database, and its table files are removed.
 rocksdb::Status IngestRun(const BulkTarget& target, Run* run, RunStats* stats);
+
+class Writer;
+
+// Articles per write batch a run is built from (as the CLI's import batches).
+inline constexpr size_t kBulkChunk = 1000;
+
+// The public BulkLoader (archive.h) over `writer`, validating with `limits`.
+std::unique_ptr<BulkLoader> NewArticleBulkLoader(Writer* writer, const Limits& limits,
+                                                 const BulkLoadOptions& options);
 
 }  // namespace articledb::write
 
