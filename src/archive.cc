@@ -17,6 +17,7 @@
 #include "store/keys.h"
 #include "store/meta.h"
 #include "store/store.h"
+#include "write/bulk_loader.h"
 #include "write/writer.h"
 
 namespace articledb {
@@ -35,6 +36,16 @@ class ArchiveImpl final : public Archive {
   Status PutBatch(const WriteOptions& wo, std::span<const Article> articles,
                   WriteStats* stats) override {
     return writer_.PutBatch(wo, articles, stats);
+  }
+  Status NewBulkLoader(const BulkLoadOptions& options,
+                       std::unique_ptr<BulkLoader>* loader) override {
+    loader->reset();
+    if (Status s = store_.CheckWritable(); !s.ok()) return s;
+    if (options.run_bytes == 0) {
+      return Status::InvalidArgument("bulk load: run_bytes must be greater than 0");
+    }
+    *loader = write::NewArticleBulkLoader(&writer_, store_.options().limits, options);
+    return Status::OK();
   }
   Status Delete(const WriteOptions& wo, std::string_view id) override;
   Status DeleteBatch(const WriteOptions& wo, std::span<const std::string> ids,

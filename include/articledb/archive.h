@@ -92,6 +92,50 @@ struct QuarantinedRecord {
 // stop early (the call then returns Aborted).
 using ProgressFn = std::function<bool(uint64_t done)>;
 
+// Options of a bulk load (Archive::NewBulkLoader).
+struct BulkLoadOptions {
+  // Articles are held in memory until about this many bytes of them (serialized) are
+  // added; then they form a run: sorted by publication time, given document numbers in
+  // that order, written as one table file per column family and ingested into the archive
+  // in one atomic step. Peak memory is about 3 times this. Larger runs make fewer, larger
+  // files. Default: 64 MiB.
+  size_t run_bytes = 64u << 20;
+};
+
+// A bulk load: articles are written as sorted table files and ingested, without the
+// write-ahead log, memtables or compactions afterwards (docs/storage.md). Obtained from
+// Archive::NewBulkLoader; must not outlive its archive; one thread at a time.
+//
+// Result: the same as PutBatch of the same articles in the same order (an upsert; when
+// an id appears more than once, the last one wins), except for document numbers: within a
+// run they follow publication time (undated articles first), so articles of a month sit
+// together; runs follow each other in the order they were added; an article replacing a
+// stored version keeps its number. So queries give the same articles, and only articles
+// with equal publication times may come in another order.
+//
+// Crash safety: each run is ingested atomically. A load killed (or failing) midway leaves
+// the archive with the runs ingested before, each whole (every article of such a run
+// with its id map entry, index entries and counters; never part of an article), and
+// nothing of the run in progress or of articles added after it. Loading the same input
+// again completes it (upserts double nothing). Concurrent writers wait while a run is
+// ingested; readers do not.
+class BulkLoader {
+ public:
+  BulkLoader() = default;
+  BulkLoader(const BulkLoader&) = delete;
+  BulkLoader& operator=(const BulkLoader&) = delete;
+  // Destroying a loader without Finish drops the articles added since the last run.
+  virtual ~BulkLoader() = default;
+  // Adds articles, validated as PutBatch does (an article without id gets
+  // DeriveArticleId). If one is invalid, none of `articles` is added and the message
+  // names it by position and id, as PutBatch's; articles added before stay. May ingest a
+  // run. After an error other than InvalidArgument, the loader only returns that error.
+  virtual Status Add(std::span<const Article> articles) = 0;
+  // Ingests the last run. *stats: the runs' totals, each run counted as PutBatch would
+  // count it (an id in two runs is inserted by the first and updated by the second).
+  virtual Status Finish(WriteStats* stats = nullptr) = 0;
+};
+
 class Archive {
  public:
   // Opens (or, with options.create_if_missing, creates) the archive in directory `path`.
@@ -126,6 +170,11 @@ class Archive {
   // Removes many in one atomic write; ids not stored are counted in stats->not_found.
   virtual Status DeleteBatch(const WriteOptions& wo, std::span<const std::string> ids,
                              WriteStats* stats = nullptr) = 0;
+
+  // Starts a bulk load (see BulkLoader): the fast way to load many articles, into an
+  // empty archive or not. NotSupported when the archive is read-only.
+  virtual Status NewBulkLoader(const BulkLoadOptions& options,
+                               std::unique_ptr<BulkLoader>* loader) = 0;
 
   // ---- Reads by id ----
   virtual Status Get(std::string_view id, Article* article) = 0;

@@ -33,6 +33,9 @@ inline constexpr std::array<const char*, kNumCf> kCfNames = {"default", "records
 // Free bytes needed on the file system to open an archive for writing (documented in
 // archive.h and docs/reliability.md).
 inline constexpr uint64_t kMinFreeBytes = 2u << 20;
+// Scratch directory of bulk loads inside the archive directory: table files being
+// written (removed once ingested, and at every open for writing after a crash).
+inline constexpr char kBulkScratchDir[] = "bulk-load.tmp";
 
 Status FromRocks(const rocksdb::Status& s, const std::string& context);
 inline rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
@@ -54,6 +57,7 @@ class Store {
 
   rocksdb::DB* db() const { return db_; }
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return handles_[c]; }
+  const std::vector<rocksdb::ColumnFamilyHandle*>& handles() const { return handles_; }
   const Options& options() const { return options_; }
   const std::string& path() const { return path_; }
   bool read_only() const { return options_.read_only; }
@@ -83,6 +87,15 @@ class Store {
 
   // Writes one batch of PutBatch or DeleteBatch.
   rocksdb::Status Commit(const rocksdb::WriteOptions& wo, rocksdb::WriteBatch* batch);
+  // Held while table files are ingested (a bulk load): under ThreadSanitizer, ingestion
+  // and Commit go to RocksDB one at a time, for the reason Commit gives; else nothing.
+  std::unique_lock<std::mutex> LockForIngest() {
+#if defined(__SANITIZE_THREAD__)
+    return std::unique_lock(tsan_write_mutex_);
+#else
+    return {};
+#endif
+  }
 
   // Read-only instances: reopens on the archive's current state (archive.h, Refresh).
   Status Refresh();

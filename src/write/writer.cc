@@ -12,6 +12,7 @@
 #include "index/counters.h"
 #include "store/keys.h"
 #include "store/meta.h"
+#include "write/bulk_loader.h"
 
 namespace articledb::write {
 
@@ -100,8 +101,20 @@ std::vector<std::unique_lock<std::mutex>> Writer::LockIds(
   return locks;
 }
 
+Status BatchPositionError(size_t n, size_t i, const Status& s) {
+  if (n == 1) return s;
+  return Status::InvalidArgument("batch position " + std::to_string(i) + ": " + s.message() +
+                                 " (nothing in the batch was stored)");
+}
+
 Status Writer::PutBatch(const WriteOptions& wo, std::span<const Article> articles,
                         WriteStats* stats) {
+  return PutBatchTo(wo, articles, stats, nullptr, {});
+}
+
+Status Writer::PutBatchTo(const WriteOptions& wo, std::span<const Article> articles,
+                          WriteStats* stats, rocksdb::WriteBatch* into,
+                          std::span<const uint64_t> preset_docnos) {
   if (Status s = store_.CheckWritable(); !s.ok()) return s;
   if (articles.empty()) return Status::OK();
   // 1. Validate and serialize every article before touching the archive.
@@ -119,10 +132,11 @@ Status Writer::PutBatch(const WriteOptions& wo, std::span<const Article> article
       with_ids.back().set_id(DeriveArticleId(articles[i]));
       items[i] = &with_ids.back();
     }
-    if (Status s = ValidateArticle(*items[i], store_.options().limits); !s.ok()) {
-      if (n == 1) return s;
-      return Status::InvalidArgument("batch position " + std::to_string(i) + ": " + s.message() +
-                                     " (nothing in the batch was stored)");
+    // (A bulk load's articles were validated when they were added.)
+    if (into == nullptr) {
+      if (Status s = ValidateArticle(*items[i], store_.options().limits); !s.ok()) {
+        return BatchPositionError(n, i, s);
+      }
     }
     if (!items[i]->SerializeToString(&values[i])) {
       return Status::InvalidArgument("batch position " + std::to_string(i) +
@@ -142,8 +156,12 @@ Status Writer::PutBatch(const WriteOptions& wo, std::span<const Article> article
       }
     }
   }
-  auto rebuild = store_.LockForWrite();
-  auto locks = LockIds(ids);
+  std::shared_lock<std::shared_mutex> rebuild;
+  std::vector<std::unique_lock<std::mutex>> locks;
+  if (into == nullptr) {
+    rebuild = store_.LockForWrite();
+    locks = LockIds(ids);
+  }
   // 3. Find the versions being replaced.
   const size_t m = ids.size();
   std::vector<rocksdb::Slice> id_slices(m);
@@ -195,7 +213,7 @@ Status Writer::PutBatch(const WriteOptions& wo, std::span<const Article> article
   size_t fresh = 0;
   for (size_t j = 0; j < m; ++j) fresh += docnos[j] == 0 ? 1 : 0;
   uint64_t next_fresh = 0;
-  if (fresh > 0) {
+  if (fresh > 0 && preset_docnos.empty()) {
     if (Status s = AllocateDocnos(fresh, ToRocks(wo), &next_fresh); !s.ok()) return s;
   }
   // 4. One batch: records, id map, index entries in and out, counters.
@@ -207,7 +225,7 @@ Status Writer::PutBatch(const WriteOptions& wo, std::span<const Article> article
     const size_t i = order[j];
     uint64_t docno = docnos[j];
     if (docno == 0) {
-      docno = next_fresh++;
+      docno = preset_docnos.empty() ? next_fresh++ : preset_docnos[i];
       batch.Put(cf(kIds), id_slices[j], keys::DocnoKey(docno));
     }
     batch.Put(cf(kRecords), keys::DocnoKey(docno), values[i]);
@@ -230,12 +248,66 @@ Status Writer::PutBatch(const WriteOptions& wo, std::span<const Article> article
     batch.Merge(cf(kCounters), ToSlice(keys::kArticlesCounter), counters::Encode(article_delta, ""));
   }
   batch.Merge(cf(kCounters), ToSlice(keys::kRecordBytesCounter), counters::Encode(byte_delta, ""));
-  rocksdb::Status ws = store_.Commit(ToRocks(wo), &batch);
-  if (!ws.ok()) return FromRocks(ws, "write failed; nothing of this batch was stored");
+  if (into != nullptr) {
+    *into = std::move(batch);
+  } else {
+    rocksdb::Status ws = store_.Commit(ToRocks(wo), &batch);
+    if (!ws.ok()) return FromRocks(ws, "write failed; nothing of this batch was stored");
+  }
   if (stats) {
     stats->inserted += local.inserted;
     stats->updated += local.updated;
   }
+  return Status::OK();
+}
+
+Status Writer::BulkIngest(std::vector<Article>* articles, const std::vector<uint64_t>& rank,
+                          size_t chunk, WriteStats* stats, RunStats* run_stats) {
+  if (Status s = store_.CheckWritable(); !s.ok()) return s;
+  const size_t n = articles->size();
+  // Docnos for every article (those replacing a stored version keep theirs: a few unused).
+  uint64_t first = 0;
+  if (Status s = AllocateDocnos(n, rocksdb::WriteOptions(), &first); !s.ok()) return s;
+  std::vector<uint64_t> docnos(n);
+  for (size_t i = 0; i < n; ++i) docnos[i] = first + rank[i];
+  // Every other writer waits (they hold their ids' stripes from reading to committing):
+  // the run reads stored versions and counters, and its ingestion must come after them.
+  auto rebuild = store_.LockForWrite();
+  std::vector<std::unique_lock<std::mutex>> locks;
+  locks.reserve(kStripes);
+  for (auto& m : stripes_) locks.emplace_back(m);  // ascending, as LockIds
+  // The batches PutBatch would commit for these articles.
+  Run run;
+  WriteStats local;
+  for (size_t at = 0; at < n; at += chunk) {
+    const size_t len = std::min(chunk, n - at);
+    auto batch = std::make_unique<rocksdb::WriteBatch>();
+    Status s = PutBatchTo(WriteOptions(), std::span<const Article>(articles->data() + at, len),
+                          &local, batch.get(), std::span<const uint64_t>(docnos.data() + at, len));
+    if (!s.ok()) return s;
+    for (size_t k = at; k < at + len; ++k) Article().Swap(&(*articles)[k]);  // frees it
+    run.Add(std::move(batch));
+  }
+  articles->clear();
+  BulkTarget target;
+  target.db = db();
+  target.column_families = store_.handles();
+  target.scratch_dir = store_.path() + "/" + store::kBulkScratchDir;
+  // A run's table files are written once, from memory, like a flush's: the dictionary is
+  // made as a flush makes it (docs/storage.md: with the trainer or not), not as a
+  // compaction to the bottom level does.
+  target.adjust_options = [](size_t, rocksdb::Options* o) {
+    o->bottommost_compression_opts.use_zstd_dict_trainer =
+        o->compression_opts.use_zstd_dict_trainer;
+  };
+  rocksdb::Status rs;
+  {
+    auto tsan = store_.LockForIngest();
+    rs = IngestRun(target, &run, run_stats);
+  }
+  if (!rs.ok()) return FromRocks(rs, "bulk load failed; nothing of this run was stored");
+  stats->inserted += local.inserted;
+  stats->updated += local.updated;
   return Status::OK();
 }
 

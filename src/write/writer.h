@@ -17,6 +17,11 @@
 
 namespace articledb::write {
 
+struct RunStats;
+
+// The error of PutBatch (and BulkLoader::Add) for the invalid article at position i of n.
+Status BatchPositionError(size_t n, size_t i, const Status& s);
+
 class Writer {
  public:
   explicit Writer(store::Store& store) : store_(store) {}
@@ -26,12 +31,26 @@ class Writer {
   Status PutBatch(const WriteOptions& wo, std::span<const Article> articles, WriteStats* stats);
   Status DeleteBatch(const WriteOptions& wo, std::span<const std::string> ids,
                      WriteStats* stats);
+  // Bulk loads (bulk_loader.h): stores `articles` (validated, distinct ids) as one run
+  // ingested atomically, built from the batches PutBatch would make of `chunk` articles
+  // at a time in their order; articles new to the archive get docnos in the order of
+  // `rank` (a permutation of 0..n-1). Every other writer waits meanwhile. The articles
+  // are released (cleared) as the run is built.
+  Status BulkIngest(std::vector<Article>* articles, const std::vector<uint64_t>& rank,
+                    size_t chunk, WriteStats* stats, RunStats* run_stats);
 
  private:
   static constexpr size_t kStripes = 256;
   // Docnos are reserved a block at a time: one small write of the mark per block.
   static constexpr uint64_t kDocnoBlock = 4096;
 
+  // PutBatch's work. With `into`, the articles were validated already (BulkLoader::Add),
+  // the batch is moved to *into instead of being committed, the caller excludes every
+  // other writer (BulkIngest), and articles new to the archive take their docnos from
+  // `preset_docnos` (by position) instead of allocating them.
+  Status PutBatchTo(const WriteOptions& wo, std::span<const Article> articles,
+                    WriteStats* stats, rocksdb::WriteBatch* into,
+                    std::span<const uint64_t> preset_docnos);
   Status AllocateDocnos(size_t count, const rocksdb::WriteOptions& wo, uint64_t* first);
   std::vector<std::unique_lock<std::mutex>> LockIds(const std::vector<std::string_view>& ids);
 
