@@ -201,7 +201,7 @@ TEST(PostingBlockMerge, DamagedBaseOrOperandFailsTheMerge) {
   const std::vector<std::string> ops = {AddOperand({5, 1})};
   const auto v = Views(ops);
   std::string result;
-  const std::string_view bad_base = "\x01\x05";
+  const std::string_view bad_base = "\x10\x05";  // count 5, no bytes
   EXPECT_FALSE(ApplyOperands(&bad_base, v, &result));
   const std::vector<std::string_view> bad_ops = {"\x02\x01"};
   EXPECT_FALSE(ApplyOperands(nullptr, bad_ops, &result));
@@ -294,14 +294,17 @@ TEST(PostingBlock, FlippedBytesAreRejectedOrDecodeToAStrictlyAscendingList) {
 
 TEST(PostingBlock, CraftedHeadersAreRejectedWithoutAllocatingWhatTheyClaim) {
   std::vector<Posting> out;
-  EXPECT_FALSE(DecodeBlock(std::string_view("\x03", 1), &out));            // unknown tag
-  EXPECT_FALSE(DecodeBlock(std::string_view("\x01\x00\x00", 3), &out));    // count 0
-  EXPECT_FALSE(DecodeBlock(std::string_view("\x01\x01\x03\x00\x00\x00", 6), &out));  // scale
+  ASSERT_TRUE(DecodeBlock(std::string_view("\x10\x01\x02\x07", 4), &out));  // (1, 7)
+  EXPECT_EQ(out, (std::vector<Posting>{{1, 7}}));
+  EXPECT_FALSE(DecodeBlock(std::string_view("\x01\x01\x02\x07", 4), &out));  // unknown tag
+  EXPECT_FALSE(DecodeBlock(std::string_view("\x13\x01\x02\x07", 4), &out));  // unit 10^9
+  EXPECT_FALSE(DecodeBlock(std::string_view("\x10\x00\x02\x07", 4), &out));  // count 0
+  EXPECT_FALSE(DecodeBlock(std::string_view("\x10\x01\x02\x07\x00", 5), &out));  // extra byte
   // A count of 2^63: larger than the bytes, refused before any allocation.
-  const std::string huge("\x01\xff\xff\xff\xff\xff\xff\xff\xff\x7f\x00", 11);
+  const std::string huge("\x10\xff\xff\xff\xff\xff\xff\xff\xff\x7f\x02\x07", 12);
   EXPECT_FALSE(DecodeBlock(huge, &out));
   // An 11-byte varint.
-  EXPECT_FALSE(DecodeBlock(std::string("\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 12),
+  EXPECT_FALSE(DecodeBlock(std::string("\x10\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 12),
                            &out));
   // A time delta that would pass the largest time.
   std::string block;

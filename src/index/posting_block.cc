@@ -64,37 +64,50 @@ int ChooseScale(std::span<const Posting> postings) {
 
 }  // namespace
 
-void EncodeBlock(std::span<const Posting> postings, std::string* out) {
-  out->clear();
-  if (postings.empty()) return;
-  assert(std::is_sorted(postings.begin(), postings.end()));
-  const int scale_code = ChooseScale(postings);
-  const int64_t scale = kScales[scale_code];
-  out->push_back(kBlockTag);
-  PutVarint(out, postings.size());
-  out->push_back(static_cast<char>(scale_code));
+namespace {
+
+template <int64_t kScale>
+void EncodeChunks(std::span<const Posting> postings, std::string* out) {
   // Data first into a scratch string (its sizes go in the directory).
   thread_local std::string data;
+  thread_local std::string dir;
   data.clear();
-  std::string dir;
+  dir.clear();
   for (size_t begin = 0; begin < postings.size(); begin += kChunkPostings) {
     const size_t end = std::min(postings.size(), begin + kChunkPostings);
     const size_t before = data.size();
-    int64_t prev_t = postings[begin].time / scale;
+    int64_t prev_t = postings[begin].time / kScale;
     uint64_t prev_d = postings[begin].docno;
     for (size_t i = begin + 1; i < end; ++i) {
-      const int64_t t = postings[i].time / scale;
+      const int64_t t = postings[i].time / kScale;
       PutVarint(&data, static_cast<uint64_t>(t) - static_cast<uint64_t>(prev_t));
       PutVarint(&data, ZigZag(static_cast<int64_t>(postings[i].docno - prev_d)));
       prev_t = t;
       prev_d = postings[i].docno;
     }
-    PutVarint(&dir, ZigZag(postings[begin].time / scale));
+    PutVarint(&dir, ZigZag(postings[begin].time / kScale));
     PutVarint(&dir, postings[begin].docno);
-    PutVarint(&dir, data.size() - before);
+    // The last chunk's size is what remains of the block.
+    if (end < postings.size()) PutVarint(&dir, data.size() - before);
   }
   out->append(dir);
   out->append(data);
+}
+
+}  // namespace
+
+void EncodeBlock(std::span<const Posting> postings, std::string* out) {
+  out->clear();
+  if (postings.empty()) return;
+  assert(std::is_sorted(postings.begin(), postings.end()));
+  const int scale_code = ChooseScale(postings);
+  out->push_back(static_cast<char>(kBlockTag + scale_code));
+  PutVarint(out, postings.size());
+  switch (scale_code) {
+    case 2: EncodeChunks<1000000>(postings, out); break;
+    case 1: EncodeChunks<1000>(postings, out); break;
+    default: EncodeChunks<1>(postings, out); break;
+  }
 }
 
 bool BlockReader::Init(std::string_view block) {
@@ -105,15 +118,13 @@ bool BlockReader::Init(std::string_view block) {
   if (block.empty()) return true;
   const char* p = block.data();
   const char* const end = p + block.size();
-  if (*p++ != kBlockTag) return false;
+  const int scale_code = static_cast<uint8_t>(*p++) - kBlockTag;
+  if (scale_code < 0 || scale_code > 2) return false;
+  scale_ = kScales[scale_code];
   uint64_t count = 0;
   // Each posting takes at least two bytes, so a count above the size is damage (and
   // bounds what is allocated below).
   if (!GetVarint(&p, end, &count) || count == 0 || count > block.size()) return false;
-  if (p == end) return false;
-  const auto scale_code = static_cast<uint8_t>(*p++);
-  if (scale_code > 2) return false;
-  scale_ = kScales[scale_code];
   const int64_t min_t = std::numeric_limits<int64_t>::min() / scale_;
   const int64_t max_t = std::numeric_limits<int64_t>::max() / scale_;
   const size_t n_chunks = (count + kChunkPostings - 1) / kChunkPostings;
@@ -121,9 +132,13 @@ bool BlockReader::Init(std::string_view block) {
   uint64_t total = 0;
   for (size_t i = 0; i < n_chunks; ++i) {
     uint64_t zt = 0, docno = 0, bytes = 0;
-    if (!GetVarint(&p, end, &zt) || !GetVarint(&p, end, &docno) ||
-        !GetVarint(&p, end, &bytes)) {
-      return false;
+    if (!GetVarint(&p, end, &zt) || !GetVarint(&p, end, &docno)) return false;
+    const bool last = i + 1 == n_chunks;
+    if (!last && !GetVarint(&p, end, &bytes)) return false;
+    if (last) {
+      const auto rest = static_cast<uint64_t>(end - p);
+      if (rest < total) return false;
+      bytes = rest - total;
     }
     const int64_t t = UnZigZag(zt);
     if (t < min_t || t > max_t) return false;

@@ -6,14 +6,17 @@
 // Block layout (every integer a LEB128 varint unless said otherwise):
 //
 //   ""                                         the empty block (no postings)
-//   0x01 count scale chunk-directory chunk-data
-//     scale       one byte: times are stored divided by 10^(3*scale) (0: microseconds,
-//                 1: milliseconds, 2: seconds); the largest unit that divides every time
-//                 of the block, so whole-second times (most news) cost 2-3 bytes less
+//   tag count chunk-directory chunk-data
+//     tag         one byte, 0x10 + scale: times are stored divided by 10^(3*scale)
+//                 (0: microseconds, 1: milliseconds, 2: seconds); the largest unit that
+//                 divides every time of the block, so whole-second times (most news)
+//                 cost 2-3 bytes less
 //     chunks      ceil(count / 128) chunks of 128 postings (the last one may be shorter),
 //                 each decodable alone, so a reader can start at any chunk, in either
 //                 direction, without decoding the ones before it
-//     directory   per chunk: zigzag(first time) first-docno data-bytes
+//     directory   per chunk: zigzag(first time) first-docno data-bytes, without
+//                 data-bytes for the last chunk (the rest of the block), so a block of
+//                 one posting is tag, count, time, docno
 //     data        per chunk, per posting after its first: time delta, zigzag(docno delta)
 //
 // Decoding checks every length, count, delta and the strict order against the bytes it
@@ -60,7 +63,7 @@ struct Posting {
 };
 
 inline constexpr size_t kChunkPostings = 128;
-inline constexpr char kBlockTag = 0x01;
+inline constexpr char kBlockTag = 0x10;  // + scale (0..2)
 inline constexpr char kOperandTag = 0x02;
 
 // Replaces *out with the block of `postings`, which must be strictly ascending (checked in
