@@ -39,7 +39,7 @@
 #include "articledb/article.h"
 #include "corpus.h"
 #include "index/posting_block.h"
-#include "keys.h"
+#include "store/keys.h"
 #include "synth/synth.h"
 
 namespace {
