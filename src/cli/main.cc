@@ -876,6 +876,17 @@ int CmdReindex(const std::string& path, bool quiet) {
   return kExitOk;
 }
 
+int CmdUpgrade(const std::string& path, bool quiet) {
+  // The archive is not opened first: Open refuses an older format.
+  ProgressLine line(quiet);
+  const auto start = std::chrono::steady_clock::now();
+  Status s = Archive::Upgrade(path, MakeProgress(&line, "upgrade", false));
+  line.Done();
+  if (!s.ok()) return Fail("upgrade: " + s.ToString());
+  std::fprintf(stderr, "upgraded %s in %.2f s\n", path.c_str(), Seconds(start));
+  return kExitOk;
+}
+
 int CmdCompact(const std::string& path) {
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(path, Mode::kReadWrite, &db); rc != kExitOk) return rc;
@@ -1126,6 +1137,11 @@ int Main(int argc, char** argv) {
                                             "counter from the records");
   rix->add_option("DB", db, "Archive directory")->required();
   rix->callback([&] { run = [&] { return CmdReindex(db, quiet); }; });
+
+  auto* upg = app.add_subcommand("upgrade", "Convert an archive of an older on-disk format "
+                                            "to this version's, in place (resumable)");
+  upg->add_option("DB", db, "Archive directory")->required();
+  upg->callback([&] { run = [&] { return CmdUpgrade(db, quiet); }; });
 
   auto* cmp = app.add_subcommand("compact", "Compact the archive fully (reclaims the space "
                                             "of replaced and deleted records)");

@@ -7,44 +7,25 @@
 #include <cassert>
 #include <limits>
 
+#include "codec/codec.h"
+
 namespace articledb::index {
 
 namespace {
 
 constexpr int64_t kScales[] = {1, 1000, 1000000};
 
-void PutVarint(std::string* out, uint64_t v) {
-  char buf[10];
-  size_t n = 0;
-  while (v >= 0x80) {
-    buf[n++] = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  buf[n++] = static_cast<char>(v);
-  out->append(buf, n);
-}
+using codec::PutVarint64;
+using codec::ZigZagDecode;
+using codec::ZigZagEncode;
 
-// Reads a varint at *p (< end); false when truncated or longer than 64 bits.
+// Reads a varint at *p (< end) and advances *p; false when truncated or longer than 64
+// bits (codec::GetVarint64 on the pointer pair the hot loops walk).
 inline bool GetVarint(const char** p, const char* end, uint64_t* v) {
-  uint64_t result = 0;
-  for (int shift = 0; shift < 64 && *p < end; shift += 7) {
-    const auto byte = static_cast<uint8_t>(**p);
-    ++*p;
-    if (shift == 63 && byte > 1) return false;
-    result |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if (byte < 0x80) {
-      *v = result;
-      return true;
-    }
-  }
-  return false;
-}
-
-inline uint64_t ZigZag(int64_t v) {
-  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-}
-inline int64_t UnZigZag(uint64_t v) {
-  return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1));
+  std::string_view in(*p, static_cast<size_t>(end - *p));
+  if (!codec::GetVarint64(&in, v)) return false;
+  *p = in.data();
+  return true;
 }
 
 int ChooseScale(std::span<const Posting> postings) {
@@ -80,15 +61,15 @@ void EncodeChunks(std::span<const Posting> postings, std::string* out) {
     uint64_t prev_d = postings[begin].docno;
     for (size_t i = begin + 1; i < end; ++i) {
       const int64_t t = postings[i].time / kScale;
-      PutVarint(&data, static_cast<uint64_t>(t) - static_cast<uint64_t>(prev_t));
-      PutVarint(&data, ZigZag(static_cast<int64_t>(postings[i].docno - prev_d)));
+      PutVarint64(&data, static_cast<uint64_t>(t) - static_cast<uint64_t>(prev_t));
+      PutVarint64(&data, ZigZagEncode(static_cast<int64_t>(postings[i].docno - prev_d)));
       prev_t = t;
       prev_d = postings[i].docno;
     }
-    PutVarint(&dir, ZigZag(postings[begin].time / kScale));
-    PutVarint(&dir, postings[begin].docno);
+    PutVarint64(&dir, ZigZagEncode(postings[begin].time / kScale));
+    PutVarint64(&dir, postings[begin].docno);
     // The last chunk's size is what remains of the block.
-    if (end < postings.size()) PutVarint(&dir, data.size() - before);
+    if (end < postings.size()) PutVarint64(&dir, data.size() - before);
   }
   out->append(dir);
   out->append(data);
@@ -102,7 +83,7 @@ void EncodeBlock(std::span<const Posting> postings, std::string* out) {
   assert(std::is_sorted(postings.begin(), postings.end()));
   const int scale_code = ChooseScale(postings);
   out->push_back(static_cast<char>(kBlockTag + scale_code));
-  PutVarint(out, postings.size());
+  PutVarint64(out, postings.size());
   switch (scale_code) {
     case 2: EncodeChunks<1000000>(postings, out); break;
     case 1: EncodeChunks<1000>(postings, out); break;
@@ -140,7 +121,7 @@ bool BlockReader::Init(std::string_view block) {
       if (rest < total) return false;
       bytes = rest - total;
     }
-    const int64_t t = UnZigZag(zt);
+    const int64_t t = ZigZagDecode(zt);
     if (t < min_t || t > max_t) return false;
     Chunk& c = chunks_[i];
     c.first = Posting{t * scale_, docno};
@@ -184,7 +165,7 @@ bool BlockReader::DecodeChunk(size_t i, std::vector<Posting>* out) const {
     if (!GetVarint(&p, end, &dt) || !GetVarint(&p, end, &zd)) return false;
     // t + dt must stay <= the largest storable time.
     if (dt > max_t - static_cast<uint64_t>(t)) return false;
-    const uint64_t nd = d + static_cast<uint64_t>(UnZigZag(zd));
+    const uint64_t nd = d + static_cast<uint64_t>(ZigZagDecode(zd));
     if (dt == 0 && nd <= d) return false;  // strictly ascending (time, docno)
     t = static_cast<int64_t>(static_cast<uint64_t>(t) + dt);
     d = nd;
@@ -215,7 +196,7 @@ void EncodeOperand(std::span<const Posting> adds, std::span<const Posting> remov
   EncodeBlock(removes, &r);
   out->clear();
   out->push_back(kOperandTag);
-  PutVarint(out, a.size());
+  PutVarint64(out, a.size());
   out->append(a);
   out->append(r);
 }
