@@ -31,6 +31,16 @@ bool Digits(std::string_view s, size_t pos, size_t n, int* value) {
   return true;
 }
 
+// Appends `v` (0 <= v, at most `width` digits) with leading zeros: labels without snprintf.
+void PutDigits(std::string* out, int v, int width) {
+  char d[8];
+  for (int i = width - 1; i >= 0; --i) {
+    d[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  out->append(d, static_cast<size_t>(width));
+}
+
 Status Bad(std::string_view text, const char* why) {
   return Status::InvalidArgument("time '" + std::string(text) + "': " + why +
                                  " (expected 2024-05-01 or 2024-05-01T12:00:00Z)");
@@ -43,12 +53,16 @@ void BucketOf(int64_t micros, Bucket bucket, int64_t* start, int64_t* end, std::
   const std::chrono::year_month_day ymd{day};
   const int y = static_cast<int>(ymd.year());
   const unsigned m = static_cast<unsigned>(ymd.month());
-  char buf[32];
+  label->clear();
   switch (bucket) {
     case Bucket::kDay:
       *start = DayMicros(ymd);
       *end = *start + kMicrosPerDay;
-      std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, static_cast<unsigned>(ymd.day()));
+      PutDigits(label, y, 4);
+      label->push_back('-');
+      PutDigits(label, static_cast<int>(m), 2);
+      label->push_back('-');
+      PutDigits(label, static_cast<int>(static_cast<unsigned>(ymd.day())), 2);
       break;
     case Bucket::kWeek: {
       // ISO 8601: weeks start on Monday; a week belongs to the year of its Thursday.
@@ -60,7 +74,9 @@ void BucketOf(int64_t micros, Bucket bucket, int64_t* start, int64_t* end, std::
       const sys_days jan1{std::chrono::year_month_day{thursday.year(), std::chrono::January,
                                                       std::chrono::day{1}}};
       const int week = static_cast<int>((sys_days{thursday} - jan1).count() / 7 + 1);
-      std::snprintf(buf, sizeof buf, "%04d-W%02d", static_cast<int>(thursday.year()), week);
+      PutDigits(label, static_cast<int>(thursday.year()), 4);
+      label->append("-W");
+      PutDigits(label, week, 2);
       break;
     }
     case Bucket::kMonth: {
@@ -69,18 +85,19 @@ void BucketOf(int64_t micros, Bucket bucket, int64_t* start, int64_t* end, std::
       const std::chrono::year_month next = std::chrono::year_month{first.year(), first.month()} +
                                            std::chrono::months{1};
       *end = DayMicros(std::chrono::year_month_day{next.year(), next.month(), std::chrono::day{1}});
-      std::snprintf(buf, sizeof buf, "%04d-%02u", y, m);
+      PutDigits(label, y, 4);
+      label->push_back('-');
+      PutDigits(label, static_cast<int>(m), 2);
       break;
     }
     case Bucket::kYear: {
       const std::chrono::year_month_day first{ymd.year(), std::chrono::January, std::chrono::day{1}};
       *start = DayMicros(first);
       *end = DayMicros(std::chrono::year_month_day{ymd.year() + std::chrono::years{1}, std::chrono::January, std::chrono::day{1}});
-      std::snprintf(buf, sizeof buf, "%04d", y);
+      PutDigits(label, y, 4);
       break;
     }
   }
-  *label = buf;
 }
 
 Status ParseTimeArgument(std::string_view text, int64_t* micros) {
