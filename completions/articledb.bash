@@ -9,7 +9,7 @@ _articledb() {
   prev=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="import export get delete query count facets sources entities dump restore
-    verify-dump stats verify quarantine reindex compact salvage checkpoint generate"
+    verify-dump stats verify quarantine reindex upgrade compact salvage checkpoint generate"
   local filters="--from --to --source --entity --any-entity --not-entity --language --topic
     --author"
   local common="-h --help -q --quiet"
@@ -65,7 +65,7 @@ _articledb() {
     restore) opts="--merge --max-record-bytes" ;;
     quarantine) opts="--drop" ;;
     generate) opts="--seed" ;;
-    get|delete|sources|verify-dump|stats|verify|reindex|compact|salvage|checkpoint) opts= ;;
+    get|delete|sources|verify-dump|stats|verify|reindex|upgrade|compact|salvage|checkpoint) opts= ;;
     *) return 0 ;;
   esac
 

@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "index/contributor.h"
 #include "index/counters.h"
 #include "maint/reindex.h"
+#include "maint/upgrade.h"
 #include "maint/verify.h"
 #include "query/count.h"
 #include "query/reader.h"
@@ -26,9 +28,11 @@ namespace {
 class ArchiveImpl final : public Archive {
  public:
   ArchiveImpl(const Options& options, std::string path)
-      : store_(options, std::move(path), counters::NewMergeOperator()), writer_(store_) {}
+      : store_(options, std::move(path), index::StoreHooks()), writer_(store_) {}
 
   Status OpenDb();
+  // Archive::Upgrade: opens the store as it is and converts it (maint/upgrade.h).
+  Status UpgradeDb(const ProgressFn& progress);
 
   Status Put(const WriteOptions& wo, const Article& article, WriteStats* stats) override {
     return PutBatch(wo, std::span<const Article>(&article, 1), stats);
@@ -155,7 +159,28 @@ Status ArchiveImpl::OpenDb() {
   return Status::OK();
 }
 
+Status ArchiveImpl::UpgradeDb(const ProgressFn& progress) {
+  bool created = false;
+  if (Status s = store_.Open(&created); !s.ok()) return s;
+  std::string format;
+  if (Status s = meta::ReadFormat(store_, &format); !s.ok()) return s;
+  // Already current: nothing to convert (an interrupted reindex finishes at the next open).
+  if (format == meta::kFormatVersion) return Status::OK();
+  if (Status ds = writer_.RecoverNextDocno(); !ds.ok()) return ds;
+  if (Status ms = meta::Load(store_, &meta_); !ms.ok()) return ms;
+  auto lock = store_.LockForResume();
+  return maint::UpgradeLocked(store_, format, progress, &meta_.unicode_version);
+}
+
 }  // namespace
+
+Status Archive::Upgrade(const std::string& path, const ProgressFn& progress) {
+  if (path.empty()) return Status::InvalidArgument("archive path is empty");
+  Options options;
+  options.create_if_missing = false;
+  auto impl = std::make_unique<ArchiveImpl>(options, path);
+  return impl->UpgradeDb(progress);
+}
 
 Status Archive::Open(const Options& options, const std::string& path,
                      std::unique_ptr<Archive>* archive) {

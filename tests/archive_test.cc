@@ -6,6 +6,7 @@
 
 #include "articledb/archive.h"
 #include "counters.h"
+#include "index/posting_block.h"
 #include "keys.h"
 #include "string_fields.h"
 #include "test_util.h"
@@ -531,21 +532,27 @@ TEST(ArchiveTest, VerifyFindsAMissingIndexEntryAndReindexRepairsIt) {
     ASSERT_TRUE(db->Flush().ok());
   }
   {
-    // Damage the archive beneath the library: drop one entity index entry. The counters
-    // column family needs its merge operator to be opened at all.
+    // Damage the archive beneath the library: drop one entity posting. The counters and
+    // index column families need their merge operators to be opened at all.
     rocksdb::DBOptions o;
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
     for (const char* n : {"default", "records", "ids", "index", "counters"}) {
       cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
     }
     cfs.back().options.merge_operator = counters::NewMergeOperator();
+    cfs[3].options.merge_operator = index::NewMergeOperator();
     std::vector<rocksdb::ColumnFamilyHandle*> h;
     rocksdb::DB* raw = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(o, dir.path(), cfs, &h, &raw).ok());
     std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), h[3]));
     it->Seek("E");
     ASSERT_TRUE(it->Valid());
-    ASSERT_TRUE(raw->Delete(rocksdb::WriteOptions(), h[3], it->key()).ok());
+    std::vector<index::Posting> postings;
+    ASSERT_TRUE(index::DecodeBlock(it->value().ToString(), &postings));
+    ASSERT_FALSE(postings.empty());
+    ASSERT_TRUE(raw->Merge(rocksdb::WriteOptions(), h[3], it->key(),
+                           index::RemoveOperand(postings.front()))
+                    .ok());
     it.reset();
     for (auto* x : h) raw->DestroyColumnFamilyHandle(x);
     delete raw;

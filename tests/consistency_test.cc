@@ -15,6 +15,7 @@
 
 #include "articledb/archive.h"
 #include "counters.h"
+#include "index/posting_block.h"
 #include "cursor.h"
 #include "keys.h"
 #include "test_util.h"
@@ -38,6 +39,7 @@ class Raw {
     for (const char* name : {"default", "records", "ids", "index", "counters"}) {
       rocksdb::ColumnFamilyOptions c;
       if (std::string(name) == "counters") c.merge_operator = counters::NewMergeOperator();
+      if (std::string(name) == "index") c.merge_operator = index::NewMergeOperator();
       cfs.emplace_back(name, c);
     }
     rocksdb::Status s = rocksdb::DB::Open(o, path, cfs, &handles_, &db_);

@@ -4,6 +4,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/slice_transform.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "articledb/archive.h"
 #include "counters.h"
+#include "index/posting_block.h"
 #include "keys.h"
 #include "test_util.h"
 
@@ -38,6 +40,7 @@ class RawDb {
     }
     cfs[kIndex].options.prefix_extractor.reset(keys::NewIndexPrefixExtractor());
     cfs[kCounters].options.merge_operator = counters::NewMergeOperator();
+    cfs[kIndex].options.merge_operator = index::NewMergeOperator();
     rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(), dir, cfs, &handles_, &db_);
     EXPECT_TRUE(s.ok()) << s.ToString();
   }
@@ -67,13 +70,26 @@ class RawDb {
     EXPECT_TRUE(db_->Get(rocksdb::ReadOptions(), cf(kIds), id, &v).ok()) << id;
     return v.size() == 8 ? keys::DecodeDocno(v.data()) : 0;
   }
-  // The index key of `type` (and normalised `name`) for the article stored as `id`.
-  std::string IndexKey(char type, const std::string& name, const std::string& id, int64_t micros) {
-    std::string k =
-        type == keys::kDate ? std::string(1, keys::kDate) : keys::IndexPrefix(type, name);
-    keys::AppendTime(&k, micros);
-    keys::AppendDocno(&k, Docno(id));
-    return k;
+  // Adds to (or removes from) the posting block of `type` (and normalised `name`) the
+  // posting (micros, docno), as a merge operand beneath the library.
+  void AddPosting(char type, const std::string& name, int64_t micros, uint64_t docno) {
+    ASSERT_TRUE(db_->Merge(rocksdb::WriteOptions(), cf(kIndex), BlockKey(type, name, micros),
+                           index::AddOperand({micros, docno}))
+                    .ok());
+  }
+  void RemovePosting(char type, const std::string& name, int64_t micros, uint64_t docno) {
+    std::string v;
+    std::vector<index::Posting> postings;
+    ASSERT_TRUE(db_->Get(rocksdb::ReadOptions(), cf(kIndex), BlockKey(type, name, micros), &v).ok());
+    ASSERT_TRUE(index::DecodeBlock(v, &postings));
+    ASSERT_TRUE(std::binary_search(postings.begin(), postings.end(), index::Posting{micros, docno}))
+        << "no posting to remove";
+    ASSERT_TRUE(db_->Merge(rocksdb::WriteOptions(), cf(kIndex), BlockKey(type, name, micros),
+                           index::RemoveOperand({micros, docno}))
+                    .ok());
+  }
+  static std::string BlockKey(char type, const std::string& name, int64_t micros) {
+    return keys::BlockKey(keys::IndexPrefix(type, name), keys::MonthBucket(micros));
   }
 
  private:
@@ -214,11 +230,8 @@ TEST_F(VerifyDamageTest, MissingCounterIsNamedAndReindexRepairsIt) {
 TEST_F(VerifyDamageTest, ExtraIndexEntryIsNamedAndReindexRepairsIt) {
   ExpectNamedAndRepaired([](RawDb& raw) -> std::vector<std::string> {
     // An entity the record does not have, and a date entry of a record not stored.
-    raw.Put(RawDb::kIndex, raw.IndexKey(keys::kEntity, "ghost", Id(5), Published(5)), "");
-    std::string orphan(1, keys::kDate);
-    keys::AppendTime(&orphan, Published(40));
-    keys::AppendDocno(&orphan, 9999);
-    raw.Put(RawDb::kIndex, orphan, "");
+    raw.AddPosting(keys::kEntity, "ghost", Published(5), raw.Docno(Id(5)));
+    raw.AddPosting(keys::kDate, "", Published(40), 9999);
     return {"index entry E 'ghost' for record " + std::to_string(raw.Docno(Id(5))) +
                 ": no stored record implies it",
             "index entry D for record 9999: no stored record implies it"};
@@ -227,9 +240,9 @@ TEST_F(VerifyDamageTest, ExtraIndexEntryIsNamedAndReindexRepairsIt) {
 
 TEST_F(VerifyDamageTest, MissingIndexEntryIsNamedAndReindexRepairsIt) {
   ExpectNamedAndRepaired([](RawDb& raw) -> std::vector<std::string> {
-    raw.Delete(RawDb::kIndex, raw.IndexKey(keys::kDate, "", Id(7), Published(7)));
-    raw.Delete(RawDb::kIndex, raw.IndexKey(keys::kSource, "le monde", Id(8), Published(8)));
-    raw.Delete(RawDb::kIndex, raw.IndexKey(keys::kEntity, "france", Id(9), Published(9)));
+    raw.RemovePosting(keys::kDate, "", Published(7), raw.Docno(Id(7)));
+    raw.RemovePosting(keys::kSource, "le monde", Published(8), raw.Docno(Id(8)));
+    raw.RemovePosting(keys::kEntity, "france", Published(9), raw.Docno(Id(9)));
     return {"('r7'): missing index entry D", "('r8'): missing index entry S 'le monde'",
             "('r9'): missing index entry E 'france'"};
   });

@@ -149,6 +149,19 @@ class Archive {
   static Status Open(const Options& options, const std::string& path,
                      std::unique_ptr<Archive>* archive);
 
+  // Converts the archive in directory `path`, written in an older on-disk format, to this
+  // library's format (2: posting blocks and per-day counters, docs/storage.md) in place.
+  // Open refuses an archive of format 1 (NotSupported, naming the format and the command
+  // `articledb upgrade PATH`); Upgrade rebuilds its id map, indexes and counters from its
+  // records (which are kept as they are) and then marks it format 2. Crash-safe and
+  // resumable: interrupted at any point (crash, kill, `progress` returning false:
+  // Aborted), the archive stays format 1 with its records intact, and running Upgrade
+  // again starts the conversion over. `progress` is called with the number of records
+  // done so far, every 1,000. OK and nothing changed when the archive already has the
+  // current format. Busy when another process holds the archive open; needs the same free
+  // space as opening for writing, and about the size of the old indexes again while it runs.
+  static Status Upgrade(const std::string& path, const ProgressFn& progress = nullptr);
+
   Archive() = default;
   Archive(const Archive&) = delete;
   Archive& operator=(const Archive&) = delete;

@@ -47,6 +47,7 @@ int Main(int argc, char** argv) {
   AddVerifyCommand(&app, &ctx);
   AddQuarantineCommand(&app, &ctx);
   AddReindexCommand(&app, &ctx);
+  AddUpgradeCommand(&app, &ctx);
   AddCompactCommand(&app, &ctx);
   AddSalvageCommand(&app, &ctx);
   AddCheckpointCommand(&app, &ctx);

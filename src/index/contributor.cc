@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "index/counters.h"
+#include "index/posting_block.h"
 #include "store/keys.h"
 #include "store/store.h"
 
@@ -72,6 +73,14 @@ const IndexContributor* ContributorOf(char type) {
   return nullptr;
 }
 
+store::AllCfHooks StoreHooks() {
+  store::AllCfHooks hooks;
+  hooks[store::kCounters].merge_operator = counters::NewMergeOperator();
+  hooks[store::kIndex].merge_operator = NewMergeOperator();
+  hooks[store::kIndex].compaction_filter_factory = NewEmptyBlockFilterFactory();
+  return hooks;
+}
+
 void Derive(const Article& a, uint64_t docno, Derived* d) {
   d->index_keys.clear();
   d->names.clear();
@@ -91,12 +100,20 @@ void ApplyDerived(rocksdb::WriteBatch* batch, const store::Store& st, const Deri
     for (const auto& k : other->index_keys) keep_keys.insert(k);
     for (const auto& n : other->names) keep_names.insert(n.first);
   }
+  // Each position key (prefix | time | docno) becomes a merge operand on its posting block
+  // (prefix | month) and on its day counter ('#' | prefix | day): no read, one batch.
+  std::string block_key, day_key;
   for (const auto& k : d.index_keys) {
     if (keep_keys.count(k)) continue;
-    if (sign > 0) {
-      batch->Put(index, k, rocksdb::Slice());
-    } else {
-      batch->Delete(index, k);
+    const std::string_view prefix(k.data(), k.size() - keys::kPositionBytes);
+    const char* pos = k.data() + prefix.size();
+    const Posting p{keys::DecodeTime(pos), keys::DecodeDocno(pos + 8)};
+    block_key.assign(prefix);
+    keys::AppendBucket(&block_key, keys::MonthBucket(p.time));
+    batch->Merge(index, block_key, sign > 0 ? AddOperand(p) : RemoveOperand(p));
+    if (p.time != keys::kUndated) {
+      batch->Merge(counters, keys::DayCounterKey(prefix, keys::DayNumber(p.time)),
+                   counters::Encode(sign, ""));
     }
   }
   for (const auto& [key, display] : d.names) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "articledb/article.h"
+#include "store/store.h"
 
 namespace rocksdb {
 class WriteBatch;
@@ -47,6 +48,10 @@ class IndexContributor {
 const std::vector<const IndexContributor*>& Contributors();
 // The contributor of key type `type`, or nullptr.
 const IndexContributor* ContributorOf(char type);
+
+// What the index layer sets on the store's column families: the counters' merge operator,
+// the posting blocks' merge operator and compaction filter (index/posting_block.h).
+store::AllCfHooks StoreHooks();
 
 // The index keys and counters of `a` stored under `docno`, from every contributor.
 void Derive(const Article& a, uint64_t docno, Derived* d);

@@ -3,12 +3,16 @@
 #include "maint/verify.h"
 
 #include <algorithm>
+#include <map>
+#include <unordered_set>
+#include <vector>
 #include <memory>
 #include <string>
 #include <unordered_map>
 
 #include "index/contributor.h"
 #include "index/counters.h"
+#include "index/posting_block.h"
 #include "record_check.h"
 #include "store/keys.h"
 #include "store/meta.h"
@@ -22,6 +26,15 @@ using store::ToView;
 
 namespace {
 constexpr size_t kMaxMessages = 1000;
+
+// An order-free fingerprint of a block's postings: the sum of a mix of each.
+uint64_t PostingHash(const index::Posting& p) {
+  uint64_t x = static_cast<uint64_t>(p.time) * 0x9e3779b97f4a7c15ULL ^ p.docno;
+  x ^= x >> 31;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 29;
+  return x;
+}
 }  // namespace
 
 Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyReport* report,
@@ -36,18 +49,31 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
   ro.fill_cache = false;
   ro.total_order_seek = true;
   if (!unicode_warning.empty()) problem(unicode_warning);
-  // Pass 1: every record, its id entry and every index entry it implies.
+  // Pass 1: every record, its id entry and every posting it implies, summed per posting
+  // block (count and an order-free hash) and per day counter.
   struct Expected {
     int64_t count = 0;
     std::string name;  // a spelling stored, for messages
   };
+  struct ExpectedBlock {
+    uint64_t count = 0;
+    uint64_t hash = 0;
+  };
   std::unordered_map<std::string, Expected> expected_counts;
-  uint64_t expected_entries = 0;
+  std::unordered_map<std::string, ExpectedBlock> expected_blocks;
+  std::unordered_map<std::string, int64_t> expected_days;
   int64_t record_bytes = 0;
   std::unique_ptr<rocksdb::Iterator> it(view.db()->NewIterator(ro, view.cf(store::kRecords)));
   index::Derived d;
   Article a;
-  std::string value;
+  std::string value, block_key;
+  // Splits a position key into its block key and posting.
+  auto split = [&block_key](const std::string& k, index::Posting* p) {
+    const size_t prefix = k.size() - keys::kPositionBytes;
+    *p = index::Posting{keys::DecodeTime(k.data() + prefix), keys::DecodeDocno(k.data() + prefix + 8)};
+    block_key.assign(k, 0, prefix);
+    keys::AppendBucket(&block_key, keys::MonthBucket(p->time));
+  };
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     ++report->records;
     if (progress && report->records % 10000 == 0 && !progress(report->records)) {
@@ -78,15 +104,14 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
     }
     index::Derive(a, docno, &d);
     for (const std::string& k : d.index_keys) {
-      ++expected_entries;
-      s = view.db()->Get(ro, view.cf(store::kIndex), k, &value);
-      if (s.IsNotFound()) {
-        keys::IndexKey ik;
-        keys::ParseIndexKey(k, &ik);
-        problem(where + " ('" + a.id() + "'): missing index entry " + std::string(1, ik.type) +
-                (ik.name.empty() ? "" : " '" + ik.name + "'"));
-      } else if (!s.ok()) {
-        return FromRocks(s, "reading index");
+      index::Posting p;
+      split(k, &p);
+      ExpectedBlock& b = expected_blocks[block_key];
+      ++b.count;
+      b.hash += PostingHash(p);
+      if (p.time != keys::kUndated) {
+        ++expected_days[keys::DayCounterKey(std::string_view(k).substr(0, k.size() - keys::kPositionBytes),
+                                            keys::DayNumber(p.time))];
       }
     }
     for (const auto& n : d.names) {
@@ -96,31 +121,81 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
     }
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading records");
-  // Pass 2: index entries. Every expected entry was found above, so equal totals mean
-  // there is no extra entry; otherwise find the extras.
+  // Pass 2: posting blocks. Each is decoded and its count and hash compared with what the
+  // records imply; the blocks that differ (or are missing) are then compared posting by
+  // posting, with the records walked once more.
   it.reset(view.db()->NewIterator(ro, view.cf(store::kIndex)));
-  keys::IndexKey ik;
+  std::unordered_set<std::string> differing;
+  std::vector<index::Posting> postings;
+  keys::BlockKeyParts bk;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    ++report->index_entries;
-    if (!keys::ParseIndexKey(ToView(it->key()), &ik)) problem("index: malformed key");
+    const std::string key = it->key().ToString();
+    if (!keys::ParseBlockKey(key, &bk)) {
+      problem("index: malformed key");
+      continue;
+    }
+    if (!index::DecodeBlock(ToView(it->value()), &postings)) {
+      problem("index block " + keys::DescribeBlockKey(key) + ": damaged");
+      expected_blocks.erase(key);
+      continue;
+    }
+    report->index_entries += postings.size();
+    uint64_t hash = 0;
+    for (const index::Posting& p : postings) hash += PostingHash(p);
+    auto found = expected_blocks.find(key);
+    if (found == expected_blocks.end()) {
+      if (!postings.empty()) differing.insert(key);
+      continue;
+    }
+    if (found->second.count != postings.size() || found->second.hash != hash) differing.insert(key);
+    expected_blocks.erase(found);
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading index");
-  if (report->index_entries != expected_entries) {
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      if (!keys::ParseIndexKey(ToView(it->key()), &ik)) continue;
-      std::string record;
-      rocksdb::Status s =
-          view.db()->Get(ro, view.cf(store::kRecords), keys::DocnoKey(ik.docno), &record);
-      bool found = false;
-      if (s.ok() && a.ParseFromString(record)) {
-        index::Derive(a, ik.docno, &d);
-        found = std::find(d.index_keys.begin(), d.index_keys.end(), ToView(it->key())) !=
-                d.index_keys.end();
+  for (const auto& [key, b] : expected_blocks) differing.insert(key);
+  if (!differing.empty()) {
+    // The postings the records imply for the differing blocks, with who implies them.
+    struct Implied {
+      uint64_t docno;
+      std::string id;
+    };
+    std::unordered_map<std::string, std::map<index::Posting, Implied>> want;
+    for (it.reset(view.db()->NewIterator(ro, view.cf(store::kRecords))), it->SeekToFirst();
+         it->Valid(); it->Next()) {
+      if (it->key().size() != 8 ||
+          !a.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        continue;
       }
-      if (!found) {
-        problem("index entry " + std::string(1, ik.type) +
-                (ik.name.empty() ? "" : " '" + ik.name + "'") + " for record " +
-                std::to_string(ik.docno) + ": no stored record implies it");
+      const uint64_t docno = keys::DecodeDocno(it->key().data());
+      index::Derive(a, docno, &d);
+      for (const std::string& k : d.index_keys) {
+        index::Posting p;
+        split(k, &p);
+        if (differing.count(block_key)) want[block_key][p] = Implied{docno, a.id()};
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading records");
+    std::vector<std::string> sorted(differing.begin(), differing.end());
+    std::sort(sorted.begin(), sorted.end());
+    for (const std::string& key : sorted) {
+      keys::ParseBlockKey(key, &bk);
+      const std::string what =
+          std::string(1, bk.type) + (bk.name.empty() ? "" : " '" + bk.name + "'");
+      postings.clear();
+      rocksdb::Status s = view.db()->Get(ro, view.cf(store::kIndex), key, &value);
+      if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading index");
+      if (s.ok() && !index::DecodeBlock(value, &postings)) continue;  // reported above
+      const auto& implied = want[key];
+      for (const auto& [p, who] : implied) {
+        if (!std::binary_search(postings.begin(), postings.end(), p)) {
+          problem("record " + std::to_string(who.docno) + " ('" + who.id +
+                  "'): missing index entry " + what);
+        }
+      }
+      for (const index::Posting& p : postings) {
+        if (!implied.count(p)) {
+          problem("index entry " + what + " for record " + std::to_string(p.docno) +
+                  ": no stored record implies it");
+        }
       }
     }
   }
@@ -173,6 +248,19 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
       want = static_cast<int64_t>(report->records);
     } else if (key == keys::kRecordBytesCounter) {
       want = record_bytes;
+    } else if (!key.empty() && key[0] == keys::kDayCounterTag) {
+      auto found = expected_days.find(key);
+      if (found != expected_days.end()) {
+        want = found->second;
+        expected_days.erase(found);
+      }
+      if (count != want) {
+        const std::string_view prefix =
+            std::string_view(key).substr(1, key.size() - 1 - std::min(key.size() - 1, keys::kBucketBytes));
+        problem("day counter of " + keys::DescribeIndexPrefix(prefix) + ": " +
+                std::to_string(count) + ", records imply " + std::to_string(want));
+      }
+      continue;
     } else {
       auto found = expected_counts.find(key);
       if (found != expected_counts.end()) {
@@ -201,6 +289,11 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
   if (!bytes_counter && record_bytes != 0) {
     problem("counter '" + std::string(keys::kRecordBytesCounter) +
             "' is missing; records imply " + std::to_string(record_bytes));
+  }
+  for (const auto& [key, want] : expected_days) {
+    problem("day counter of " +
+            keys::DescribeIndexPrefix(std::string_view(key).substr(1, key.size() - 1 - keys::kBucketBytes)) +
+            " is missing; records imply " + std::to_string(want));
   }
   for (const auto& [key, want] : expected_counts) {
     const index::IndexContributor* type = index::ContributorOf(key[0]);

@@ -34,6 +34,8 @@ class BucketCalendar {
   static Status Make(Bucket unit, std::string_view time_zone, BucketCalendar* out);
 
   Bucket unit() const { return unit_; }
+  // True when local days are UTC days (no zone given, or "UTC").
+  bool utc() const { return utc_; }
 
   // The bucket holding `micros`: its first microsecond and the first microsecond of the
   // next bucket (*end > *start), and when `label` is not null its label: "2024-05-01",
@@ -58,10 +60,10 @@ class TimelineBuilder {
  public:
   explicit TimelineBuilder(const BucketCalendar& calendar) : calendar_(calendar) {}
 
-  // Times must come in ascending order.
-  void Add(int64_t micros) {
+  // Times must come in ascending order. `n` articles at `micros`.
+  void Add(int64_t micros, uint64_t n = 1) {
     if (micros >= end_) Open(micros);
-    ++entries_.back().count;
+    entries_.back().count += n;
   }
 
   // At most this many entries with zero fill (2,700 years of days); beyond it Finish

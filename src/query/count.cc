@@ -6,7 +6,9 @@
 #include <string>
 
 #include "index/counters.h"
+#include "index/posting_block.h"
 #include "query/buckets.h"
+#include "query/day_counts.h"
 #include "query/filter.h"
 #include "query/planner.h"
 #include "store/keys.h"
@@ -32,6 +34,11 @@ Status Count(store::ReadView& view, const Filter& filter, uint64_t* count) {
     *count = v > 0 ? static_cast<uint64_t>(v) : 0;
     return Status::OK();
   }
+  // One stream over a time range: its day counters, and postings at the edges only.
+  if (nf.prefixes.size() <= 1) {
+    return CountRange(view, nf.prefixes.empty() ? std::string(1, keys::kDate) : nf.prefixes[0],
+                      nf.lo, nf.hi, count);
+  }
   std::unique_ptr<PostingIterator> matcher;
   if (Status s = Plan(view, nf, Order::kOldestFirst, std::nullopt, &matcher); !s.ok()) {
     return s;
@@ -54,6 +61,17 @@ Status Timeline(store::ReadView& view, const Filter& filter, const TimelineOptio
   NormalFilter nf;
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
   nf.lo = std::max(nf.lo, keys::kUndated + 1);  // undated articles have no bucket
+  TimelineBuilder builder(calendar);
+  // One stream in UTC: days from the day counters (one key per day), grouped into buckets
+  // (every UTC bucket is a union of UTC days). Zones whose days are not UTC days walk
+  // the postings.
+  if (nf.prefixes.size() <= 1 && calendar.utc()) {
+    Status s = ForEachDayCount(
+        view, nf.prefixes.empty() ? std::string(1, keys::kDate) : nf.prefixes[0], nf.lo, nf.hi,
+        [&](int64_t day, uint64_t n) { builder.Add(day, n); });
+    if (!s.ok()) return s;
+    return builder.Finish(options.zero_fill, filter.from_micros, filter.to_micros, entries);
+  }
   std::unique_ptr<PostingIterator> matcher;
   if (Status s = Plan(view, nf, Order::kOldestFirst, std::nullopt, &matcher); !s.ok()) {
     return s;
@@ -95,19 +113,34 @@ Status ListNames(const store::ReadView& view, const std::string& key_prefix, siz
 }
 
 Status DateRange(const store::ReadView& view, Stats* stats) {
-  // Date range: the first and last dated entries of the date index.
+  // Date range: the first and last postings of the dated blocks of the date index.
   rocksdb::ReadOptions ro = view.options();
   ro.total_order_seek = true;
+  const std::string lower = keys::BlockKey(std::string(1, keys::kDate), keys::kUndatedBucket + 1);
+  const std::string upper = keys::PrefixSuccessor(std::string(1, keys::kDate));
+  rocksdb::Slice lower_slice(lower), upper_slice(upper);
+  ro.iterate_lower_bound = &lower_slice;
+  ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(view.db()->NewIterator(ro, view.cf(store::kIndex)));
-  std::string k(1, keys::kDate);
-  keys::AppendTime(&k, keys::kUndated + 1);
-  it->Seek(k);
-  if (it->Valid() && it->key().size() == 1 + keys::kPositionBytes && it->key()[0] == keys::kDate) {
-    stats->oldest_micros = keys::DecodeTime(it->key().data() + 1);
-    it->SeekForPrev(keys::PrefixSuccessor(std::string(1, keys::kDate)));
-    if (it->Valid() && it->key().size() == 1 + keys::kPositionBytes) {
-      stats->newest_micros = keys::DecodeTime(it->key().data() + 1);
-    }
+  index::BlockReader reader;
+  std::vector<index::Posting> chunk;
+  auto damaged = [&] {
+    return Status::Corruption("index block " + keys::DescribeBlockKey(ToView(it->key())) +
+                              ": damaged (run verify, then reindex)");
+  };
+  // Empty blocks (every posting removed, not yet compacted away) are skipped.
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (!reader.Init(ToView(it->value()))) return damaged();
+    if (reader.size() == 0) continue;
+    stats->oldest_micros = reader.chunk_first(0).time;
+    break;
+  }
+  for (it->SeekToLast(); it->Valid(); it->Prev()) {
+    if (!reader.Init(ToView(it->value()))) return damaged();
+    if (reader.size() == 0) continue;
+    if (!reader.DecodeChunk(reader.chunk_count() - 1, &chunk)) return damaged();
+    stats->newest_micros = chunk.back().time;
+    break;
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading index");
   return Status::OK();

@@ -13,12 +13,9 @@
 
 namespace articledb::query {
 
-// Builds the intersection of a filter's streams, the most selective first. A name with
-// kProbeRatio times more articles than the rarest is probed rather than walked: walking
-// it costs a seek per candidate, probing a Bloom filter check.
+// Builds the intersection of a filter's streams, the most selective first.
 Status Plan(const store::ReadView& view, const NormalFilter& nf, Order order,
             const std::optional<Pos>& after, std::unique_ptr<PostingIterator>* matcher) {
-  constexpr int64_t kProbeRatio = 8;
   std::vector<std::pair<int64_t, std::string>> ranked;
   if (nf.prefixes.empty()) {
     ranked.emplace_back(0, std::string(1, keys::kDate));
@@ -35,13 +32,12 @@ Status Plan(const store::ReadView& view, const NormalFilter& nf, Order order,
   std::vector<std::unique_ptr<PostingIterator>> streams;
   Probes probes{&view, {}};
   const bool forward = order == Order::kOldestFirst;
+  // Every name is walked: a posting block is decoded once and seeks inside it are in
+  // memory, so a frequent name costs no RocksDB seek per candidate (format 1 probed such
+  // names by whole index key, which posting blocks do not have).
   for (auto& [count, prefix] : ranked) {
-    if (!streams.empty() && count >= kProbeRatio * std::max<int64_t>(ranked[0].first, 1)) {
-      probes.prefixes.push_back(std::move(prefix));
-    } else {
-      const auto cost = static_cast<uint64_t>(std::max<int64_t>(count, 0));
-      streams.push_back(std::make_unique<IndexLeaf>(view, prefix, nf, forward, cost));
-    }
+    const auto cost = static_cast<uint64_t>(std::max<int64_t>(count, 0));
+    streams.push_back(std::make_unique<IndexLeaf>(view, prefix, nf, forward, cost));
   }
   *matcher = std::make_unique<AndIterator>(std::move(streams), std::move(probes), nf, order, after);
   return Status::OK();

@@ -3,6 +3,9 @@
 #include <rocksdb/slice.h>
 #include <rocksdb/slice_transform.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "codec/codec.h"
 
 namespace articledb::keys {
@@ -79,6 +82,103 @@ bool ParseIndexKey(std::string_view key, IndexKey* out) {
   out->time = DecodeTime(key.data());
   out->docno = DecodeDocno(key.data() + 8);
   return true;
+}
+
+namespace {
+
+constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
+// 0001-01-01 and 9999-12-31 as days since 1970-01-01.
+constexpr int64_t kFirstDay = -719162;
+constexpr int64_t kLastDay = 2932896;
+
+int64_t ClampedEpochDay(int64_t micros) {
+  int64_t d = micros / kMicrosPerDay;
+  if (micros % kMicrosPerDay < 0) --d;
+  return std::clamp(d, kFirstDay, kLastDay);
+}
+
+}  // namespace
+
+uint32_t MonthBucket(int64_t micros) {
+  if (micros == kUndated) return kUndatedBucket;
+  const std::chrono::year_month_day ymd{
+      std::chrono::sys_days{std::chrono::days{ClampedEpochDay(micros)}}};
+  return static_cast<uint32_t>((static_cast<int>(ymd.year()) - 1) * 12 +
+                               static_cast<int>(static_cast<unsigned>(ymd.month()))) ;
+}
+
+int64_t MonthBucketStart(uint32_t bucket) {
+  const int months = static_cast<int>(bucket) - 1;
+  const std::chrono::year_month_day first{std::chrono::year{months / 12 + 1},
+                                          std::chrono::month{static_cast<unsigned>(months % 12 + 1)},
+                                          std::chrono::day{1}};
+  return std::chrono::sys_days{first}.time_since_epoch().count() * kMicrosPerDay;
+}
+
+uint32_t DayNumber(int64_t micros) {
+  return static_cast<uint32_t>(ClampedEpochDay(micros) - kFirstDay);
+}
+
+int64_t DayStart(uint32_t day) { return (static_cast<int64_t>(day) + kFirstDay) * kMicrosPerDay; }
+
+void AppendBucket(std::string* out, uint32_t bucket) { codec::PutFixed32BE(out, bucket); }
+
+uint32_t DecodeBucket(const char* p) { return codec::DecodeFixed32BE(p); }
+
+std::string BlockKey(std::string_view index_prefix, uint32_t bucket) {
+  std::string k(index_prefix);
+  AppendBucket(&k, bucket);
+  return k;
+}
+
+bool ParseBlockKey(std::string_view key, BlockKeyParts* out) {
+  if (key.empty()) return false;
+  out->type = key[0];
+  key.remove_prefix(1);
+  out->name.clear();
+  if (out->type == kSource || out->type == kEntity) {
+    if (!ConsumeName(&key, &out->name)) return false;
+  } else if (out->type != kDate) {
+    return false;
+  }
+  if (key.size() != kBucketBytes) return false;
+  out->bucket = DecodeBucket(key.data());
+  return true;
+}
+
+namespace {
+
+std::string Describe(char type, const std::string& name) {
+  std::string s = type == kDate ? "date" : type == kSource ? "source" : "entity";
+  if (type != kDate) s += " '" + name + "'";
+  return s;
+}
+
+}  // namespace
+
+std::string DescribeIndexPrefix(std::string_view index_prefix) {
+  BlockKeyParts p;
+  if (!ParseBlockKey(BlockKey(index_prefix, 0), &p)) return "malformed index prefix";
+  return Describe(p.type, p.name);
+}
+
+std::string DescribeBlockKey(std::string_view key) {
+  BlockKeyParts p;
+  if (!ParseBlockKey(key, &p)) return "malformed index key";
+  std::string s = Describe(p.type, p.name);
+  if (p.bucket == kUndatedBucket) return s + " (undated)";
+  const int months = static_cast<int>(p.bucket) - 1;
+  const int y = months / 12 + 1, m = months % 12 + 1;
+  std::string ym = std::to_string(y);
+  while (ym.size() < 4) ym.insert(0, "0");
+  return s + " (" + ym + (m < 10 ? "-0" : "-") + std::to_string(m) + ")";
+}
+
+std::string DayCounterKey(std::string_view index_prefix, uint32_t day) {
+  std::string k(1, kDayCounterTag);
+  k.append(index_prefix);
+  AppendBucket(&k, day);
+  return k;
 }
 
 std::string CounterKey(char type, std::string_view normalized_name) {

@@ -2,11 +2,16 @@
 //
 //   records   docno(8, big-endian)                      -> serialized Article
 //   ids       article id bytes                          -> docno(8)
-//   index     'D' time(8) docno(8)                      -> ""   every article
-//             'S' name time(8) docno(8)                 -> ""   by source
-//             'E' name time(8) docno(8)                 -> ""   by entity
+//   index     'D' bucket(4)                             -> posting block: every article
+//             'S' name bucket(4)                        -> posting block: by source
+//             'E' name bucket(4)                        -> posting block: by entity
 //   counters  'S' name | 'E' name | '.articles' | ...   -> count delta(8) + display name
+//             '#' 'D' day(4) | '#' type name day(4)     -> count delta(8): per UTC day
 //
+// bucket: a month (MonthBucket), 0 for undated articles; a posting block holds the
+// (time, docno) pairs of its key, written by merge operands (src/index/posting_block.h).
+// An index *position key* (prefix | time(8) | docno(8), IndexKey below) names one posting:
+// what the index contributors derive, and what verify reports.
 // name: the normalised name with 0x00 escaped as 0x00 0xFF, ended by 0x00 0x01. Byte order
 // is string order, and since 0x00 0x01 never occurs inside an escaped name, no name's key
 // is a prefix of another's and the end of a name is found without looking at what follows
@@ -58,8 +63,39 @@ struct IndexKey {
 // Parses a key of the index column family; false when it is malformed.
 bool ParseIndexKey(std::string_view key, IndexKey* out);
 
+// ---- format 2: index keys are prefix | bucket ----
+inline constexpr size_t kBucketBytes = 4;
+inline constexpr uint32_t kUndatedBucket = 0;
+// Months since 0001-01, plus one (0001-01 is bucket 1); kUndated gives kUndatedBucket.
+// Times outside the years 1-9999 (none is stored) are clamped to them.
+uint32_t MonthBucket(int64_t micros);
+// The first microsecond of month bucket `bucket` (>= 1).
+int64_t MonthBucketStart(uint32_t bucket);
+// Days since 0001-01-01 (UTC), clamped to the years 1-9999; for dated times.
+uint32_t DayNumber(int64_t micros);
+// The first microsecond of day `day`.
+int64_t DayStart(uint32_t day);
+void AppendBucket(std::string* out, uint32_t bucket);
+uint32_t DecodeBucket(const char* p);  // 4 bytes
+// prefix | bucket: the key of a posting block.
+std::string BlockKey(std::string_view index_prefix, uint32_t bucket);
+struct BlockKeyParts {
+  char type = 0;
+  std::string name;  // normalised; empty for kDate
+  uint32_t bucket = 0;
+};
+// Parses a key of the index column family (a block key); false when it is malformed.
+bool ParseBlockKey(std::string_view key, BlockKeyParts* out);
+// Names an index prefix for messages: "entity 'Armenia'", "date".
+std::string DescribeIndexPrefix(std::string_view index_prefix);
+// Names a block key for messages: "entity 'Armenia' (2024-05)", "date (undated)".
+std::string DescribeBlockKey(std::string_view key);
+
 // Counter keys.
 std::string CounterKey(char type, std::string_view normalized_name);
+// Per UTC day counters: '#' | index prefix | day(4).
+inline constexpr char kDayCounterTag = '#';
+std::string DayCounterKey(std::string_view index_prefix, uint32_t day);
 inline constexpr std::string_view kArticlesCounter = ".articles";
 inline constexpr std::string_view kRecordBytesCounter = ".record_bytes";
 

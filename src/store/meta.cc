@@ -33,11 +33,25 @@ Status CheckFormat(store::Store& st, bool created) {
   } else if (!s.ok()) {
     return store::FromRocks(s, "cannot read archive '" + path + "'");
   }
+  if (format == "1") {
+    return Status::NotSupported("archive '" + path + "' has on-disk format 1; this library reads "
+                                "format " + kFormatVersion + ": run 'articledb upgrade " + path +
+                                "' (Archive::Upgrade) to convert it in place");
+  }
   if (format != kFormatVersion) {
     return Status::NotSupported("archive '" + path + "' has format version " + format +
                                 "; this library reads version " + kFormatVersion);
   }
   return Status::OK();
+}
+
+Status ReadFormat(store::Store& st, std::string* format) {
+  rocksdb::Status s =
+      st.db()->Get(rocksdb::ReadOptions(), st.cf(store::kDefault), kFormatKey, format);
+  if (s.IsNotFound()) {
+    return Status::InvalidArgument("'" + st.path() + "' is not an ArticleDB archive (no format mark)");
+  }
+  return s.ok() ? Status::OK() : store::FromRocks(s, "cannot read archive '" + st.path() + "'");
 }
 
 Status Load(store::Store& st, Meta* meta) {

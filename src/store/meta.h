@@ -16,7 +16,12 @@ class Store;
 namespace articledb::meta {
 
 inline constexpr char kFormatKey[] = "articledb.format";
-inline constexpr char kFormatVersion[] = "1";
+// Format 2: posting blocks and per-day counters (docs/storage.md). Format 1 (one index key
+// per posting) is converted by Archive::Upgrade.
+inline constexpr char kFormatVersion[] = "2";
+// Set while an upgrade runs (its value: the format it converts to), with the reindex
+// marker; the format key changes only when the conversion is complete.
+inline constexpr char kUpgradeKey[] = "articledb.upgrade_in_progress";
 inline constexpr char kReindexKey[] = "articledb.reindex_in_progress";
 // Docnos below this value (8 bytes, big-endian) may have been given out: never reuse them.
 inline constexpr char kDocnoMarkKey[] = "articledb.docno_high_water";
@@ -29,8 +34,11 @@ inline constexpr std::string_view kQuarantinePrefix = "articledb.quarantine.";
 
 std::string QuarantineKey(uint64_t docno);
 
-// Checks the format mark (writing it in a new archive, `created`).
+// Checks the format mark (writing it in a new archive, `created`). A format-1 archive is
+// NotSupported with the command that upgrades it.
 Status CheckFormat(store::Store& store, bool created);
+// The format mark as stored; NotFound (a directory that is not an archive) when absent.
+Status ReadFormat(store::Store& store, std::string* format);
 
 // The Unicode version and the cursor key; both written when missing (at creation, and at
 // the first open for writing of an archive made before they existed).

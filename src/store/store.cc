@@ -44,9 +44,9 @@ Status FromRocks(const rocksdb::Status& s, const std::string& context) {
 
 namespace {
 
-std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(
-    const Options& o, std::shared_ptr<rocksdb::MergeOperator> counter_merge,
-    const rocksdb::Options& base) {
+std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const Options& o,
+                                                         const AllCfHooks& hooks,
+                                                         const rocksdb::Options& base) {
   auto cache = rocksdb::NewLRUCache(o.block_cache_bytes);
   const auto supported = rocksdb::GetSupportedCompressions();
   const bool has_lz4 = std::find(supported.begin(), supported.end(),
@@ -96,17 +96,23 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(
 
   rocksdb::ColumnFamilyOptions counters = common;
   counters.write_buffer_size = 4u << 20;
-  counters.merge_operator = std::move(counter_merge);
   counters.table_factory = table(4096, true);
 
   rocksdb::ColumnFamilyOptions meta = common;
   meta.write_buffer_size = 1u << 20;
 
-  return {{kCfNames[kDefault], meta},
-          {kCfNames[kRecords], records},
-          {kCfNames[kIds], ids},
-          {kCfNames[kIndex], index},
-          {kCfNames[kCounters], counters}};
+  std::vector<rocksdb::ColumnFamilyDescriptor> all = {{kCfNames[kDefault], meta},
+                                                       {kCfNames[kRecords], records},
+                                                       {kCfNames[kIds], ids},
+                                                       {kCfNames[kIndex], index},
+                                                       {kCfNames[kCounters], counters}};
+  for (size_t c = 0; c < kNumCf; ++c) {
+    if (hooks[c].merge_operator) all[c].options.merge_operator = hooks[c].merge_operator;
+    if (hooks[c].compaction_filter_factory) {
+      all[c].options.compaction_filter_factory = hooks[c].compaction_filter_factory;
+    }
+  }
+  return all;
 }
 
 // The info log of read-only instances: drops every message.
@@ -308,9 +314,8 @@ std::string ReaderFingerprint(const std::string& path, bool sizes) {
 
 }  // namespace
 
-Store::Store(const Options& options, std::string path,
-             std::shared_ptr<rocksdb::MergeOperator> counter_merge)
-    : options_(options), path_(std::move(path)), counter_merge_(std::move(counter_merge)) {}
+Store::Store(const Options& options, std::string path, AllCfHooks hooks)
+    : options_(options), path_(std::move(path)), hooks_(std::move(hooks)) {}
 
 Store::~Store() {
   if (db_ != nullptr) {
@@ -358,7 +363,7 @@ Status Store::Open(bool* created) {
       }
     }
   }
-  const auto descriptors = Descriptors(options_, counter_merge_, base);
+  const auto descriptors = Descriptors(options_, hooks_, base);
   rocksdb::Status s;
   if (options_.read_only) {
     // A reader writes nothing anywhere: RocksDB's secondary instance uses its own
@@ -508,6 +513,18 @@ Status Store::Compact() {
   co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
   for (auto* h : handles_) {
     rocksdb::Status s = db_->CompactRange(co, h, nullptr, nullptr);
+    if (!s.ok()) return FromRocks(s, "compaction failed");
+  }
+  return Status::OK();
+}
+
+Status Store::CompactIndexes() {
+  if (Status s = CheckWritable(); !s.ok()) return s;
+  if (Status s = Flush(); !s.ok()) return s;
+  rocksdb::CompactRangeOptions co;
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  for (Cf c : {kIds, kIndex, kCounters}) {
+    rocksdb::Status s = db_->CompactRange(co, handles_[c], nullptr, nullptr);
     if (!s.ok()) return FromRocks(s, "compaction failed");
   }
   return Status::OK();

@@ -43,11 +43,18 @@ inline std::string_view ToView(const rocksdb::Slice& s) {
   return std::string_view(s.data(), s.size());
 }
 
+// What the layers above give a column family's options: the store knows no value format.
+struct CfHooks {
+  std::shared_ptr<rocksdb::MergeOperator> merge_operator;
+  std::shared_ptr<rocksdb::CompactionFilterFactory> compaction_filter_factory;
+};
+using AllCfHooks = std::array<CfHooks, kNumCf>;
+
 class Store {
  public:
-  // `counter_merge`: the merge operator of the counters column family (the index layer's).
-  Store(const Options& options, std::string path,
-        std::shared_ptr<rocksdb::MergeOperator> counter_merge);
+  // `hooks`: merge operators and compaction filters by column family (the index layer's:
+  // counters, posting blocks).
+  Store(const Options& options, std::string path, AllCfHooks hooks);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -101,6 +108,8 @@ class Store {
   Status Refresh();
   Status Flush();
   Status Compact();
+  // Compacts the id map, index and counters column families only (not the records).
+  Status CompactIndexes();
   Status Checkpoint(const std::string& dir);
   // Per column family figures, and the bytes of every file of the archive.
   void DiskStats(Stats* stats) const;
@@ -115,7 +124,7 @@ class Store {
 
   Options options_;
   std::string path_;
-  std::shared_ptr<rocksdb::MergeOperator> counter_merge_;
+  AllCfHooks hooks_;
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   // Writers and (refusing when they cannot) readers hold it shared; Reindex exclusively.

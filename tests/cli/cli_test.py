@@ -795,6 +795,61 @@ def verify_reports_damage_and_reindex_repairs_it():
     check(export(db) == before, "reindex changed the records")
 
 
+V1_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "v1")
+
+
+def upgrade_converts_a_format_1_archive_and_answers_as_before():
+    # tests/data/v1: a format-1 archive and what format-1 code answered on it (README).
+    db = path("v1")
+    shutil.copytree(os.path.join(V1_DATA, "archive"), db)
+    rc, _, err = run("count", db)
+    check(rc != 0, "count of a format-1 archive: exit 0")
+    check("format 1" in err and "articledb upgrade " + db in err, err)
+    _, _, err = ok("upgrade", db)
+    check("upgraded " + db in err, err)
+    expected = os.path.join(V1_DATA, "expected")
+    for name, args in (("export.jsonl", ["export", db, "--oldest-first"]),
+                       ("count.txt", ["count", db]),
+                       ("months.tsv", ["count", db, "--by", "month"]),
+                       ("sources.tsv", ["sources", db]),
+                       ("entities.tsv", ["entities", db])):
+        _, out, _ = ok(*args)
+        with open(os.path.join(expected, name), "rb") as f:
+            want = f.read()
+        check(out == want, "%s after upgrade differs from format-1 answers (%d vs %d bytes)" %
+              (name, len(out), len(want)))
+    _, out, _ = ok("verify", db)
+    check(" 0 problems" in out.decode(), out.decode())
+    # Again: nothing to do.
+    ok("upgrade", db)
+    check(export(db, "--oldest-first") ==
+          parse_lines(open(os.path.join(expected, "export.jsonl"), "rb").read()),
+          "a second upgrade changed the records")
+
+
+def upgrade_killed_at_random_moments_is_finished_by_the_next():
+    expected = os.path.join(V1_DATA, "expected")
+    want = parse_lines(open(os.path.join(expected, "export.jsonl"), "rb").read())
+    rng = random.Random(11)
+    killed = 0
+    for i in range(6):
+        db = path("v1-%d" % i)
+        shutil.copytree(os.path.join(V1_DATA, "archive"), db)
+        proc = subprocess.Popen([ARTICLEDB, "-q", "upgrade", db], stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0.0, 0.4))
+        proc.kill()
+        proc.wait()
+        killed += proc.returncode != 0
+        rc, _, err = run("count", db)
+        if rc != 0:  # killed before the end: still format 1, refused with the command
+            check("format 1" in err and "articledb upgrade" in err, err)
+            ok("upgrade", db)
+        check(export(db, "--oldest-first") == want, "records differ after a killed upgrade")
+        _, out, _ = ok("verify", db)
+        check(" 0 problems" in out.decode(), out.decode())
+    check(killed > 0, "no upgrade was killed before it ended")
+
+
 def generate_writes_importable_articles():
     rc, out, err = run("generate", "--help")
     if rc != 0:
@@ -1094,6 +1149,8 @@ CASES = {f.__name__: f for f in [
     writers_refused_by_the_lock_keep_the_running_writers_log,
     restore_merge_ends_with_a_flush,
     maintenance_commands_keep_the_archive_sound, verify_reports_damage_and_reindex_repairs_it,
+    upgrade_converts_a_format_1_archive_and_answers_as_before,
+    upgrade_killed_at_random_moments_is_finished_by_the_next,
     generate_writes_importable_articles,
     dump_file_follows_the_documented_layout,
     reuters_import_export_round_trip, reuters_dump_restore_round_trip,

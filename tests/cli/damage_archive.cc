@@ -1,7 +1,8 @@
 // Test helper of cli_test.py: damages an archive beneath the library, as a bug or a bad
 // disk could, so that the tool's verify and reindex are tested on a damaged archive.
 //
-//   articledb_damage_archive DB drop-index-entry   deletes the first entity index entry
+//   articledb_damage_archive DB drop-index-entry   removes the first posting of the first
+//                                                  entity posting block
 //
 // Exit status 0 when the damage was done, 2 otherwise.
 #include <rocksdb/db.h>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "counters.h"
+#include "index/posting_block.h"
 
 int main(int argc, char** argv) {
   if (argc != 3 || std::string(argv[2]) != "drop-index-entry") {
@@ -25,6 +27,7 @@ int main(int argc, char** argv) {
   }
   // The counters column family cannot be opened without its merge operator.
   cfs.back().options.merge_operator = articledb::counters::NewMergeOperator();
+  cfs[3].options.merge_operator = articledb::index::NewMergeOperator();
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, argv[1], cfs, &handles, &db);
@@ -33,9 +36,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[3]));
-  it->Seek("E");  // entity index entries start with 'E' (src/keys.h)
-  if (it->Valid() && it->key().starts_with("E")) {
-    s = db->Delete(rocksdb::WriteOptions(), handles[3], it->key());
+  it->Seek("E");  // entity posting blocks start with 'E' (src/store/keys.h)
+  std::vector<articledb::index::Posting> postings;
+  if (it->Valid() && it->key().starts_with("E") &&
+      articledb::index::DecodeBlock(it->value().ToString(), &postings) && !postings.empty()) {
+    s = db->Merge(rocksdb::WriteOptions(), handles[3], it->key(),
+                  articledb::index::RemoveOperand(postings.front()));
   } else {
     s = it->status().ok() ? rocksdb::Status::NotFound("no entity index entry") : it->status();
   }

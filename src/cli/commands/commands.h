@@ -31,6 +31,7 @@ void AddStatsCommand(CLI::App* app, Context* ctx);
 void AddVerifyCommand(CLI::App* app, Context* ctx);
 void AddQuarantineCommand(CLI::App* app, Context* ctx);
 void AddReindexCommand(CLI::App* app, Context* ctx);
+void AddUpgradeCommand(CLI::App* app, Context* ctx);
 void AddCompactCommand(CLI::App* app, Context* ctx);
 void AddSalvageCommand(CLI::App* app, Context* ctx);
 void AddCheckpointCommand(CLI::App* app, Context* ctx);

@@ -1,0 +1,139 @@
+// Posting blocks: the values of the index column family in format 2 (docs/storage.md).
+//
+// A block holds the postings of one index key (type | name | time bucket): (time, docno)
+// pairs, strictly ascending in (time, docno). Internal.
+//
+// Block layout (every integer a LEB128 varint unless said otherwise):
+//
+//   ""                                         the empty block (no postings)
+//   tag count chunk-directory chunk-data
+//     tag         one byte, 0x10 + scale: times are stored divided by 10^(3*scale)
+//                 (0: microseconds, 1: milliseconds, 2: seconds); the largest unit that
+//                 divides every time of the block, so whole-second times (most news)
+//                 cost 2-3 bytes less
+//     chunks      ceil(count / 128) chunks of 128 postings (the last one may be shorter),
+//                 each decodable alone, so a reader can start at any chunk, in either
+//                 direction, without decoding the ones before it
+//     directory   per chunk: zigzag(first time) first-docno data-bytes, without
+//                 data-bytes for the last chunk (the rest of the block), so a block of
+//                 one posting is tag, count, time, docno
+//     data        per chunk, per posting after its first: time delta, zigzag(docno delta)
+//
+// Decoding checks every length, count, delta and the strict order against the bytes it
+// has, so damaged or crafted bytes give `false`, never a crash, and never an allocation
+// larger than the block's own size allows (each posting takes at least two bytes).
+//
+// Merge operands (the only way the archive writes the index column family, so one article
+// write stays one WriteBatch with no read): an operand adds and removes postings.
+//
+//   0x02 varint(len(adds)) adds removes       adds, removes: blocks as above, disjoint
+//
+// Applying operands in order, the last operation on a posting wins: the merge of a base
+// block B with operands o1..on is (B \ R) ∪ A where, for each posting, A holds it when its
+// last operation was an add and R when it was a remove. Combining operands (partial merge)
+// keeps that per-posting last operation, so flushes and compactions shrink the operand
+// stack without reading the base. A merge that leaves no posting writes the empty block,
+// which the compaction filter (NewEmptyBlockFilterFactory) drops.
+#ifndef ARTICLEDB_SRC_INDEX_POSTING_BLOCK_H_
+#define ARTICLEDB_SRC_INDEX_POSTING_BLOCK_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rocksdb {
+class CompactionFilterFactory;
+class MergeOperator;
+}  // namespace rocksdb
+
+namespace articledb::index {
+
+struct Posting {
+  int64_t time = 0;
+  uint64_t docno = 0;
+  friend bool operator==(const Posting&, const Posting&) = default;
+  friend auto operator<=>(const Posting& a, const Posting& b) {
+    if (a.time != b.time) return a.time <=> b.time;
+    return a.docno <=> b.docno;
+  }
+};
+
+inline constexpr size_t kChunkPostings = 128;
+inline constexpr char kBlockTag = 0x10;  // + scale (0..2)
+inline constexpr char kOperandTag = 0x02;
+
+// Replaces *out with the block of `postings`, which must be strictly ascending (checked in
+// debug builds only; callers sort). An empty span gives the empty block "".
+void EncodeBlock(std::span<const Posting> postings, std::string* out);
+
+// Replaces *out with every posting of `block`; false (and *out unspecified) when the
+// bytes are not a valid block.
+bool DecodeBlock(std::string_view block, std::vector<Posting>* out);
+
+// Reads a block chunk by chunk. Init checks the header and the chunk directory;
+// DecodeChunk checks the chunk's data. The reader keeps a view of the bytes: they must
+// outlive it. Reusable: Init again for another block (no allocation once warm).
+class BlockReader {
+ public:
+  // False when the header or the directory is damaged.
+  bool Init(std::string_view block);
+  size_t size() const { return count_; }
+  size_t chunk_count() const { return chunks_.size(); }
+  // The first posting of chunk i (from the directory: no decoding).
+  Posting chunk_first(size_t i) const { return chunks_[i].first; }
+  // The last chunk whose first posting is <= target (0 if none): where a forward seek
+  // to `target` starts. O(log chunks).
+  size_t FindChunk(const Posting& target) const;
+  // Replaces *out with the postings of chunk i, ascending; false when damaged.
+  bool DecodeChunk(size_t i, std::vector<Posting>* out) const;
+
+ private:
+  struct Chunk {
+    Posting first;
+    size_t offset = 0;  // of its data in block_
+    size_t bytes = 0;
+    size_t count = 0;
+  };
+  std::string_view block_;
+  size_t count_ = 0;
+  int64_t scale_ = 1;
+  std::vector<Chunk> chunks_;
+};
+
+// Merge operands. `adds` and `removes` strictly ascending and disjoint.
+void EncodeOperand(std::span<const Posting> adds, std::span<const Posting> removes,
+                   std::string* out);
+inline std::string AddOperand(const Posting& p) {
+  std::string s;
+  EncodeOperand({&p, 1}, {}, &s);
+  return s;
+}
+inline std::string RemoveOperand(const Posting& p) {
+  std::string s;
+  EncodeOperand({}, {&p, 1}, &s);
+  return s;
+}
+bool DecodeOperand(std::string_view operand, std::vector<Posting>* adds,
+                   std::vector<Posting>* removes);
+
+// What the merge operator computes, for callers and tests without RocksDB:
+// CombineOperands folds operands (oldest first) into one (adds, removes) pair;
+// ApplyOperands merges them into a base block (nullptr: none). False when any input is
+// damaged.
+bool CombineOperands(std::span<const std::string_view> operands, std::vector<Posting>* adds,
+                     std::vector<Posting>* removes);
+bool ApplyOperands(const std::string_view* base, std::span<const std::string_view> operands,
+                   std::string* result);
+
+// The index column family's merge operator ("articledb.PostingBlockMerge.v2") and its
+// compaction filter factory (drops empty blocks).
+std::shared_ptr<rocksdb::MergeOperator> NewMergeOperator();
+std::shared_ptr<rocksdb::CompactionFilterFactory> NewEmptyBlockFilterFactory();
+
+}  // namespace articledb::index
+
+#endif  // ARTICLEDB_SRC_INDEX_POSTING_BLOCK_H_
