@@ -37,6 +37,7 @@
 #include "cursor.h"
 #include "keys.h"
 #include "record_check.h"
+#include "store/record_codec.h"
 #include "sync_dir.h"
 #include "time_util.h"
 
@@ -1256,7 +1257,7 @@ Status ArchiveImpl::PutBatch(const WriteOptions& wo, std::span<const Article> ar
       if (sts[i].IsNotFound()) continue;  // dangling id entry: overwrite it
       if (!sts[i].ok()) return FromRocks(sts[i], "reading stored record");
       Article old;
-      if (!old.ParseFromArray(vals[i].data(), static_cast<int>(vals[i].size()))) {
+      if (!ParseRecord(ToView(vals[i]), &old)) {
         return Status::Corruption("stored record of '" + std::string(ids[old_of[i]]) +
                                   "' cannot be parsed; run verify, then reindex");
       }
@@ -1362,7 +1363,7 @@ Status ArchiveImpl::DeleteBatch(const WriteOptions& wo, std::span<const std::str
     }
     if (!s.ok()) return FromRocks(s, "reading stored record");
     Article old;
-    if (!old.ParseFromString(record)) {
+    if (!ParseRecord(record, &old)) {
       return Status::Corruption("stored record of '" + std::string(id) +
                                 "' cannot be parsed; run verify, then reindex");
     }
@@ -1405,7 +1406,8 @@ Status WrongRecord(std::string_view id, std::string_view docno_key, const std::s
 Status ArchiveImpl::MultiGet(std::span<const std::string> ids, std::vector<Article>* articles,
                              std::vector<Status>* statuses) {
   const size_t n = ids.size();
-  articles->assign(n, Article());
+  articles->resize(n);  // the messages already there are reused
+  for (Article& a : *articles) a.Clear();
   statuses->assign(n, Status::OK());
   if (n == 0) return Status::OK();
   ReadLock read_lock;
@@ -1445,7 +1447,7 @@ Status ArchiveImpl::MultiGet(std::span<const std::string> ids, std::vector<Artic
       (*statuses)[at] = Status::Corruption("id '" + ids[at] + "' maps to a missing record");
     } else if (!sts[i].ok()) {
       (*statuses)[at] = FromRocks(sts[i], "reading record");
-    } else if (!(*articles)[at].ParseFromArray(vals[i].data(), static_cast<int>(vals[i].size()))) {
+    } else if (!ParseRecord(ToView(vals[i]), &(*articles)[at])) {
       (*statuses)[at] = Status::Corruption("record of '" + ids[at] + "' cannot be parsed");
     } else if ((*articles)[at].id() != ids[at]) {
       (*statuses)[at] = WrongRecord(ids[at], ToView(ks[i]), (*articles)[at].id());
@@ -1504,8 +1506,7 @@ Status ArchiveImpl::Plan(const NormalFilter& nf, const rocksdb::Snapshot* snap, 
 Status ArchiveImpl::ReadRecords(const rocksdb::Snapshot* snap, const std::vector<Pos>& positions,
                                 std::vector<Article>* out) {
   const size_t k = positions.size();
-  out->clear();
-  out->resize(k);
+  out->resize(k);  // the messages already there are reused
   if (k == 0) return Status::OK();
   std::vector<std::string> key_store(k);
   std::vector<rocksdb::Slice> ks(k);
@@ -1542,7 +1543,7 @@ Status ArchiveImpl::ReadRecords(const rocksdb::Snapshot* snap, const std::vector
                                 std::to_string(positions[i].docno) + "; run verify");
     }
     if (!sts[i].ok()) return FromRocks(sts[i], "reading records");
-    if (!(*out)[i].ParseFromArray(vals[i].data(), static_cast<int>(vals[i].size()))) {
+    if (!ParseRecord(ToView(vals[i]), &(*out)[i])) {
       return Status::Corruption("record " + std::to_string(positions[i].docno) +
                                 " cannot be parsed; run verify");
     }
@@ -1597,7 +1598,7 @@ Status ArchiveImpl::Get(std::string_view id, Article* article) {
     return Status::Corruption("id '" + std::string(id) + "' maps to a missing record");
   }
   if (!st.ok()) return FromRocks(st, "reading record");
-  if (!article->ParseFromArray(record.data(), static_cast<int>(record.size()))) {
+  if (!ParseRecord(ToView(record), article)) {
     article->Clear();
     return Status::Corruption("record of '" + std::string(id) + "' cannot be parsed");
   }
@@ -1610,7 +1611,10 @@ Status ArchiveImpl::Get(std::string_view id, Article* article) {
 }
 
 Status ArchiveImpl::Query(const Filter& filter, const QueryOptions& options, Page* page) {
-  page->articles.clear();
+  // The page's messages are parsed into again (their storage reused); a failed call
+  // leaves the page empty.
+  std::vector<Article> reused;
+  reused.swap(page->articles);
   page->next_cursor.clear();
   ReadLock read_lock;
   if (Status s = BeginRead(&read_lock); !s.ok()) return s;
@@ -1637,7 +1641,8 @@ Status ArchiveImpl::Query(const Filter& filter, const QueryOptions& options, Pag
   if (!matcher->status().ok()) return FromRocks(matcher->status(), "reading index");
   bool more = positions.size() > options.limit;
   if (more) positions.pop_back();
-  if (Status s = ReadRecords(snap.get(), positions, &page->articles); !s.ok()) return s;
+  if (Status s = ReadRecords(snap.get(), positions, &reused); !s.ok()) return s;
+  page->articles.swap(reused);
   if (page->articles.size() < positions.size()) {  // stopped by the byte bound
     positions.resize(page->articles.size());
     more = true;
@@ -2139,7 +2144,7 @@ Status ArchiveImpl::ListQuarantine(std::vector<QuarantinedRecord>* records) {
       return Status::Corruption("quarantine: malformed key");
     }
     r.docno = keys::DecodeDocno(it->key().data() + kQuarantinePrefix.size());
-    if (!r.article.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    if (!ParseRecord(ToView(it->value()), &r.article)) {
       return Status::Corruption("quarantined record " + std::to_string(r.docno) +
                                 " cannot be parsed");
     }
