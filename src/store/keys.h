@@ -13,8 +13,8 @@
 // (a lone 0x00 terminator would be ambiguous: "x" then a time starting 0xFF reads as "x\0").
 // time: microseconds since the epoch, big-endian with the sign bit flipped, so dates
 // before 1970 sort first; articles without a date carry kUndated, the smallest value.
-#ifndef ARTICLEDB_SRC_KEYS_H_
-#define ARTICLEDB_SRC_KEYS_H_
+#ifndef ARTICLEDB_SRC_STORE_KEYS_H_
+#define ARTICLEDB_SRC_STORE_KEYS_H_
 
 #include <cstdint>
 #include <limits>
@@ -72,4 +72,4 @@ const rocksdb::SliceTransform* NewIndexPrefixExtractor();
 
 }  // namespace articledb::keys
 
-#endif  // ARTICLEDB_SRC_KEYS_H_
+#endif  // ARTICLEDB_SRC_STORE_KEYS_H_

@@ -1,7 +1,9 @@
-#include "keys.h"
+#include "store/keys.h"
 
 #include <rocksdb/slice.h>
 #include <rocksdb/slice_transform.h>
+
+#include "codec/codec.h"
 
 namespace articledb::keys {
 
@@ -43,20 +45,9 @@ void AppendTime(std::string* out, int64_t micros) {
   AppendDocno(out, static_cast<uint64_t>(micros) ^ (uint64_t{1} << 63));
 }
 
-void AppendDocno(std::string* out, uint64_t v) {
-  char buf[8];
-  for (int i = 7; i >= 0; --i) {
-    buf[i] = static_cast<char>(v & 0xff);
-    v >>= 8;
-  }
-  out->append(buf, 8);
-}
+void AppendDocno(std::string* out, uint64_t v) { codec::PutFixed64BE(out, v); }
 
-uint64_t DecodeDocno(const char* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
-  return v;
-}
+uint64_t DecodeDocno(const char* p) { return codec::DecodeFixed64BE(p); }
 
 int64_t DecodeTime(const char* p) {
   return static_cast<int64_t>(DecodeDocno(p) ^ (uint64_t{1} << 63));
