@@ -2,8 +2,12 @@
 // (record_codec.h). Field numbers and types mirror proto/articledb/v1/article.proto.
 #include "store/record_codec.h"
 
+#include <rocksdb/write_batch.h>
+
 #include <cstdint>
 #include <string>
+
+#include "store/keys.h"
 
 namespace articledb {
 namespace {
@@ -21,6 +25,20 @@ class WireReader {
       : p_(reinterpret_cast<const uint8_t*>(bytes.data())), end_(p_ + bytes.size()) {}
 
   bool done() const { return p_ == end_; }
+  const char* position() const { return reinterpret_cast<const char*>(p_); }
+
+  // Skips the value of a field of wire type `type` (not a group).
+  bool Skip(uint32_t type) {
+    uint64_t v = 0;
+    std::string_view s;
+    switch (type) {
+      case 0: return Varint(&v);
+      case 2: return Bytes(&s);
+      case 1: return Advance(8);
+      case 5: return Advance(4);
+      default: return false;
+    }
+  }
 
   // A varint of at most 10 bytes whose last byte carries no bits beyond 64; anything
   // else is left to protobuf.
@@ -62,6 +80,12 @@ class WireReader {
   }
 
  private:
+  bool Advance(size_t n) {
+    if (static_cast<size_t>(end_ - p_) < n) return false;
+    p_ += n;
+    return true;
+  }
+
   const uint8_t* p_;
   const uint8_t* end_;
 };
@@ -193,6 +217,53 @@ bool ParseRecord(std::initializer_list<std::string_view> parts, Article* out) {
   std::string joined;
   for (std::string_view part : parts) joined.append(part);
   return out->ParseFromString(joined);
+}
+
+bool SplitRecord(std::string_view record, std::string* summary, std::string* text) {
+  summary->clear();
+  text->clear();
+  WireReader r(record);
+  bool walked = true;
+  while (!r.done()) {
+    const char* start = r.position();
+    uint32_t field = 0, type = 0;
+    if (!r.Tag(&field, &type) || !r.Skip(type)) {
+      walked = false;
+      break;
+    }
+    std::string* to = (type == kLengthDelimited && (field == 8 || field == 9)) ? text : summary;
+    to->append(start, static_cast<size_t>(r.position() - start));
+  }
+  if (walked) {
+    // The walk checked the framing of the top-level fields only; their contents too.
+    Article check;
+    return ParseRecord({*summary, *text}, &check);
+  }
+  // Left to protobuf: split the parsed message (unknown fields stay in the summary part).
+  Article whole;
+  if (record.size() > INT32_MAX ||
+      !whole.ParseFromArray(record.data(), static_cast<int>(record.size()))) {
+    return false;
+  }
+  Article body_part;
+  body_part.mutable_summary()->swap(*whole.mutable_summary());
+  body_part.mutable_body()->swap(*whole.mutable_body());
+  return whole.SerializeToString(summary) && body_part.SerializeToString(text);
+}
+
+Status AppendSplitRecord(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* summary_cf,
+                         rocksdb::ColumnFamilyHandle* text_cf, uint64_t docno,
+                         std::string_view record) {
+  std::string summary, text;
+  if (!SplitRecord(record, &summary, &text)) {
+    return Status::Corruption("record " + std::to_string(docno) +
+                              " cannot be parsed; run verify");
+  }
+  const std::string key = keys::DocnoKey(docno);
+  rocksdb::Status s = batch->Put(summary_cf, key, summary);
+  if (s.ok()) s = batch->Put(text_cf, key, text);
+  if (!s.ok()) return Status::IOError("record " + std::to_string(docno) + ": " + s.ToString());
+  return Status::OK();
 }
 
 }  // namespace articledb

@@ -15,10 +15,18 @@
 #ifndef ARTICLEDB_SRC_STORE_RECORD_CODEC_H_
 #define ARTICLEDB_SRC_STORE_RECORD_CODEC_H_
 
+#include <cstdint>
 #include <initializer_list>
+#include <string>
 #include <string_view>
 
 #include "articledb/article.h"
+#include "articledb/status.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class WriteBatch;
+}  // namespace rocksdb
 
 namespace articledb {
 
@@ -30,6 +38,27 @@ bool ParseRecord(std::string_view bytes, Article* out);
 // Parses the concatenation of `parts` (each a serialized Article; later fields override
 // or extend earlier ones, as protobuf merges) without copying them together.
 bool ParseRecord(std::initializer_list<std::string_view> parts, Article* out);
+
+// Format 2 stores a record in two parts (docs/storage.md, V2 plan "Format 2"): the
+// summary part (every field but `summary` and `body`) and the text part (only those two).
+// Both are serialized Articles, so ParseRecord({summary, text}) gives the whole article,
+// and ParseRecord(summary) what a list page shows.
+//
+// Splits a serialized Article into its two parts by copying its fields' bytes, without
+// parsing the strings: fields 8 (summary) and 9 (body) go to *text, every other field,
+// unknown ones included, to *summary, each in its original order, so that the two parts
+// concatenated parse equal to `record`. An encoding the splitter does not walk (a group of
+// an unknown field) is split through protobuf. False when `record` is not a well-formed
+// Article message.
+bool SplitRecord(std::string_view record, std::string* summary, std::string* text);
+
+// The format 2 writes of one format 1 record (`docno`, its serialized Article as the
+// `records` column family held it): both parts under the docno key, the summary part in
+// `summary_cf`, the text part (possibly empty, always written) in `text_cf`. For the
+// upgrade from format 1. Corruption naming the docno when the record is malformed.
+Status AppendSplitRecord(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* summary_cf,
+                         rocksdb::ColumnFamilyHandle* text_cf, uint64_t docno,
+                         std::string_view record);
 
 }  // namespace articledb
 

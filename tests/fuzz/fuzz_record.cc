@@ -4,6 +4,8 @@
 //  - What only ParseRecord accepts holds invalid UTF-8 (the one check it leaves out).
 //  - Two parts parse as their concatenation does (or, cut inside a field, as protobuf
 //    parses the concatenation).
+//  - A record SplitRecord splits is one ParseRecord accepts, and its summary and text
+//    parts parse back to it.
 #include <google/protobuf/util/message_differencer.h>
 
 #include <cstddef>
@@ -38,6 +40,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else if (fast_ok) {
     // A cut inside a field leaves the parts to protobuf, which checks UTF-8.
     FUZZ_CHECK(!articledb::InvalidUtf8InRecord(bytes).empty());
+  }
+  std::string summary, text;
+  if (articledb::SplitRecord(bytes, &summary, &text)) {
+    FUZZ_CHECK(fast_ok);
+    articledb::Article joined;
+    FUZZ_CHECK(articledb::ParseRecord({summary, text}, &joined));
+    FUZZ_CHECK(MessageDifferencer::Equals(fast, joined));
   }
   return 0;
 }
