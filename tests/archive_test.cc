@@ -109,6 +109,56 @@ TEST(ArchiveTest, MultiGetAnswersEachIdInOrder) {
   EXPECT_EQ(out[2].id(), "a");
 }
 
+// Query, Scan chunks and MultiGet parse into the messages the caller's Page or vector
+// already holds: nothing of an earlier answer may be left in them.
+TEST(ArchiveTest, QueryAndMultiGetIntoUsedStorageLeaveNothingOfTheOldAnswers) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  std::vector<Article> full;
+  for (int i = 0; i < 3; ++i) {
+    Article a = MakeArticle("full" + std::to_string(i), "Full", kMay2024 + i * kDay, {"E", "F"},
+                            std::string(3000, 'b'));
+    a.add_authors("A");
+    a.add_topics("T");
+    a.set_summary("summary");
+    a.mutable_updated_at()->set_seconds(1);
+    (*a.mutable_attributes())["k"] = "v";
+    full.push_back(a);
+    ASSERT_TRUE(db->Put(WriteOptions(), a).ok());
+  }
+  const Article bare1 = MakeArticle("bare1", "Bare", kMay2024 + 10 * kDay);
+  const Article bare2 = MakeArticle("bare2", "Bare", std::nullopt, {"G"});
+  ASSERT_TRUE(db->Put(WriteOptions(), bare1).ok());
+  ASSERT_TRUE(db->Put(WriteOptions(), bare2).ok());
+
+  Page page;
+  QueryOptions qo;
+  qo.order = Order::kOldestFirst;
+  Filter by_source;
+  by_source.source = "full";
+  ASSERT_TRUE(db->Query(by_source, qo, &page).ok());
+  ASSERT_EQ(page.articles.size(), 3u);
+  by_source.source = "bare";
+  ASSERT_TRUE(db->Query(by_source, qo, &page).ok());
+  ASSERT_EQ(page.articles.size(), 2u);
+  EXPECT_TRUE(MessageDifferencer::Equals(page.articles[0], bare2)) << page.articles[0].DebugString();
+  EXPECT_TRUE(MessageDifferencer::Equals(page.articles[1], bare1)) << page.articles[1].DebugString();
+  // A failed query leaves the page empty.
+  qo.limit = 0;
+  EXPECT_FALSE(db->Query(by_source, qo, &page).ok());
+  EXPECT_TRUE(page.articles.empty());
+
+  std::vector<Article> out = full;
+  std::vector<Status> st;
+  ASSERT_TRUE(db->MultiGet(std::vector<std::string>{"bare1", "nope", "bare2", "full0"}, &out, &st).ok());
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_TRUE(MessageDifferencer::Equals(out[0], bare1)) << out[0].DebugString();
+  EXPECT_TRUE(st[1].IsNotFound());
+  EXPECT_TRUE(MessageDifferencer::Equals(out[1], Article())) << out[1].DebugString();
+  EXPECT_TRUE(MessageDifferencer::Equals(out[2], bare2)) << out[2].DebugString();
+  EXPECT_TRUE(MessageDifferencer::Equals(out[3], full[0]));
+}
+
 TEST(ArchiveTest, UpsertReplacesIndexEntriesSoOldEntityNoLongerMatches) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());

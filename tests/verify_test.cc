@@ -297,5 +297,30 @@ TEST_F(VerifyDamageTest, RecordWithInvalidUtf8IsNamedWithItsField) {
       << problems;
 }
 
+// Reads do not validate UTF-8 again (it was validated on write): a record damaged beneath
+// the library with invalid UTF-8 is returned by Get as stored, and Verify still names it.
+TEST_F(VerifyDamageTest, RecordWithInvalidUtf8IsReadAsStoredAndNamedByVerify) {
+  const std::string bad("ok\xed\xa0\x80ok", 7);
+  uint64_t r5 = 0;
+  {
+    RawDb raw(dir_.path());
+    r5 = raw.Docno(Id(5));
+    Article a = MakeArticle(Id(5), "Reuters", Published(5), {"Armenia"});
+    a.set_title("MARKER!");
+    std::string rec = a.SerializeAsString();
+    rec.replace(rec.find("MARKER!"), 7, bad);
+    raw.Put(RawDb::kRecords, keys::DocnoKey(r5), rec);
+  }
+  auto db = OpenOrDie(dir_.path());
+  Article got;
+  ASSERT_TRUE(db->Get(Id(5), &got).ok());
+  EXPECT_EQ(got.title(), bad);
+  const std::string problems = VerifyProblems(*db);
+  EXPECT_NE(problems.find("record " + std::to_string(r5) +
+                          ": cannot be parsed: field 'title': invalid UTF-8 at byte 2"),
+            std::string::npos)
+      << problems;
+}
+
 }  // namespace
 }  // namespace articledb

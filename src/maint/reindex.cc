@@ -9,12 +9,14 @@
 #include "index/counters.h"
 #include "store/keys.h"
 #include "store/meta.h"
+#include "store/record_codec.h"
 #include "store/store.h"
 
 namespace articledb::maint {
 
 using store::FromRocks;
 using store::ToSlice;
+using store::ToView;
 
 Status ListQuarantine(store::ReadView& view, std::vector<QuarantinedRecord>* records) {
   records->clear();
@@ -28,7 +30,7 @@ Status ListQuarantine(store::ReadView& view, std::vector<QuarantinedRecord>* rec
       return Status::Corruption("quarantine: malformed key");
     }
     r.docno = keys::DecodeDocno(it->key().data() + meta::kQuarantinePrefix.size());
-    if (!r.article.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    if (!ParseRecord(ToView(it->value()), &r.article)) {
       return Status::Corruption("quarantined record " + std::to_string(r.docno) +
                                 " cannot be parsed");
     }

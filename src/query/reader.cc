@@ -11,6 +11,7 @@
 #include "query/filter.h"
 #include "query/planner.h"
 #include "store/keys.h"
+#include "store/record_codec.h"
 #include "store/store.h"
 
 namespace articledb::query {
@@ -40,7 +41,8 @@ Status WrongRecord(std::string_view id, std::string_view docno_key, const std::s
 Status MultiGetArticles(store::ReadView& view, std::span<const std::string> ids,
                         std::vector<Article>* articles, std::vector<Status>* statuses) {
   const size_t n = ids.size();
-  articles->assign(n, Article());
+  articles->resize(n);  // the messages already there are reused
+  for (Article& a : *articles) a.Clear();
   statuses->assign(n, Status::OK());
   if (n == 0) return Status::OK();
   if (Status s = view.Begin(); !s.ok()) return s;
@@ -79,7 +81,7 @@ Status MultiGetArticles(store::ReadView& view, std::span<const std::string> ids,
       (*statuses)[at] = Status::Corruption("id '" + ids[at] + "' maps to a missing record");
     } else if (!sts[i].ok()) {
       (*statuses)[at] = FromRocks(sts[i], "reading record");
-    } else if (!(*articles)[at].ParseFromArray(vals[i].data(), static_cast<int>(vals[i].size()))) {
+    } else if (!ParseRecord(ToView(vals[i]), &(*articles)[at])) {
       (*statuses)[at] = Status::Corruption("record of '" + ids[at] + "' cannot be parsed");
     } else if ((*articles)[at].id() != ids[at]) {
       (*statuses)[at] = WrongRecord(ids[at], ToView(ks[i]), (*articles)[at].id());
@@ -92,8 +94,7 @@ Status MultiGetArticles(store::ReadView& view, std::span<const std::string> ids,
 Status ReadRecords(const store::ReadView& view, const std::vector<Pos>& positions,
                    std::vector<Article>* out) {
   const size_t k = positions.size();
-  out->clear();
-  out->resize(k);
+  out->resize(k);  // the messages already there are reused
   if (k == 0) return Status::OK();
   std::vector<std::string> key_store(k);
   std::vector<rocksdb::Slice> ks(k);
@@ -129,7 +130,7 @@ Status ReadRecords(const store::ReadView& view, const std::vector<Pos>& position
                                 std::to_string(positions[i].docno) + "; run verify");
     }
     if (!sts[i].ok()) return FromRocks(sts[i], "reading records");
-    if (!(*out)[i].ParseFromArray(vals[i].data(), static_cast<int>(vals[i].size()))) {
+    if (!ParseRecord(ToView(vals[i]), &(*out)[i])) {
       return Status::Corruption("record " + std::to_string(positions[i].docno) +
                                 " cannot be parsed; run verify");
     }
@@ -165,7 +166,7 @@ Status GetArticle(store::ReadView& view, std::string_view id, Article* article) 
     return Status::Corruption("id '" + std::string(id) + "' maps to a missing record");
   }
   if (!st.ok()) return FromRocks(st, "reading record");
-  if (!article->ParseFromArray(record.data(), static_cast<int>(record.size()))) {
+  if (!ParseRecord(ToView(record), article)) {
     article->Clear();
     return Status::Corruption("record of '" + std::string(id) + "' cannot be parsed");
   }
@@ -179,7 +180,10 @@ Status GetArticle(store::ReadView& view, std::string_view id, Article* article) 
 
 Status ReadPage(store::ReadView& view, uint64_t cursor_key, const Filter& filter,
                 const QueryOptions& options, Page* page) {
-  page->articles.clear();
+  // The page's messages are parsed into again (their storage reused); a failed call
+  // leaves the page empty.
+  std::vector<Article> reused;
+  reused.swap(page->articles);
   page->next_cursor.clear();
   if (Status s = view.Begin(); !s.ok()) return s;
   if (options.limit == 0 || options.limit > kMaxPageLimit) {
@@ -203,7 +207,8 @@ Status ReadPage(store::ReadView& view, uint64_t cursor_key, const Filter& filter
   if (!matcher->status().ok()) return matcher->status();
   bool more = positions.size() > options.limit;
   if (more) positions.pop_back();
-  if (Status s = ReadRecords(view, positions, &page->articles); !s.ok()) return s;
+  if (Status s = ReadRecords(view, positions, &reused); !s.ok()) return s;
+  page->articles.swap(reused);
   if (page->articles.size() < positions.size()) {  // stopped by the byte bound
     positions.resize(page->articles.size());
     more = true;

@@ -12,12 +12,14 @@
 #include "index/counters.h"
 #include "store/keys.h"
 #include "store/meta.h"
+#include "store/record_codec.h"
 #include "write/bulk_loader.h"
 
 namespace articledb::write {
 
 using store::FromRocks;
 using store::ToSlice;
+using store::ToView;
 using enum store::Cf;
 
 namespace {
@@ -197,7 +199,7 @@ Status Writer::PutBatchTo(const WriteOptions& wo, std::span<const Article> artic
       if (sts[i].IsNotFound()) continue;  // dangling id entry: overwrite it
       if (!sts[i].ok()) return FromRocks(sts[i], "reading stored record");
       Article old;
-      if (!old.ParseFromArray(vals[i].data(), static_cast<int>(vals[i].size()))) {
+      if (!ParseRecord(ToView(vals[i]), &old)) {
         return Status::Corruption("stored record of '" + std::string(ids[old_of[i]]) +
                                   "' cannot be parsed; run verify, then reindex");
       }
@@ -348,7 +350,7 @@ Status Writer::DeleteBatch(const WriteOptions& wo, std::span<const std::string> 
     }
     if (!s.ok()) return FromRocks(s, "reading stored record");
     Article old;
-    if (!old.ParseFromString(record)) {
+    if (!ParseRecord(record, &old)) {
       return Status::Corruption("stored record of '" + std::string(id) +
                                 "' cannot be parsed; run verify, then reindex");
     }
