@@ -76,7 +76,6 @@ Status Timeline(store::ReadView& view, const Filter& filter, const TimelineOptio
   if (Status s = Plan(view, nf, Order::kOldestFirst, std::nullopt, &matcher); !s.ok()) {
     return s;
   }
-  TimelineBuilder builder(calendar);
   while (matcher->Next()) builder.Add(matcher->pos().time);
   if (!matcher->status().ok()) return matcher->status();
   return builder.Finish(options.zero_fill, filter.from_micros, filter.to_micros, entries);
