@@ -332,6 +332,11 @@ void CheckTree(const Spec& spec, Direction d, Gen& gen) {
     }
     EXPECT_EQ(rest, std::vector<Pos>(want.begin() + static_cast<std::ptrdiff_t>(k) + 1, want.end()))
         << "resumed after " << Show(want[k]);
+    // The same through StartAtIterator, as the planner resumes pages.
+    if (next) {
+      StartAtIterator from(Build(spec, d), *next, d);
+      EXPECT_EQ(Drain(from), rest) << "started after " << Show(want[k]);
+    }
   }
 }
 

@@ -301,4 +301,17 @@ bool TimeRangeIterator::SeekTo(const Pos& target) {
   return Check(child_->SeekTo(Before(target, start_, dir_) ? start_ : target));
 }
 
+// ---- StartAtIterator ----
+
+bool StartAtIterator::Next() {
+  if (started_) return child_->Next();
+  started_ = true;
+  return child_->SeekTo(start_);
+}
+
+bool StartAtIterator::SeekTo(const Pos& target) {
+  started_ = true;
+  return child_->SeekTo(Before(target, start_, dir_) ? start_ : target);
+}
+
 }  // namespace articledb::query

@@ -171,6 +171,25 @@ class TimeRangeIterator final : public PostingIterator {
   Status status_;
 };
 
+// `child` from `start` on: the first Next is a SeekTo(start), and no SeekTo goes before
+// it. A page after a cursor at position p walks StartAtIterator(tree, *After(p, dir)).
+class StartAtIterator final : public PostingIterator {
+ public:
+  StartAtIterator(IteratorPtr child, const Pos& start, Direction d)
+      : child_(std::move(child)), start_(start), dir_(d) {}
+  bool Next() override;
+  bool SeekTo(const Pos& target) override;
+  const Pos& pos() const override { return child_->pos(); }
+  uint64_t Cost() const override { return child_->Cost(); }
+  Status status() const override { return child_->status(); }
+
+ private:
+  IteratorPtr child_;
+  Pos start_;
+  Direction dir_;
+  bool started_ = false;
+};
+
 }  // namespace articledb::query
 
 #endif  // ARTICLEDB_SRC_QUERY_OPERATORS_H_
