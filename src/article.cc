@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "codec/codec.h"
 #include "record_check.h"
 #include "time_util.h"
 
@@ -459,9 +460,7 @@ std::string DeriveArticleId(const Article& a) {
       XXH3_128bits_update(state, kMark, sizeof(kMark));
       for (const std::string* part : {&a.source(), &a.title(), &when}) {
         char length[8];
-        for (int i = 0; i < 8; ++i) {
-          length[i] = static_cast<char>(static_cast<uint64_t>(part->size()) >> (8 * i));
-        }
+        codec::EncodeFixed64LE(length, static_cast<uint64_t>(part->size()));
         XXH3_128bits_update(state, length, sizeof(length));
         XXH3_128bits_update(state, part->data(), part->size());
       }

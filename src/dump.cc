@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "codec/codec.h"
 #include "record_check.h"
 
 namespace articledb {
@@ -45,40 +46,13 @@ constexpr size_t kMaxStoredBytes = ZSTD_COMPRESSBOUND(kDumpMaxFrameBytes);
 // the file holds never makes the reader allocate more than the file gives.
 constexpr size_t kReadChunk = 1u << 20;
 
-void PutU32(unsigned char* p, uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
-}
-void PutU64(unsigned char* p, uint64_t v) {
-  for (int i = 0; i < 8; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
-}
-uint32_t GetU32(const unsigned char* p) {
-  uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
-}
-uint64_t GetU64(const unsigned char* p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
-}
+// The dump's fixed-width fields are little-endian (docs/dump-format.md).
+void PutU32(unsigned char* p, uint32_t v) { codec::EncodeFixed32LE(p, v); }
+void PutU64(unsigned char* p, uint64_t v) { codec::EncodeFixed64LE(p, v); }
+uint32_t GetU32(const unsigned char* p) { return codec::DecodeFixed32LE(p); }
+uint64_t GetU64(const unsigned char* p) { return codec::DecodeFixed64LE(p); }
 const unsigned char* U(const char* p) { return reinterpret_cast<const unsigned char*>(p); }
 const char* C(const unsigned char* p) { return reinterpret_cast<const char*>(p); }
-
-size_t VarintLength(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-void AppendVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
 
 std::string ErrnoText(int err) { return std::strerror(err); }
 
@@ -185,7 +159,7 @@ Status DumpWriter::Add(std::string_view serialized) {
   if (w.finished) return Status::InvalidArgument("dump: Add after Finish");
   Status s = Start();
   if (!s.ok()) return s;
-  const size_t need = VarintLength(serialized.size()) + serialized.size();
+  const size_t need = codec::VarintLength(serialized.size()) + serialized.size();
   if (need > kDumpMaxFrameBytes) {
     return Status::InvalidArgument("dump: record " + std::to_string(w.records + 1) + " of " +
                                    std::to_string(serialized.size()) +
@@ -196,7 +170,7 @@ Status DumpWriter::Add(std::string_view serialized) {
     w.error = w.FlushFrame();
     if (!w.error.ok()) return w.error;
   }
-  AppendVarint(&w.raw, serialized.size());
+  codec::PutVarint64(&w.raw, serialized.size());
   w.raw.append(serialized);
   ++w.frame_records;
   ++w.records;
@@ -481,17 +455,13 @@ class Reader {
       size_t pos = 0;
       for (uint32_t i = 0; i < count; ++i) {
         uint64_t len = 0;
-        int shift = 0;
-        for (;;) {
-          if (pos >= raw.size() || shift > 28) {
-              return Located(Status::Code::kCorruption, frame_offset, records_ + i + 1,
-                           "malformed record length");
-          }
-          const unsigned char b = static_cast<unsigned char>(raw[pos++]);
-          len |= static_cast<uint64_t>(b & 0x7f) << shift;
-          shift += 7;
-          if ((b & 0x80) == 0) break;
+        std::string_view rest(raw.data() + pos, raw.size() - pos);
+        // A record length is a varint of at most 5 bytes.
+        if (!codec::GetVarint64(&rest, &len) || raw.size() - pos - rest.size() > 5) {
+          return Located(Status::Code::kCorruption, frame_offset, records_ + i + 1,
+                         "malformed record length");
         }
+        pos = raw.size() - rest.size();
         if (len > raw.size() - pos) {
           return Located(Status::Code::kCorruption, frame_offset, records_ + i + 1,
                          "record length " + std::to_string(len) +

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "codec/codec.h"
+
 namespace articledb::wal {
 namespace {
 
@@ -21,15 +23,12 @@ constexpr std::array<uint32_t, 256> MakeTable() {
 }
 constexpr std::array<uint32_t, 256> kTable = MakeTable();
 
-uint32_t Fixed32(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return uint32_t{u[0]} | uint32_t{u[1]} << 8 | uint32_t{u[2]} << 16 | uint32_t{u[3]} << 24;
-}
+uint32_t Fixed32(const char* p) { return codec::DecodeFixed32LE(p); }
 
 void PutFragment(std::string* out, FragmentType type, std::string_view payload) {
   const auto t = static_cast<char>(type);
   const uint32_t crc = MaskCrc(Crc32c(Crc32c(0, &t, 1), payload.data(), payload.size()));
-  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>(crc >> (8 * i)));
+  codec::PutFixed32LE(out, crc);
   out->push_back(static_cast<char>(payload.size() & 0xff));
   out->push_back(static_cast<char>(payload.size() >> 8));
   out->push_back(t);

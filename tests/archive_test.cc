@@ -6,6 +6,7 @@
 
 #include "articledb/archive.h"
 #include "counters.h"
+#include "store/store.h"
 #include "keys.h"
 #include "string_fields.h"
 #include "test_util.h"
@@ -451,7 +452,7 @@ TEST(ArchiveTest, StatsReportCountsDateRangeAndCompressedBytes) {
   EXPECT_GT(st.record_bytes, 100u * body.size());
   EXPECT_GT(st.record_disk_bytes, 0u);
   EXPECT_LT(st.record_disk_bytes * 5, st.record_bytes);  // repetitive text compresses well
-  EXPECT_EQ(st.column_families.size(), 5u);
+  EXPECT_EQ(st.column_families.size(), store::kNumCf);
   EXPECT_GE(st.total_disk_bytes, st.record_disk_bytes);
 }
 
@@ -535,10 +536,10 @@ TEST(ArchiveTest, VerifyFindsAMissingIndexEntryAndReindexRepairsIt) {
     // column family needs its merge operator to be opened at all.
     rocksdb::DBOptions o;
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const char* n : {"default", "records", "ids", "index", "counters"}) {
+    for (const char* n : store::kCfNames) {
       cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
     }
-    cfs.back().options.merge_operator = counters::NewMergeOperator();
+    cfs[store::kCounters].options.merge_operator = counters::NewMergeOperator();
     std::vector<rocksdb::ColumnFamilyHandle*> h;
     rocksdb::DB* raw = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(o, dir.path(), cfs, &h, &raw).ok());

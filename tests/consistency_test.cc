@@ -15,6 +15,7 @@
 
 #include "articledb/archive.h"
 #include "counters.h"
+#include "store/store.h"
 #include "cursor.h"
 #include "keys.h"
 #include "test_util.h"
@@ -35,7 +36,7 @@ class Raw {
   explicit Raw(const std::string& path) {
     rocksdb::DBOptions o;
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const char* name : {"default", "records", "ids", "index", "counters"}) {
+    for (const char* name : store::kCfNames) {
       rocksdb::ColumnFamilyOptions c;
       if (std::string(name) == "counters") c.merge_operator = counters::NewMergeOperator();
       cfs.emplace_back(name, c);
@@ -158,10 +159,12 @@ void LoseRecordTail(const std::string& path, const uint64_t docnos[3], bool drop
   Raw raw(path);
   for (int i = 1; i < 3; ++i) raw.Delete(1, keys::DocnoKey(docnos[i]));
   if (drop_meta) {
-    // An archive written before the docno mark existed.
+    // An archive written before the docno mark existed (its indexes kept current: an
+    // archive without them would be rebuilt at the open, id map included).
     std::unique_ptr<rocksdb::Iterator> it(raw.db()->NewIterator(rocksdb::ReadOptions(), raw.cf(0)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      if (it->key().ToString() != "articledb.format") raw.Delete(0, it->key().ToString());
+      const std::string key = it->key().ToString();
+      if (key != "articledb.format" && key != "articledb.indexes") raw.Delete(0, key);
     }
   }
 }
@@ -856,6 +859,80 @@ TEST(ConsistencyTest, CursorForgedWithTheUnkeyedChecksumIsRefused) {
   Page page;
   Status s = db->Query(Filter(), qo, &page);
   EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString() << ", " << page.articles.size() << " articles";
+}
+
+// An archive written before the facets column family and the language, topic and author
+// indexes existed: a read-only open is refused with what to do; the first open for
+// writing creates the column family and rebuilds, after which every new filter and the
+// facets answer.
+TEST(ConsistencyTest, ArchiveWithoutFacetsAndNewIndexesIsRebuiltAtTheFirstOpenForWriting) {
+  TempDir dir;
+  {
+    auto db = OpenOrDie(dir.path());
+    for (int i = 0; i < 6; ++i) {
+      Article a = MakeArticle("a" + std::to_string(i), i % 2 ? "Reuters" : "Le Monde",
+                              kStart + i, {"Erevan"});
+      a.set_language(i % 2 ? "en" : "fr");
+      a.add_topics("Politics");
+      a.add_authors(i < 2 ? "Ann Lee" : "Bo Chen");
+      ASSERT_TRUE(db->Put(WriteOptions(), a).ok());
+    }
+  }
+  {
+    // Back to what the older version wrote: no 'facets', no L/T/A entries or counters,
+    // no 'articledb.indexes' mark.
+    rocksdb::DBOptions o;
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const char* name : store::kCfNames) {
+      rocksdb::ColumnFamilyOptions c;
+      if (std::string(name) == "counters") c.merge_operator = counters::NewMergeOperator();
+      cfs.emplace_back(name, c);
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> h;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(o, dir.path(), cfs, &h, &raw).ok());
+    for (size_t c : {store::kIndex, store::kCounters}) {
+      std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), h[c]));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        const char type = it->key()[0];
+        if (type == keys::kLanguage || type == keys::kTopic || type == keys::kAuthor) {
+          ASSERT_TRUE(raw->Delete(rocksdb::WriteOptions(), h[c], it->key()).ok());
+        }
+      }
+    }
+    ASSERT_TRUE(raw->Delete(rocksdb::WriteOptions(), h[store::kDefault], "articledb.indexes").ok());
+    ASSERT_TRUE(raw->DropColumnFamily(h[store::kFacets]).ok());
+    for (auto* x : h) raw->DestroyColumnFamilyHandle(x);
+    ASSERT_TRUE(raw->Close().ok());
+    delete raw;
+  }
+  Options ro;
+  ro.read_only = true;
+  std::unique_ptr<Archive> reader;
+  Status s = Archive::Open(ro, dir.path(), &reader);
+  ASSERT_TRUE(s.IsNotSupported()) << s.ToString();
+  EXPECT_NE(s.message().find("'facets'"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("articledb reindex"), std::string::npos) << s.message();
+  auto db = OpenOrDie(dir.path());
+  EXPECT_EQ(testing::VerifyProblems(*db), "");
+  Filter f;
+  f.languages = {"fr"};
+  f.authors = {"bo chen"};
+  f.topics = {"politics"};
+  uint64_t n = 0;
+  ASSERT_TRUE(db->Count(f, &n).ok());
+  EXPECT_EQ(n, 2u);  // a2, a4
+  std::vector<NameCount> facets;
+  FacetOptions by_author;
+  by_author.by = FacetField::kAuthor;
+  ASSERT_TRUE(db->Facets(Filter(), by_author, &facets).ok());
+  ASSERT_EQ(facets.size(), 2u);
+  EXPECT_EQ(facets[0].name, "Bo Chen");
+  EXPECT_EQ(facets[0].count, 4u);
+  EXPECT_EQ(facets[1].name, "Ann Lee");
+  EXPECT_EQ(facets[1].count, 2u);
+  db.reset();
+  ASSERT_TRUE(Archive::Open(ro, dir.path(), &reader).ok());
 }
 
 }  // namespace

@@ -1,23 +1,24 @@
-#include "counters.h"
+#include "index/counters.h"
 
 #include <rocksdb/merge_operator.h>
 
 #include <algorithm>
 
+#include "codec/codec.h"
+#include "store/store.h"
+
 namespace articledb::counters {
 
 std::string Encode(int64_t count, std::string_view display_name) {
   std::string out(8 + display_name.size(), '\0');
-  auto u = static_cast<uint64_t>(count);
-  for (int i = 0; i < 8; ++i) out[static_cast<size_t>(i)] = static_cast<char>((u >> (8 * i)) & 0xff);
+  codec::EncodeFixed64LE(out.data(), static_cast<uint64_t>(count));
   std::copy(display_name.begin(), display_name.end(), out.begin() + 8);
   return out;
 }
 
 bool Decode(std::string_view value, int64_t* count, std::string_view* display_name) {
   if (value.size() < 8) return false;
-  uint64_t u = 0;
-  for (int i = 7; i >= 0; --i) u = (u << 8) | static_cast<unsigned char>(value[static_cast<size_t>(i)]);
+  const uint64_t u = codec::DecodeFixed64LE(value.data());
   *count = static_cast<int64_t>(u);
   *display_name = value.substr(8);
   return true;
@@ -50,6 +51,18 @@ class CounterMerge : public rocksdb::AssociativeMergeOperator {
 
 std::shared_ptr<rocksdb::MergeOperator> NewMergeOperator() {
   return std::make_shared<CounterMerge>();
+}
+
+Status Read(const store::ReadView& view, const std::string& key, int64_t* value) {
+  rocksdb::ReadOptions ro = view.options();
+  std::string v;
+  rocksdb::Status s = view.db()->Get(ro, view.cf(store::kCounters), key, &v);
+  *value = 0;
+  if (s.IsNotFound()) return Status::OK();
+  if (!s.ok()) return store::FromRocks(s, "reading counters");
+  std::string_view name;
+  if (!Decode(v, value, &name)) return Status::Corruption("counter value is damaged");
+  return Status::OK();
 }
 
 }  // namespace articledb::counters

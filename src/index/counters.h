@@ -5,16 +5,21 @@
 // Value and operand layout: delta or total (8 bytes, little-endian two's complement)
 // followed by a display name (possibly empty). Merging adds the counts and keeps the most
 // recent non-empty name.
-#ifndef ARTICLEDB_SRC_COUNTERS_H_
-#define ARTICLEDB_SRC_COUNTERS_H_
+#ifndef ARTICLEDB_SRC_INDEX_COUNTERS_H_
+#define ARTICLEDB_SRC_INDEX_COUNTERS_H_
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "articledb/status.h"
+
 namespace rocksdb {
 class MergeOperator;
+}
+namespace articledb::store {
+class ReadView;
 }
 
 namespace articledb::counters {
@@ -25,6 +30,9 @@ bool Decode(std::string_view value, int64_t* count, std::string_view* display_na
 
 std::shared_ptr<rocksdb::MergeOperator> NewMergeOperator();
 
+// The count under `key` in the view (0 when there is none).
+Status Read(const store::ReadView& view, const std::string& key, int64_t* value);
+
 }  // namespace articledb::counters
 
-#endif  // ARTICLEDB_SRC_COUNTERS_H_
+#endif  // ARTICLEDB_SRC_INDEX_COUNTERS_H_

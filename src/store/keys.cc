@@ -1,7 +1,9 @@
-#include "keys.h"
+#include "store/keys.h"
 
 #include <rocksdb/slice.h>
 #include <rocksdb/slice_transform.h>
+
+#include "codec/codec.h"
 
 namespace articledb::keys {
 
@@ -43,20 +45,9 @@ void AppendTime(std::string* out, int64_t micros) {
   AppendDocno(out, static_cast<uint64_t>(micros) ^ (uint64_t{1} << 63));
 }
 
-void AppendDocno(std::string* out, uint64_t v) {
-  char buf[8];
-  for (int i = 7; i >= 0; --i) {
-    buf[i] = static_cast<char>(v & 0xff);
-    v >>= 8;
-  }
-  out->append(buf, 8);
-}
+void AppendDocno(std::string* out, uint64_t v) { codec::PutFixed64BE(out, v); }
 
-uint64_t DecodeDocno(const char* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
-  return v;
-}
+uint64_t DecodeDocno(const char* p) { return codec::DecodeFixed64BE(p); }
 
 int64_t DecodeTime(const char* p) {
   return static_cast<int64_t>(DecodeDocno(p) ^ (uint64_t{1} << 63));
@@ -79,7 +70,7 @@ bool ParseIndexKey(std::string_view key, IndexKey* out) {
   out->type = key[0];
   key.remove_prefix(1);
   out->name.clear();
-  if (out->type == kSource || out->type == kEntity) {
+  if (HasName(out->type)) {
     if (!ConsumeName(&key, &out->name)) return false;
   } else if (out->type != kDate) {
     return false;
@@ -113,7 +104,7 @@ namespace {
 size_t PrefixLength(std::string_view key) {
   if (key.empty()) return 0;
   if (key[0] == kDate) return 1;
-  if (key[0] != kSource && key[0] != kEntity) return 0;
+  if (!HasName(key[0])) return 0;
   for (size_t i = 1; i + 1 < key.size(); ++i) {
     if (key[i] != '\0') continue;
     if (key[i + 1] == '\x01') return i + 2;

@@ -13,8 +13,8 @@
 // (a lone 0x00 terminator would be ambiguous: "x" then a time starting 0xFF reads as "x\0").
 // time: microseconds since the epoch, big-endian with the sign bit flipped, so dates
 // before 1970 sort first; articles without a date carry kUndated, the smallest value.
-#ifndef ARTICLEDB_SRC_KEYS_H_
-#define ARTICLEDB_SRC_KEYS_H_
+#ifndef ARTICLEDB_SRC_STORE_KEYS_H_
+#define ARTICLEDB_SRC_STORE_KEYS_H_
 
 #include <cstdint>
 #include <limits>
@@ -30,6 +30,14 @@ namespace articledb::keys {
 inline constexpr char kDate = 'D';
 inline constexpr char kSource = 'S';
 inline constexpr char kEntity = 'E';
+inline constexpr char kLanguage = 'L';
+inline constexpr char kTopic = 'T';
+inline constexpr char kAuthor = 'A';
+// Index types whose keys carry a name: every type but kDate.
+inline constexpr bool HasName(char type) {
+  return type == kSource || type == kEntity || type == kLanguage || type == kTopic ||
+         type == kAuthor;
+}
 inline constexpr int64_t kUndated = std::numeric_limits<int64_t>::min();
 inline constexpr size_t kPositionBytes = 16;  // time(8) + docno(8)
 
@@ -72,4 +80,4 @@ const rocksdb::SliceTransform* NewIndexPrefixExtractor();
 
 }  // namespace articledb::keys
 
-#endif  // ARTICLEDB_SRC_KEYS_H_
+#endif  // ARTICLEDB_SRC_STORE_KEYS_H_

@@ -8,8 +8,8 @@
 // not a cryptographic MAC: this stops accidents and casual edits, not a determined forger
 // (who can only move to another position of the same query: docs/reliability.md).
 // Key 0 gives the unkeyed check of archives opened read-only before they had a key.
-#ifndef ARTICLEDB_SRC_CURSOR_H_
-#define ARTICLEDB_SRC_CURSOR_H_
+#ifndef ARTICLEDB_SRC_QUERY_CURSOR_H_
+#define ARTICLEDB_SRC_QUERY_CURSOR_H_
 
 #include <cstdint>
 #include <string>
@@ -33,4 +33,4 @@ Status DecodeCursor(std::string_view token, uint64_t expected_fingerprint, Curso
 
 }  // namespace articledb
 
-#endif  // ARTICLEDB_SRC_CURSOR_H_
+#endif  // ARTICLEDB_SRC_QUERY_CURSOR_H_

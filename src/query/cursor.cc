@@ -1,8 +1,9 @@
-#include "cursor.h"
+#include "query/cursor.h"
 
 #include <xxhash.h>
 
-#include "keys.h"
+#include "codec/codec.h"
+#include "store/keys.h"
 
 namespace articledb {
 namespace {
@@ -29,7 +30,7 @@ std::string EncodeCursor(const CursorPosition& pos, uint64_t key) {
   keys::AppendTime(&raw, pos.time);
   keys::AppendDocno(&raw, pos.docno);
   const uint32_t check = Check(raw, key);
-  for (int i = 3; i >= 0; --i) raw.push_back(static_cast<char>((check >> (8 * i)) & 0xff));
+  codec::PutFixed32BE(&raw, check);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string token;
   token.reserve(raw.size() * 2);
@@ -54,7 +55,7 @@ Status DecodeCursor(std::string_view token, uint64_t expected_fingerprint, Curso
   if (static_cast<unsigned char>(raw[0]) != kVersion) {
     return Status::InvalidArgument("cursor: unknown cursor version");
   }
-  const uint32_t check = static_cast<uint32_t>(keys::DecodeDocno(raw.data() + kBodyBytes - 4) & 0xffffffffu);
+  const uint32_t check = codec::DecodeFixed32BE(raw.data() + kBodyBytes);
   if (check != Check(std::string_view(raw.data(), kBodyBytes), key)) {
     return Status::InvalidArgument(
         "cursor: damaged, altered or from another archive (checksum mismatch)");

@@ -1,0 +1,170 @@
+// The index types (contributor.h).
+#include "index/contributor.h"
+
+#include <rocksdb/write_batch.h>
+
+#include <unordered_set>
+
+#include "index/counters.h"
+#include "index/doc_values.h"
+#include "store/keys.h"
+#include "store/store.h"
+
+namespace articledb::index {
+namespace {
+
+// 'D': every article, by time.
+class DateIndex final : public IndexContributor {
+ public:
+  char type() const override { return keys::kDate; }
+  const char* name() const override { return "date"; }
+  void Contribute(const Article&, std::string_view pos, Derived* d) const override {
+    d->index_keys.push_back(std::string(1, keys::kDate) + std::string(pos));
+  }
+};
+
+// 'S': the article's source, with a counter per source.
+class SourceIndex final : public IndexContributor {
+ public:
+  char type() const override { return keys::kSource; }
+  const char* name() const override { return "source"; }
+  void Contribute(const Article& a, std::string_view pos, Derived* d) const override {
+    std::string key = keys::IndexPrefix(keys::kSource, NormalizeName(a.source()));
+    d->names.emplace_back(key, a.source());
+    d->index_keys.push_back(key + std::string(pos));
+  }
+};
+
+// 'E': each distinct (normalised) entity name, with a counter per name.
+class EntityIndex final : public IndexContributor {
+ public:
+  char type() const override { return keys::kEntity; }
+  const char* name() const override { return "entity"; }
+  void Contribute(const Article& a, std::string_view pos, Derived* d) const override {
+    std::string key;
+    std::unordered_set<std::string> seen;
+    for (const Entity& e : a.entities()) {
+      key = keys::IndexPrefix(keys::kEntity, NormalizeName(e.name()));
+      if (!seen.insert(key).second) continue;
+      d->index_keys.push_back(key + std::string(pos));
+      d->names.emplace_back(key, e.name());
+    }
+  }
+};
+
+// Each distinct non-empty normalised name of a field, with a counter per name.
+template <typename Names>
+void ContributeNames(char type, const Names& names, std::string_view pos, Derived* d) {
+  std::unordered_set<std::string> seen;
+  for (const std::string& n : names) {
+    const std::string norm = NormalizeName(n);
+    if (norm.empty()) continue;
+    std::string key = keys::IndexPrefix(type, norm);
+    if (!seen.insert(key).second) continue;
+    d->index_keys.push_back(key + std::string(pos));
+    d->names.emplace_back(std::move(key), n);
+  }
+}
+
+// 'L': the article's language (BCP 47 tag, normalised), when it has one.
+class LanguageIndex final : public IndexContributor {
+ public:
+  char type() const override { return keys::kLanguage; }
+  const char* name() const override { return "language"; }
+  void Contribute(const Article& a, std::string_view pos, Derived* d) const override {
+    const std::string one[1] = {a.language()};
+    ContributeNames(keys::kLanguage, one, pos, d);
+  }
+};
+
+// 'T': each distinct topic.
+class TopicIndex final : public IndexContributor {
+ public:
+  char type() const override { return keys::kTopic; }
+  const char* name() const override { return "topic"; }
+  void Contribute(const Article& a, std::string_view pos, Derived* d) const override {
+    ContributeNames(keys::kTopic, a.topics(), pos, d);
+  }
+};
+
+// 'A': each distinct author.
+class AuthorIndex final : public IndexContributor {
+ public:
+  char type() const override { return keys::kAuthor; }
+  const char* name() const override { return "author"; }
+  void Contribute(const Article& a, std::string_view pos, Derived* d) const override {
+    ContributeNames(keys::kAuthor, a.authors(), pos, d);
+  }
+};
+
+}  // namespace
+
+int64_t IndexTime(const Article& a) {
+  return a.has_published_at() ? TimestampMicros(a.published_at()) : keys::kUndated;
+}
+
+const std::vector<const IndexContributor*>& Contributors() {
+  static const DateIndex date;
+  static const SourceIndex source;
+  static const EntityIndex entity;
+  static const LanguageIndex language;
+  static const TopicIndex topic;
+  static const AuthorIndex author;
+  static const std::vector<const IndexContributor*> all = {&date,     &source, &entity,
+                                                           &language, &topic,  &author};
+  return all;
+}
+
+const IndexContributor* ContributorOf(char type) {
+  for (const IndexContributor* c : Contributors()) {
+    if (c->type() == type) return c;
+  }
+  return nullptr;
+}
+
+void Derive(const Article& a, uint64_t docno, Derived* d) {
+  d->index_keys.clear();
+  d->names.clear();
+  const int64_t t = IndexTime(a);
+  std::string pos;
+  keys::AppendTime(&pos, t);
+  keys::AppendDocno(&pos, docno);
+  for (const IndexContributor* c : Contributors()) c->Contribute(a, pos, d);
+  d->doc_key = keys::DocnoKey(docno);
+  EncodeDocValues(a, &d->doc_value);
+}
+
+void ApplyDerived(rocksdb::WriteBatch* batch, const store::Store& st, const Derived& d,
+                  int sign, const Derived* other) {
+  rocksdb::ColumnFamilyHandle* const index = st.cf(store::kIndex);
+  rocksdb::ColumnFamilyHandle* const counters = st.cf(store::kCounters);
+  std::unordered_set<std::string_view> keep_keys, keep_names;
+  if (other != nullptr) {
+    for (const auto& k : other->index_keys) keep_keys.insert(k);
+    for (const auto& n : other->names) keep_names.insert(n.first);
+  }
+  for (const auto& k : d.index_keys) {
+    if (keep_keys.count(k)) continue;
+    if (sign > 0) {
+      batch->Put(index, k, rocksdb::Slice());
+    } else {
+      batch->Delete(index, k);
+    }
+  }
+  for (const auto& [key, display] : d.names) {
+    if (keep_names.count(key)) {
+      // Same name in both versions: count unchanged, keep the newest spelling.
+      if (sign > 0) batch->Merge(counters, key, counters::Encode(0, display));
+      continue;
+    }
+    batch->Merge(counters, key, counters::Encode(sign, sign > 0 ? display : std::string_view()));
+  }
+  // The doc value: put with each version stored, deleted with the last one removed.
+  if (sign > 0) {
+    batch->Put(st.cf(store::kFacets), d.doc_key, d.doc_value);
+  } else if (other == nullptr) {
+    batch->Delete(st.cf(store::kFacets), d.doc_key);
+  }
+}
+
+}  // namespace articledb::index

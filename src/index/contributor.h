@@ -1,0 +1,66 @@
+// Index contributors: each index type derives, from one stored version of an article, its
+// index keys and its named counters. The registry lists them; writes, verify and reindex
+// all go through Derive and ApplyDerived, so they agree on what an article implies.
+#ifndef ARTICLEDB_SRC_INDEX_CONTRIBUTOR_H_
+#define ARTICLEDB_SRC_INDEX_CONTRIBUTOR_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "articledb/article.h"
+
+namespace rocksdb {
+class WriteBatch;
+}
+namespace articledb::store {
+class Store;
+}
+
+namespace articledb::index {
+
+// Everything one stored version of an article contributes besides its record.
+struct Derived {
+  std::vector<std::string> index_keys;
+  // Counter key -> display name, one per distinct normalised name (source, entity,
+  // language, topic, author).
+  std::vector<std::pair<std::string, std::string>> names;
+  // The article's doc value (index/doc_values.h) under its docno key in `facets`.
+  std::string doc_key, doc_value;
+};
+
+// The time an article is indexed at: its publication time, or keys::kUndated.
+int64_t IndexTime(const Article& a);
+
+class IndexContributor {
+ public:
+  virtual ~IndexContributor() = default;
+  // The key type byte (keys::kDate, kSource, kEntity, kLanguage, kTopic, kAuthor).
+  virtual char type() const = 0;
+  // What the type indexes, for messages: "date", "source", "entity", "language", ...
+  virtual const char* name() const = 0;
+  // Appends to `d` the index keys (prefix + `pos`) and the named counters of `a`.
+  // `pos` is the article's position: time(8) | docno(8).
+  virtual void Contribute(const Article& a, std::string_view pos, Derived* d) const = 0;
+};
+
+// The registry: every index type, in the order their keys are derived.
+const std::vector<const IndexContributor*>& Contributors();
+// The contributor of key type `type`, or nullptr.
+const IndexContributor* ContributorOf(char type);
+
+// The index keys and counters of `a` stored under `docno`, from every contributor, and
+// its doc value.
+void Derive(const Article& a, uint64_t docno, Derived* d);
+
+// Adds to `batch` what storing (sign +1) or removing (sign -1) a version does to the
+// indexes, counters and doc values; `other` holds keys that stay (shared with the other
+// version: the doc value of a version replaced is overwritten by the new one's).
+void ApplyDerived(rocksdb::WriteBatch* batch, const store::Store& store, const Derived& d,
+                  int sign, const Derived* other);
+
+}  // namespace articledb::index
+
+#endif  // ARTICLEDB_SRC_INDEX_CONTRIBUTOR_H_

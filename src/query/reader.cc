@@ -1,0 +1,257 @@
+// Record reads: by id, and the pages and chunks of a query (reader.h).
+#include "query/reader.h"
+
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "index/contributor.h"
+#include "query/cursor.h"
+#include "query/filter.h"
+#include "query/planner.h"
+#include "store/keys.h"
+#include "store/store.h"
+
+namespace articledb::query {
+
+using store::FromRocks;
+using store::ToSlice;
+using store::ToView;
+
+namespace {
+
+constexpr size_t kScanChunk = 256;
+// Records one page of Query, or one chunk of Scan, reads: about this many bytes (the read
+// that crosses it is the last), whatever the page limit (query.h).
+constexpr uint64_t kPageBytes = 32u << 20;
+constexpr size_t kMaxPageLimit = 10000;
+
+// An id entry that leads to the record of another article.
+Status WrongRecord(std::string_view id, std::string_view docno_key, const std::string& stored) {
+  const uint64_t docno = docno_key.size() == 8 ? keys::DecodeDocno(docno_key.data()) : 0;
+  return Status::Corruption("id map entry of '" + std::string(id) + "' points at record " +
+                            std::to_string(docno) + ", which holds '" + stored +
+                            "'; run verify, then reindex");
+}
+
+}  // namespace
+
+Status MultiGetArticles(store::ReadView& view, std::span<const std::string> ids,
+                        std::vector<Article>* articles, std::vector<Status>* statuses) {
+  const size_t n = ids.size();
+  articles->assign(n, Article());
+  statuses->assign(n, Status::OK());
+  if (n == 0) return Status::OK();
+  if (Status s = view.Begin(); !s.ok()) return s;
+  rocksdb::ReadOptions ro = view.options();
+  std::vector<rocksdb::Slice> id_slices(n);
+  for (size_t i = 0; i < n; ++i) id_slices[i] = ToSlice(ids[i]);
+  std::vector<rocksdb::PinnableSlice> docno_values(n);
+  std::vector<rocksdb::Status> st(n);
+  view.db()->MultiGet(ro, view.cf(store::kIds), n, id_slices.data(), docno_values.data(),
+                      st.data());
+  std::vector<std::string> record_keys;
+  std::vector<size_t> which;
+  for (size_t i = 0; i < n; ++i) {
+    if (st[i].IsNotFound()) {
+      (*statuses)[i] = Status::NotFound("no article with id '" + ids[i] + "'");
+    } else if (!st[i].ok()) {
+      (*statuses)[i] = FromRocks(st[i], "reading id map");
+    } else if (docno_values[i].size() != 8) {
+      (*statuses)[i] = Status::Corruption("id map entry of '" + ids[i] + "' is damaged");
+    } else {
+      record_keys.push_back(keys::DocnoKey(keys::DecodeDocno(docno_values[i].data())));
+      which.push_back(i);
+    }
+  }
+  const size_t k = record_keys.size();
+  std::vector<rocksdb::Slice> ks(k);
+  for (size_t i = 0; i < k; ++i) ks[i] = record_keys[i];
+  std::vector<rocksdb::PinnableSlice> vals(k);
+  std::vector<rocksdb::Status> sts(k);
+  if (k > 0) {
+    view.db()->MultiGet(ro, view.cf(store::kRecords), k, ks.data(), vals.data(), sts.data());
+  }
+  for (size_t i = 0; i < k; ++i) {
+    const size_t at = which[i];
+    if (sts[i].IsNotFound()) {
+      (*statuses)[at] = Status::Corruption("id '" + ids[at] + "' maps to a missing record");
+    } else if (!sts[i].ok()) {
+      (*statuses)[at] = FromRocks(sts[i], "reading record");
+    } else if (!(*articles)[at].ParseFromArray(vals[i].data(), static_cast<int>(vals[i].size()))) {
+      (*statuses)[at] = Status::Corruption("record of '" + ids[at] + "' cannot be parsed");
+    } else if ((*articles)[at].id() != ids[at]) {
+      (*statuses)[at] = WrongRecord(ids[at], ToView(ks[i]), (*articles)[at].id());
+      (*articles)[at].Clear();
+    }
+  }
+  return Status::OK();
+}
+
+Status ReadRecords(const store::ReadView& view, const std::vector<Pos>& positions,
+                   std::vector<Article>* out) {
+  const size_t k = positions.size();
+  out->clear();
+  out->resize(k);
+  if (k == 0) return Status::OK();
+  std::vector<std::string> key_store(k);
+  std::vector<rocksdb::Slice> ks(k);
+  for (size_t i = 0; i < k; ++i) {
+    key_store[i] = keys::DocnoKey(positions[i].docno);
+    ks[i] = key_store[i];
+  }
+  std::vector<rocksdb::PinnableSlice> vals(k);
+  std::vector<rocksdb::Status> sts(k);
+  rocksdb::ReadOptions ro = view.options();
+  // RocksDB stops reading values once they add up to the bound and answers the rest
+  // Aborted; it reads in key order, so the page keeps its prefix up to the first of them.
+  ro.value_size_soft_limit = kPageBytes;
+  view.db()->MultiGet(ro, view.cf(store::kRecords), k, ks.data(), vals.data(), sts.data());
+  size_t keep = k;
+  for (size_t i = 0; i < k; ++i) {
+    if (sts[i].IsAborted()) {
+      keep = i;
+      break;
+    }
+  }
+  if (keep == 0) {  // the first record itself was left unread: read it alone
+    vals[0].Reset();
+    ro.value_size_soft_limit = std::numeric_limits<uint64_t>::max();
+    sts[0] = view.db()->Get(ro, view.cf(store::kRecords), ks[0], &vals[0]);
+    keep = 1;
+  }
+  for (size_t i = keep; i < k; ++i) vals[i].Reset();
+  out->resize(keep);
+  for (size_t i = 0; i < keep; ++i) {
+    if (sts[i].IsNotFound()) {
+      return Status::Corruption("index entry points to missing record " +
+                                std::to_string(positions[i].docno) + "; run verify");
+    }
+    if (!sts[i].ok()) return FromRocks(sts[i], "reading records");
+    if (!(*out)[i].ParseFromArray(vals[i].data(), static_cast<int>(vals[i].size()))) {
+      return Status::Corruption("record " + std::to_string(positions[i].docno) +
+                                " cannot be parsed; run verify");
+    }
+    // The index entry names the record's time: a record of another time is not the
+    // article the entry was written for.
+    const Article& a = (*out)[i];
+    if (index::IndexTime(a) != positions[i].time) {
+      return Status::Corruption("index entry for record " + std::to_string(positions[i].docno) +
+                                " does not match that record ('" + a.id() +
+                                "'); run verify, then reindex");
+    }
+  }
+  return Status::OK();
+}
+
+// Two point reads from one snapshot, the record parsed straight into the caller's message
+// (whose buffers a caller reading many articles reuses).
+Status GetArticle(store::ReadView& view, std::string_view id, Article* article) {
+  article->Clear();
+  if (Status s = view.Begin(); !s.ok()) return s;
+  rocksdb::ReadOptions ro = view.options();
+  rocksdb::PinnableSlice docno;
+  rocksdb::Status st = view.db()->Get(ro, view.cf(store::kIds), ToSlice(id), &docno);
+  if (st.IsNotFound()) return Status::NotFound("no article with id '" + std::string(id) + "'");
+  if (!st.ok()) return FromRocks(st, "reading id map");
+  if (docno.size() != 8) {
+    return Status::Corruption("id map entry of '" + std::string(id) + "' is damaged");
+  }
+  rocksdb::PinnableSlice record;
+  st = view.db()->Get(ro, view.cf(store::kRecords),
+                      keys::DocnoKey(keys::DecodeDocno(docno.data())), &record);
+  if (st.IsNotFound()) {
+    return Status::Corruption("id '" + std::string(id) + "' maps to a missing record");
+  }
+  if (!st.ok()) return FromRocks(st, "reading record");
+  if (!article->ParseFromArray(record.data(), static_cast<int>(record.size()))) {
+    article->Clear();
+    return Status::Corruption("record of '" + std::string(id) + "' cannot be parsed");
+  }
+  if (article->id() != id) {
+    const std::string stored = article->id();
+    article->Clear();
+    return WrongRecord(id, ToView(docno), stored);
+  }
+  return Status::OK();
+}
+
+Status ReadPage(store::ReadView& view, uint64_t cursor_key, const Filter& filter,
+                const QueryOptions& options, Page* page) {
+  page->articles.clear();
+  page->next_cursor.clear();
+  if (Status s = view.Begin(); !s.ok()) return s;
+  if (options.limit == 0 || options.limit > kMaxPageLimit) {
+    return Status::InvalidArgument("page limit must be between 1 and " +
+                                   std::to_string(kMaxPageLimit) + ", not " +
+                                   std::to_string(options.limit));
+  }
+  NormalFilter nf;
+  if (Status s = Normalize(filter, &nf); !s.ok()) return s;
+  const uint64_t fingerprint = Fingerprint(nf, options.order);
+  std::optional<Pos> after;
+  if (!options.cursor.empty()) {
+    CursorPosition cp;
+    if (Status s = DecodeCursor(options.cursor, fingerprint, &cp, cursor_key); !s.ok()) return s;
+    after = Pos{cp.time, cp.docno};
+  }
+  std::unique_ptr<PostingIterator> matcher;
+  if (Status s = Plan(view, nf, options.order, after, &matcher); !s.ok()) return s;
+  std::vector<Pos> positions;
+  while (positions.size() <= options.limit && matcher->Next()) positions.push_back(matcher->pos());
+  if (!matcher->status().ok()) return matcher->status();
+  bool more = positions.size() > options.limit;
+  if (more) positions.pop_back();
+  if (Status s = ReadRecords(view, positions, &page->articles); !s.ok()) return s;
+  if (page->articles.size() < positions.size()) {  // stopped by the byte bound
+    positions.resize(page->articles.size());
+    more = true;
+  }
+  if (more) {
+    page->next_cursor =
+        EncodeCursor({fingerprint, positions.back().time, positions.back().docno}, cursor_key);
+  }
+  return Status::OK();
+}
+
+Status Scan(store::ReadView& view, const Filter& filter, Order order,
+            const std::function<bool(const Article&)>& visit) {
+  if (Status s = view.Begin(); !s.ok()) return s;
+  NormalFilter nf;
+  if (Status s = Normalize(filter, &nf); !s.ok()) return s;
+  std::unique_ptr<PostingIterator> matcher;
+  if (Status s = Plan(view, nf, order, std::nullopt, &matcher); !s.ok()) return s;
+  std::vector<Pos> positions;
+  std::vector<Article> chunk;
+  bool more = true;
+  while (more || !positions.empty()) {
+    while (more && positions.size() < kScanChunk && (more = matcher->Next())) {
+      positions.push_back(matcher->pos());
+    }
+    if (!matcher->status().ok()) return matcher->status();
+    if (positions.empty()) break;
+    if (Status s = ReadRecords(view, positions, &chunk); !s.ok()) return s;
+    // A chunk stopped by the byte bound: the positions not read come first next time.
+    positions.erase(positions.begin(), positions.begin() + static_cast<std::ptrdiff_t>(chunk.size()));
+    for (const Article& a : chunk) {
+      if (!visit(a)) return Status::OK();
+    }
+  }
+  return Status::OK();
+}
+
+Status ForEachRecord(store::ReadView& view,
+                     const std::function<bool(std::string_view)>& visit) {
+  if (Status s = view.Begin(); !s.ok()) return s;
+  rocksdb::ReadOptions ro = view.options();
+  ro.fill_cache = false;
+  ro.readahead_size = 2u << 20;
+  std::unique_ptr<rocksdb::Iterator> it(view.db()->NewIterator(ro, view.cf(store::kRecords)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (!visit(ToView(it->value()))) return Status::OK();
+  }
+  return FromRocks(it->status(), "reading records");
+}
+
+}  // namespace articledb::query

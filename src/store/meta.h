@@ -1,0 +1,59 @@
+// The archive's meta keys in the default column family: format version, docno high-water
+// mark, Unicode version, cursor key, the rebuild marker and the quarantine's prefix.
+#ifndef ARTICLEDB_SRC_STORE_META_H_
+#define ARTICLEDB_SRC_STORE_META_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "articledb/status.h"
+
+namespace articledb::store {
+class Store;
+}
+
+namespace articledb::meta {
+
+inline constexpr char kFormatKey[] = "articledb.format";
+inline constexpr char kFormatVersion[] = "1";
+inline constexpr char kReindexKey[] = "articledb.reindex_in_progress";
+// Docnos below this value (8 bytes, big-endian) may have been given out: never reuse them.
+inline constexpr char kDocnoMarkKey[] = "articledb.docno_high_water";
+// The Unicode version (utf8proc's) the name keys were made with, e.g. "15.0.0".
+inline constexpr char kUnicodeKey[] = "articledb.unicode_version";
+// 8 random bytes: the key of the cursors' check (src/query/cursor.h).
+inline constexpr char kCursorKeyKey[] = "articledb.cursor_key";
+// Records Reindex found sharing an id with the live one: prefix + docno(8) -> the record.
+inline constexpr std::string_view kQuarantinePrefix = "articledb.quarantine.";
+
+std::string QuarantineKey(uint64_t docno);
+
+// Checks the format mark (writing it in a new archive, `created`).
+Status CheckFormat(store::Store& store, bool created);
+
+// The Unicode version and the cursor key; both written when missing (at creation, and at
+// the first open for writing of an archive made before they existed).
+struct Meta {
+  std::string unicode_version;
+  uint64_t cursor_key = 0;
+};
+Status Load(store::Store& store, Meta* meta);
+
+// *marked: the rebuild marker is set (a reindex runs or was interrupted).
+Status RebuildMarked(store::Store& store, bool* marked);
+
+// The index types and doc values an archive holds, written at creation and by a reindex
+// when it ends: an archive without it (or with another value) was written before some of
+// them existed and is rebuilt at its next open for writing; a read-only open refuses it.
+inline constexpr char kIndexesKey[] = "articledb.indexes";
+inline constexpr char kIndexesValue[] = "DSELTA facets";
+// *current: the archive holds kIndexesValue's indexes (in a new archive, `created`, the
+// key is written now).
+Status IndexesCurrent(store::Store& store, bool created, bool* current);
+// Sets the rebuild marker (synced): the reindex runs at this open or the next.
+Status MarkRebuild(store::Store& store);
+
+}  // namespace articledb::meta
+
+#endif  // ARTICLEDB_SRC_STORE_META_H_

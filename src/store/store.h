@@ -1,0 +1,184 @@
+// The bottom layer of the engine: one Store owns the RocksDB instance, its column families
+// and their options, the open (writer, or read-only with Refresh's reopen), the locks that
+// give every read call one state, and the single write path into RocksDB (Commit).
+// A ReadView is what one read call holds: the read lock, a snapshot and ReadOptions.
+// The store knows nothing of indexes, queries or maintenance (docs/storage.md, "Source
+// layout").
+#ifndef ARTICLEDB_SRC_STORE_STORE_H_
+#define ARTICLEDB_SRC_STORE_STORE_H_
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "articledb/archive.h"
+
+namespace articledb::store {
+
+enum Cf : size_t { kDefault = 0, kRecords, kIds, kIndex, kCounters, kFacets, kNumCf };
+inline constexpr std::array<const char*, kNumCf> kCfNames = {"default", "records", "ids",
+                                                             "index", "counters", "facets"};
+// Column families added after archives existed without them: an open for writing creates
+// them (the archive then rebuilds what they hold: meta::IndexesCurrent); a read-only open
+// of an archive without them is refused.
+inline constexpr bool AddedLater(Cf c) { return c == kFacets; }
+
+// Free bytes needed on the file system to open an archive for writing (documented in
+// archive.h and docs/reliability.md).
+inline constexpr uint64_t kMinFreeBytes = 2u << 20;
+
+Status FromRocks(const rocksdb::Status& s, const std::string& context);
+inline rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+inline std::string_view ToView(const rocksdb::Slice& s) {
+  return std::string_view(s.data(), s.size());
+}
+
+class Store {
+ public:
+  // `counter_merge`: the merge operator of the counters column family (the index layer's).
+  Store(const Options& options, std::string path,
+        std::shared_ptr<rocksdb::MergeOperator> counter_merge);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Opens RocksDB (creating the archive when the options allow it); *created: it was new.
+  Status Open(bool* created);
+
+  rocksdb::DB* db() const { return db_; }
+  rocksdb::ColumnFamilyHandle* cf(Cf c) const { return handles_[c]; }
+  const Options& options() const { return options_; }
+  const std::string& path() const { return path_; }
+  bool read_only() const { return options_.read_only; }
+  Status CheckWritable() const;
+
+  // Held by every public read call for its whole length, so that it sees one state: a
+  // read-only instance has no snapshots, and Refresh (exclusive) waits for reads in
+  // progress; a writable one refuses reads (Busy) while a rebuild holds the rebuild lock.
+  struct ReadLock {
+    std::shared_lock<std::shared_mutex> refresh;
+    std::shared_lock<std::shared_mutex> rebuild;
+  };
+  Status BeginRead(ReadLock* lock);
+  // Writers hold it shared; a rebuild (Reindex) exclusively.
+  std::shared_lock<std::shared_mutex> LockForWrite() {
+    return std::shared_lock(rebuild_mutex_);
+  }
+  // Exclusive; new readers are refused (Busy) from the call until `waiting` is cleared
+  // with EndRebuild, so that they do not starve the rebuild.
+  std::unique_lock<std::shared_mutex> LockForRebuild() {
+    reindex_waiting_.store(true, std::memory_order_release);
+    return std::unique_lock(rebuild_mutex_);
+  }
+  void EndRebuild() { reindex_waiting_.store(false, std::memory_order_release); }
+  // At open, a rebuild to resume: exclusive, readers not yet possible.
+  std::unique_lock<std::shared_mutex> LockForResume() { return std::unique_lock(rebuild_mutex_); }
+
+  // Writes one batch of PutBatch or DeleteBatch.
+  rocksdb::Status Commit(const rocksdb::WriteOptions& wo, rocksdb::WriteBatch* batch);
+
+  // Read-only instances: reopens on the archive's current state (archive.h, Refresh).
+  Status Refresh();
+  Status Flush();
+  Status Compact();
+  Status Checkpoint(const std::string& dir);
+  // Per column family figures, and the bytes of every file of the archive.
+  void DiskStats(Stats* stats) const;
+
+ private:
+  // Read-only instances: opens the archive's current state as a new RocksDB read-only
+  // instance, retrying while the writing process changed the MANIFEST or the set of
+  // write-ahead logs during the open (see its definition).
+  // *fingerprint: ReaderFingerprint with sizes, taken before the open that succeeded.
+  Status OpenReader(rocksdb::DB** db, std::vector<rocksdb::ColumnFamilyHandle*>* handles,
+                    std::string* fingerprint);
+
+  Options options_;
+  std::string path_;
+  std::shared_ptr<rocksdb::MergeOperator> counter_merge_;
+  rocksdb::DB* db_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  // Writers and (refusing when they cannot) readers hold it shared; Reindex exclusively.
+  std::shared_mutex rebuild_mutex_;
+  std::atomic<bool> reindex_waiting_{false};
+  // Read-only instances: read calls hold it shared, Refresh exclusively (taking it while
+  // holding the turnstile, which readers pass through first).
+  std::shared_mutex refresh_mutex_;
+  std::mutex refresh_turnstile_;
+  // Read-only instances: the last Refresh found the reindex marker (guarded by
+  // refresh_mutex_).
+  bool rebuilding_ = false;
+  // Read-only instances: what OpenReader opens with, and one Refresh at a time.
+  rocksdb::Options reader_options_;
+  std::vector<rocksdb::ColumnFamilyDescriptor> reader_descriptors_;
+  std::mutex refresh_serial_;
+  // Read-only instances: ReaderFingerprint (with sizes) taken before the open that made
+  // the current view (guarded by refresh_serial_ after Open). Unchanged: nothing was
+  // written since, and Refresh keeps the view.
+  std::string reader_fingerprint_;
+#if defined(__SANITIZE_THREAD__)
+  std::mutex tsan_write_mutex_;
+#endif
+};
+
+// Holds a snapshot for the length of one call.
+class Snapshot {
+ public:
+  // A secondary (read-only) instance reads a fixed view and refuses snapshots.
+  Snapshot(rocksdb::DB* db, bool none) : db_(db), snap_(none ? nullptr : db->GetSnapshot()) {}
+  ~Snapshot() {
+    if (snap_ != nullptr) db_->ReleaseSnapshot(snap_);
+  }
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+  const rocksdb::Snapshot* get() const { return snap_; }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snap_;
+};
+
+// One read view per public read call: the read lock, then one snapshot, and ReadOptions
+// reading from it. Begin() must succeed before anything else is used.
+class ReadView {
+ public:
+  explicit ReadView(Store& store) : store_(store) {}
+  ReadView(const ReadView&) = delete;
+  ReadView& operator=(const ReadView&) = delete;
+
+  Status Begin() {
+    if (Status s = store_.BeginRead(&lock_); !s.ok()) return s;
+    snap_.emplace(store_.db(), store_.read_only());
+    return Status::OK();
+  }
+  Store& store() const { return store_; }
+  rocksdb::DB* db() const { return store_.db(); }
+  rocksdb::ColumnFamilyHandle* cf(Cf c) const { return store_.cf(c); }
+  const rocksdb::Snapshot* snapshot() const { return snap_->get(); }
+  // ReadOptions on the view's snapshot (callers add bounds, fill_cache and the like).
+  rocksdb::ReadOptions options() const {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot();
+    return ro;
+  }
+
+ private:
+  Store& store_;
+  Store::ReadLock lock_;
+  std::optional<Snapshot> snap_;
+};
+
+}  // namespace articledb::store
+
+#endif  // ARTICLEDB_SRC_STORE_STORE_H_
