@@ -1,6 +1,6 @@
 # bash completion for articledb (installed as
 # ${datadir}/bash-completion/completions/articledb). Lists the commands and options of
-# src/cli/main.cc; tests/completions_test.py checks it against `articledb CMD --help`.
+# src/cli/commands/; tests/completions_test.py checks it against `articledb CMD --help`.
 
 _articledb() {
   local cur prev cmd i
@@ -8,9 +8,10 @@ _articledb() {
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="import export get delete query count sources entities dump restore
+  local commands="import export get delete query count facets sources entities dump restore
     verify-dump stats verify quarantine reindex compact salvage checkpoint generate"
-  local filters="--from --to --source --entity --oldest-first"
+  local filters="--from --to --source --entity --any-entity --not-entity --language --topic
+    --author"
   local common="-h --help -q --quiet"
 
   # The first word that is not an option names the command.
@@ -34,9 +35,20 @@ _articledb() {
   # Values of options.
   case $prev in
     --format) COMPREPLY=($(compgen -W "json ids table" -- "$cur")); return 0 ;;
-    --by) COMPREPLY=($(compgen -W "day month year" -- "$cur")); return 0 ;;
+    --by)
+      if [[ $cmd == facets ]]; then
+        COMPREPLY=($(compgen -W "entity source topic language author" -- "$cur"))
+      else
+        COMPREPLY=($(compgen -W "day week month year" -- "$cur"))
+      fi
+      return 0 ;;
+    --tz)
+      # IANA zone names, from the system's time zone database.
+      COMPREPLY=($(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur"))
+      return 0 ;;
     --rejects) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
-    --from|--to|--source|--entity|--batch|--max-record-bytes|--limit|--cursor|--prefix|\
+    --from|--to|--source|--entity|--any-entity|--not-entity|--language|--topic|--author|\
+    --batch|--max-record-bytes|--limit|--cursor|--prefix|\
     --level|--drop|--seed)
       return 0 ;;
   esac
@@ -44,9 +56,10 @@ _articledb() {
   local opts
   case $cmd in
     import) opts="--rejects --strict --sync --bulk --batch --max-record-bytes" ;;
-    export) opts="$filters" ;;
-    query) opts="$filters --limit --cursor --format" ;;
-    count) opts="$filters --by" ;;
+    export) opts="$filters --oldest-first" ;;
+    query) opts="$filters --oldest-first --limit --cursor --format --summary" ;;
+    count) opts="$filters --oldest-first --by --tz --zero-fill" ;;
+    facets) opts="$filters --by --limit" ;;
     entities) opts="--prefix --limit" ;;
     dump) opts="--level" ;;
     restore) opts="--merge --max-record-bytes" ;;

@@ -124,7 +124,7 @@ def summary(err):
 
 # ---------------------------------------------------------------------------------------
 
-COMMANDS = ["import", "export", "get", "delete", "query", "count", "sources", "entities",
+COMMANDS = ["import", "export", "get", "delete", "query", "count", "facets", "sources", "entities",
             "dump", "restore", "verify-dump", "stats", "verify", "reindex", "compact",
             "checkpoint", "salvage", "quarantine"]
 
@@ -144,7 +144,7 @@ def help_on_every_command():
 def usage_errors_exit_2():
     for args, needle in [((), "command"), (("frobnicate",), "frobnicate"),
                          (("query",), "DB"), (("query", path("x"), "--format", "xml"), "xml"),
-                         (("count", path("x"), "--by", "week"), "week"),
+                         (("count", path("x"), "--by", "fortnight"), "fortnight"),
                          (("import", path("x"), "--batch", "0"), "batch")]:
         rc, _, err = run(*args)
         check(rc == 2, "%s: exit %d, expected 2" % (args, rc))
@@ -1003,6 +1003,82 @@ def reuters_counts_match_the_json():
     check(times == sorted(times, reverse=True), "query is not newest first")
 
 
+def count_by_week_gives_iso_weeks_in_utc():
+    records = synthetic(300, seed=11)
+    db = make_archive("db", records)
+
+    def weeks(recs):
+        c = collections.Counter()
+        for r in recs:
+            t = datetime.datetime.strptime(r["published_at"], "%Y-%m-%dT%H:%M:%SZ")
+            y, w, _ = t.isocalendar()
+            c["%04d-W%02d" % (y, w)] += 1
+        return c
+
+    for filters, recs in [((), records),
+                          (("--source", "le monde"), [r for r in records
+                                                      if r["source"] == "Le Monde"])]:
+        out = ok("count", db, "--by", "week", *filters)[1].decode().splitlines()
+        want = weeks(recs)
+        labels = [l.split("\t")[0] for l in out]
+        check(labels == sorted(want), "count --by week %s: buckets %s, expected %s"
+              % (filters, labels, sorted(want)))
+        got = {l.split("\t")[0]: int(l.split("\t")[1]) for l in out}
+        check(got == dict(want), "count --by week %s: counts differ" % (filters,))
+    # 2024-12-30, a Monday, starts 2025-W01: a week is in the ISO year of its Thursday.
+    edge = [{"id": "e/1", "source": "S", "published_at": "2024-12-29T23:59:59Z"},
+            {"id": "e/2", "source": "S", "published_at": "2024-12-30T00:00:00Z"},
+            {"id": "e/3", "source": "S", "published_at": "2025-01-05T23:59:59Z"}]
+    edb = make_archive("edge", edge)
+    out = ok("count", edb, "--by", "week")[1].decode().splitlines()
+    check(out == ["2024-W52\t1", "2025-W01\t2"], "ISO week edges: %s" % out)
+
+
+def filter_and_facet_options_are_checked_before_the_archive_is_read():
+    missing = path("no-archive")
+    for args, needles in [
+            (("facets", missing, "--by", "entity", "--limit", "0"), ("--limit", "0")),
+            (("facets", missing, "--by", "entity", "--limit", "10001"), ("--limit", "10001")),
+            (("facets", missing, "--by", "planet"), ("--by", "planet")),
+            (("facets", missing), ("--by",)),
+            (("facets", missing, "--by", "source", "--oldest-first"), ("--oldest-first",)),
+            (("count", missing, "--tz", "Europe/Paris"), ("--tz", "--by")),
+            (("count", missing, "--zero-fill"), ("--zero-fill", "--by")),
+            (("count", missing, "--by", "fortnight"), ("--by", "fortnight")),
+            (("export", missing, "--language"), ("--language",)),
+            (("export", missing, "--any-entity", "a", "b"), ("b",))]:
+        rc, out, err = run(*args)
+        check(rc == 2, "%s: exit %d, expected 2" % (args, rc))
+        check(out == b"", "%s: wrote to standard output" % (args,))
+        one_line_error(err, *needles)
+        check("no archive there" not in err, "%s: the archive was opened before the "
+              "options were checked" % (args,))
+    check(not os.path.exists(missing), "a refused command created an archive")
+    # Well-formed options reach the archive (here: there is none).
+    for args in [("facets", missing, "--by", "topic", "--limit", "10000", "--source", "a",
+                  "--source", "b", "--any-entity", "x", "--not-entity", "y", "--language",
+                  "en", "--topic", "t", "--author", "z"),
+                 ("count", missing, "--by", "week", "--tz", "Europe/Paris", "--zero-fill"),
+                 ("query", missing, "--summary", "--entity", "a", "--entity", "b")]:
+        rc, _, err = run(*args)
+        check(rc == 2, "%s: exit %d" % (args, rc))
+        one_line_error(err, "no archive there")
+
+
+def one_source_and_repeated_entities_keep_their_meaning():
+    records = synthetic(200, seed=5)
+    db = make_archive("db", records)
+    want = sorted(r["id"] for r in records if r["source"] == "Reuters" and
+                  {"Armenia", "France"} <= {e["name"] for e in r.get("entities", [])})
+    check(want, "the corpus has no article for the check")
+    got = sorted(a["id"] for a in export(db, "--source", "REUTERS", "--entity", "armenia",
+                                         "--entity", "france"))
+    check(got == want, "export --source --entity --entity: %s, expected %s" % (got, want))
+    n = int(ok("count", db, "--source", "reuters", "--entity", "armenia", "--entity",
+               "france")[1])
+    check(n == len(want), "count: %d, expected %d" % (n, len(want)))
+
+
 CASES = {f.__name__: f for f in [
     help_on_every_command, usage_errors_exit_2, import_reports_each_bad_line_kind,
     import_strict_stops_at_first_bad_line, import_reads_stdin_and_zstd, import_is_an_upsert,
@@ -1021,7 +1097,9 @@ CASES = {f.__name__: f for f in [
     generate_writes_importable_articles,
     dump_file_follows_the_documented_layout,
     reuters_import_export_round_trip, reuters_dump_restore_round_trip,
-    reuters_counts_match_the_json]}
+    reuters_counts_match_the_json, count_by_week_gives_iso_weeks_in_utc,
+    filter_and_facet_options_are_checked_before_the_archive_is_read,
+    one_source_and_repeated_entities_keep_their_meaning]}
 
 
 def main():

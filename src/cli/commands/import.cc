@@ -1,0 +1,289 @@
+// articledb import DB FILE...: JSON Lines into an archive (docs/cli.md, "import").
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "articledb/archive.h"
+#include "articledb/article.h"
+#include "articledb/dump.h"
+#include "articledb/options.h"
+#include "common.h"
+#include "commands/commands.h"
+#include "line_reader.h"
+
+namespace articledb::cli {
+namespace {
+
+struct ImportArgs {
+  std::string db;
+  std::vector<std::string> files;
+  std::string rejects;
+  bool strict = false;
+  bool sync = false;
+  bool bulk = false;
+  size_t batch = 1000;
+  size_t max_record_bytes = Limits().max_record_bytes;
+  bool quiet = false;
+};
+
+bool Blank(const std::string& line) {
+  return line.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+int CmdImport(const ImportArgs& a) {
+  Limits limits;
+  limits.max_record_bytes = a.max_record_bytes;
+  // Every record byte takes at most 6 bytes of JSON ("\u0001"): a longer line cannot hold
+  // an acceptable record, and is rejected without being held in memory.
+  const size_t max_line = 6 * limits.max_record_bytes + (64u << 10);
+
+  // The inputs are checked before the archive is opened: a missing or unreadable file
+  // creates nothing. (Pipes and devices are not opened here: that could take their data.)
+  for (const auto& f : a.files) {
+    if (f == "-") continue;
+    struct stat st;
+    if (::stat(f.c_str(), &st) != 0) {
+      return Fail("import: " + f + ": cannot open: " + std::strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) return Fail("import: " + f + ": is a directory");
+    if (S_ISREG(st.st_mode)) {
+      const int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return Fail("import: " + f + ": cannot open: " + std::strerror(errno));
+      ::close(fd);
+    }
+  }
+
+  std::unique_ptr<Archive> db;
+  if (int rc = OpenArchive(a.db, Mode::kCreate, &db, limits); rc != kExitOk) return rc;
+
+  std::ofstream rejects;
+  if (!a.rejects.empty()) {
+    rejects.open(a.rejects, std::ios::binary | std::ios::trunc);
+    if (!rejects) return Fail(a.rejects + ": cannot open the rejects file");
+  }
+  CatchInterrupts();
+
+  WriteOptions wo;
+  wo.sync = a.sync;
+  wo.disable_wal = a.bulk;
+
+  uint64_t total_size = 0;
+  bool size_known = true;
+  for (const auto& f : a.files) {
+    std::error_code ec;
+    if (f == "-" || !std::filesystem::is_regular_file(f, ec)) {
+      size_known = false;
+    } else {
+      total_size += std::filesystem::file_size(f, ec);
+    }
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  ProgressLine progress(a.quiet);
+  uint64_t read = 0, inserted = 0, updated = 0, rejected = 0, done_bytes = 0;
+  struct Origin {
+    const std::string* file;
+    uint64_t line;
+  };
+  std::vector<Article> batch;
+  std::vector<Origin> origins;
+  batch.reserve(a.batch);
+  origins.reserve(a.batch);
+  std::string fatal;
+
+  auto reject = [&](const std::string& file, uint64_t line_no, const std::string& reason,
+                    const std::string* raw) {
+    ++rejected;
+    progress.Done();
+    std::fprintf(stderr, "%s:%" PRIu64 ": %s\n", file == "-" ? "<stdin>" : file.c_str(),
+                 line_no, reason.c_str());
+    if (raw != nullptr && rejects.is_open()) {
+      rejects.write(raw->data(), static_cast<std::streamsize>(raw->size()));
+      rejects.put('\n');
+    }
+  };
+
+  // Writes the batch. Each article was validated with the archive's limits already, so
+  // PutBatch fails only when the engine refuses one anyway (then each is retried alone,
+  // and only the refused ones are rejected) or when the archive fails (fatal).
+  auto commit = [&]() -> bool {
+    if (batch.empty()) return true;
+    WriteStats ws;
+    Status s = db->PutBatch(wo, batch, &ws);
+    if (s.IsInvalidArgument()) {
+      ws = WriteStats();
+      for (size_t i = 0; i < batch.size(); ++i) {
+        Status one = db->Put(wo, batch[i], &ws);
+        if (one.IsInvalidArgument()) {
+          std::string json;
+          reject(*origins[i].file, origins[i].line, one.message(), nullptr);
+          if (rejects.is_open() && ArticleToJson(batch[i], &json).ok()) {
+            rejects << json << '\n';
+          }
+        } else if (!one.ok()) {
+          s = one;
+          break;
+        }
+      }
+      if (s.IsInvalidArgument()) s = Status::OK();
+    }
+    if (!s.ok()) {
+      fatal = "import: write failed: " + s.ToString();
+      return false;
+    }
+    inserted += ws.inserted;
+    updated += ws.updated;
+    batch.clear();
+    origins.clear();
+    return true;
+  };
+
+  bool stop = false;
+  std::string line;
+  Article article;
+  for (const std::string& file : a.files) {
+    if (stop) break;
+    LineReader reader(max_line);
+    reader.set_interruptible(true);
+    reader.set_stop_flag(&g_interrupted);
+    Status s = reader.Open(file);
+    if (!s.ok() && g_interrupted) break;
+    if (!s.ok()) {
+      fatal = s.message();
+      break;
+    }
+    uint64_t line_no = 0;
+    bool too_long = false;
+    Status err;
+    // The interrupt is looked at for every line (rejected ones too), and by the reader
+    // for every read: Ctrl-C ends an import of endless bad input within a second.
+    while (!stop && !g_interrupted &&
+           reader.Next(&line, &too_long, rejects.is_open() ? &rejects : nullptr, &err)) {
+      ++line_no;
+      if (too_long) {
+        ++read;
+        reject(file, line_no,
+               "line too large: more than " + std::to_string(max_line) +
+                   " bytes, the most a record of max_record_bytes " +
+                   std::to_string(limits.max_record_bytes) + " can take as JSON",
+               nullptr);
+        if (a.strict) stop = true;
+        continue;
+      }
+      if (Blank(line)) continue;
+      ++read;
+      Status ps = ParseArticleJson(line, &article);
+      if (ps.ok()) ps = ValidateArticle(article, limits);
+      if (!ps.ok()) {
+        reject(file, line_no, ps.message(), &line);
+        if (a.strict) stop = true;
+        continue;
+      }
+      batch.push_back(std::move(article));
+      article.Clear();
+      origins.push_back({&file, line_no});
+      if (batch.size() >= a.batch && !commit()) {
+        stop = true;
+        break;
+      }
+      if (g_interrupted) stop = true;
+      if (progress.Due()) {
+        const double secs = Seconds(start);
+        const uint64_t bytes = done_bytes + reader.consumed();
+        std::string text = "import: " + std::to_string(read) + " articles, " +
+                           std::to_string(static_cast<uint64_t>(read / std::max(secs, 1e-3))) +
+                           " articles/s, " + HumanBytes(static_cast<double>(bytes));
+        if (size_known && total_size > 0) {
+          text += ", " + std::to_string(std::min<uint64_t>(100, bytes * 100 / total_size)) + "%";
+        }
+        progress.Show(text);
+      }
+    }
+    done_bytes += reader.consumed();
+    if (!err.ok() && g_interrupted) break;  // a read cut short by Ctrl-C: not a failure
+    if (!err.ok()) {
+      fatal = err.message();
+      break;
+    }
+    if (g_interrupted) stop = true;
+  }
+  if (fatal.empty() || batch.size() > 0) {
+    const std::string saved = fatal;
+    if (!commit() && !saved.empty()) fatal = saved + "; then " + fatal;
+  }
+  // End with a flush: it ends a --bulk import safely, and leaves the records in table
+  // files (so `stats` shows settled figures and the write-ahead log is trimmed).
+  Status fs = db->Flush();
+  if (!fs.ok() && fatal.empty()) fatal = "import: flush failed: " + fs.ToString();
+  db.reset();
+  progress.Done();
+
+  const double secs = Seconds(start);
+  std::fprintf(stderr,
+               "read %" PRIu64 ", stored %" PRIu64 " (new %" PRIu64 " / updated %" PRIu64
+               "), rejected %" PRIu64 ", %.2f s, %.0f articles/s%s\n",
+               read, inserted + updated, inserted, updated, rejected, secs,
+               static_cast<double>(read) / std::max(secs, 1e-6),
+               g_interrupted ? " (interrupted)" : "");
+  if (rejects.is_open()) {
+    rejects.flush();
+    if (!rejects) return Fail(a.rejects + ": writing the rejects file failed");
+  }
+  if (!fatal.empty()) return Fail(fatal);
+  if (g_interrupted) return 130;
+  return rejected > 0 ? kExitPartial : kExitOk;
+}
+
+}  // namespace
+
+void AddImportCommand(CLI::App* app, Context* ctx) {
+  auto ia = std::make_shared<ImportArgs>();
+  auto* imp = app->add_subcommand(
+      "import", "Import JSON Lines articles (interchange schema) into DB, creating it if "
+                "needed. Articles are upserts by id.");
+  imp->add_option("DB", ia->db, "Archive directory")->required();
+  imp->add_option("FILE", ia->files,
+                  "Input files: JSON Lines, plain or zstd-compressed (.zst); - for "
+                  "standard input")
+      ->required();
+  imp->add_option("--rejects", ia->rejects, "Write every rejected line, verbatim, to PATH")
+      ->type_name("PATH");
+  imp->add_flag("--strict", ia->strict,
+                "Stop at the first bad line (lines before it are stored)");
+  imp->add_flag("--sync", ia->sync,
+                "Synced writes: fsync the write-ahead log after every batch (survives a "
+                "power failure; slower)");
+  imp->add_flag("--bulk", ia->bulk,
+                "Bulk mode: no write-ahead log, one flush at the end. Faster, but a crash "
+                "(or kill -9) before the end loses everything this import wrote; Ctrl-C is "
+                "safe. Re-run the import after a crash: it upserts, so nothing doubles");
+  imp->add_option("--batch", ia->batch, "Articles per write batch")
+      ->type_name("N")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  imp->add_option("--max-record-bytes", ia->max_record_bytes,
+                  "Reject records whose serialized size exceeds N bytes")
+      ->type_name("N")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{kDumpMaxFrameBytes - 16}));
+  imp->callback([ctx, ia] {
+    ia->quiet = ctx->quiet;
+    ctx->run = [ia] { return CmdImport(*ia); };
+  });
+}
+
+}  // namespace articledb::cli
