@@ -382,7 +382,7 @@ TEST_F(QueryModelTest, FacetsOfEveryFieldEqualBruteForceWithLatestSpellingsAndTi
 
 TEST_F(QueryModelTest, CursorOfOneQueryShapeIsRejectedByEveryOtherShape) {
   // Filters that differ in one field each: a cursor of one fits only its own.
-  std::vector<Filter> filters(9);
+  std::vector<Filter> filters(10);
   filters[1].sources = {"Le Monde", "Reuters"};
   filters[2].sources = {"Le Monde", "Armenpress"};
   filters[3].any_entities = {"Erevan", "Paris"};
@@ -391,6 +391,7 @@ TEST_F(QueryModelTest, CursorOfOneQueryShapeIsRejectedByEveryOtherShape) {
   filters[6].languages = {"fr"};
   filters[7].topics = {"Sport"};
   filters[8].authors = {"Jean Dupont"};
+  filters[9].not_entities = {"Paris"};
   for (size_t i = 0; i < filters.size(); ++i) {
     QueryOptions qo;
     qo.limit = 1;
@@ -540,6 +541,38 @@ TEST_F(SkewedQueryModelTest, RareAndFrequentNamesCombinedMatchBruteForceInScansP
     EXPECT_EQ(count, Expected(mf, Order::kOldestFirst).size()) << Describe(mf);
   }
   EXPECT_GT(nonempty, 100);
+}
+
+TEST(QueryNamesTest, ATopicOrAuthorNamedTwiceInOneArticleIsCountedOnce) {
+  TempDir dir;
+  auto db = testing::OpenOrDie(dir.path());
+  Article a = testing::MakeArticle("a", "S", kStart);
+  a.add_topics("Sport");
+  a.add_topics("SPORT");
+  a.add_authors("Ann Lee");
+  a.add_authors("ann lee");
+  ASSERT_TRUE(db->Put(WriteOptions(), a).ok());
+  for (bool bounded : {false, true}) {  // from the counter, and from the index
+    Filter f;
+    if (bounded) f.from_micros = kStart;
+    uint64_t n = 0;
+    f.topics = {"sport"};
+    ASSERT_TRUE(db->Count(f, &n).ok());
+    EXPECT_EQ(n, 1u) << "bounded " << bounded;
+    f.topics.clear();
+    f.authors = {"ANN LEE"};
+    ASSERT_TRUE(db->Count(f, &n).ok());
+    EXPECT_EQ(n, 1u) << "bounded " << bounded;
+  }
+  FacetOptions fo;
+  fo.by = FacetField::kTopic;
+  std::vector<NameCount> facets;
+  ASSERT_TRUE(db->Facets(Filter(), fo, &facets).ok());
+  ASSERT_EQ(facets.size(), 1u);
+  EXPECT_EQ(facets[0].name, "Sport");  // the first spelling of the article
+  EXPECT_EQ(facets[0].count, 1u);
+  ASSERT_TRUE(db->Delete(WriteOptions(), "a").ok());
+  EXPECT_EQ(testing::VerifyProblems(*db), "");
 }
 
 TEST(TimelineTest, BucketsUseUtcCalendarBoundaries) {
