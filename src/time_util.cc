@@ -38,51 +38,6 @@ Status Bad(std::string_view text, const char* why) {
 
 }  // namespace
 
-void BucketOf(int64_t micros, Bucket bucket, int64_t* start, int64_t* end, std::string* label) {
-  const sys_days day{days{FloorDiv(micros, kMicrosPerDay)}};
-  const std::chrono::year_month_day ymd{day};
-  const int y = static_cast<int>(ymd.year());
-  const unsigned m = static_cast<unsigned>(ymd.month());
-  char buf[32];
-  switch (bucket) {
-    case Bucket::kDay:
-      *start = DayMicros(ymd);
-      *end = *start + kMicrosPerDay;
-      std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, static_cast<unsigned>(ymd.day()));
-      break;
-    case Bucket::kWeek: {
-      // ISO 8601: weeks start on Monday; a week belongs to the year of its Thursday.
-      const std::chrono::weekday wd{day};
-      const sys_days monday = day - days{(wd.c_encoding() + 6) % 7};
-      *start = DayMicros(std::chrono::year_month_day{monday});
-      *end = *start + 7 * kMicrosPerDay;
-      const std::chrono::year_month_day thursday{monday + days{3}};
-      const sys_days jan1{std::chrono::year_month_day{thursday.year(), std::chrono::January,
-                                                      std::chrono::day{1}}};
-      const int week = static_cast<int>((sys_days{thursday} - jan1).count() / 7 + 1);
-      std::snprintf(buf, sizeof buf, "%04d-W%02d", static_cast<int>(thursday.year()), week);
-      break;
-    }
-    case Bucket::kMonth: {
-      const std::chrono::year_month_day first{ymd.year(), ymd.month(), std::chrono::day{1}};
-      *start = DayMicros(first);
-      const std::chrono::year_month next = std::chrono::year_month{first.year(), first.month()} +
-                                           std::chrono::months{1};
-      *end = DayMicros(std::chrono::year_month_day{next.year(), next.month(), std::chrono::day{1}});
-      std::snprintf(buf, sizeof buf, "%04d-%02u", y, m);
-      break;
-    }
-    case Bucket::kYear: {
-      const std::chrono::year_month_day first{ymd.year(), std::chrono::January, std::chrono::day{1}};
-      *start = DayMicros(first);
-      *end = DayMicros(std::chrono::year_month_day{ymd.year() + std::chrono::years{1}, std::chrono::January, std::chrono::day{1}});
-      std::snprintf(buf, sizeof buf, "%04d", y);
-      break;
-    }
-  }
-  *label = buf;
-}
-
 Status ParseTimeArgument(std::string_view text, int64_t* micros) {
   int y, mo, d;
   if (text.size() < 10 || !Digits(text, 0, 4, &y) || text[4] != '-' || !Digits(text, 5, 2, &mo) ||

@@ -1,5 +1,5 @@
-// Calendar arithmetic on microseconds since the Unix epoch (UTC), for timelines and
-// time arguments. Internal.
+// Constants of time in microseconds since the Unix epoch (UTC), for time arguments and
+// timeline buckets (src/query/buckets.h). Internal.
 #ifndef ARTICLEDB_SRC_TIME_UTIL_H_
 #define ARTICLEDB_SRC_TIME_UTIL_H_
 
@@ -15,10 +15,6 @@ inline constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
 // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the range of google.protobuf.Timestamp.
 inline constexpr int64_t kMinTimestampSeconds = -62135596800;
 inline constexpr int64_t kMaxTimestampSeconds = 253402300799;
-
-// The bucket holding `micros`: its first microsecond, the first microsecond of the next
-// bucket, and its label ("2024-05-01", "2024-05" or "2024").
-void BucketOf(int64_t micros, Bucket bucket, int64_t* start, int64_t* end, std::string* label);
 
 }  // namespace articledb
 

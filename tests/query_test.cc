@@ -10,6 +10,7 @@
 #include <set>
 
 #include "articledb/archive.h"
+#include "query/buckets.h"
 #include "test_util.h"
 #include "time_util.h"
 
@@ -477,16 +478,18 @@ TEST_F(QueryModelTest, PaginationWithWritesBetweenPagesNeitherRepeatsNorSkips) {
   }
 }
 
-TEST_F(QueryModelTest, TimelineCountsEqualBruteForceForDayMonthAndYear) {
+TEST_F(QueryModelTest, TimelineCountsEqualBruteForceForDayWeekMonthAndYear) {
   for (int round = 0; round < 30; ++round) {
     const ModelFilter mf = RandomFilter();
-    for (Bucket bucket : {Bucket::kDay, Bucket::kMonth, Bucket::kYear}) {
+    for (Bucket bucket : {Bucket::kDay, Bucket::kWeek, Bucket::kMonth, Bucket::kYear}) {
+      BucketCalendar calendar;
+      ASSERT_TRUE(BucketCalendar::Make(bucket, "", &calendar).ok());
       std::map<std::string, uint64_t> want;
       for (const auto& [id, m] : model_) {
         if (!m.time || !Matches(mf, m)) continue;
         int64_t start, end;
         std::string label;
-        BucketOf(*m.time, bucket, &start, &end, &label);
+        calendar.Of(*m.time, &start, &end, &label);
         ++want[label];
       }
       std::vector<TimelineEntry> tl;

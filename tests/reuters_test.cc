@@ -7,6 +7,7 @@
 
 #include "articledb/archive.h"
 #include "test_util.h"
+#include "query/buckets.h"
 #include "time_util.h"
 
 namespace articledb {
@@ -21,6 +22,8 @@ TEST(ReutersTest, WholeCorpusImportedCountsEqualCountsFromTheJson) {
   std::map<std::string, uint64_t> by_source, by_entity, by_month;
   std::map<std::string, std::string> entity_key;  // normalised -> a spelling
   uint64_t lines = 0, undated = 0, bad = 0;
+  BucketCalendar month_calendar;
+  ASSERT_TRUE(BucketCalendar::Make(Bucket::kMonth, "", &month_calendar).ok());
   auto flush = [&] {
     Status s = db->PutBatch(WriteOptions(), batch);
     ASSERT_TRUE(s.ok()) << s.ToString();
@@ -40,7 +43,7 @@ TEST(ReutersTest, WholeCorpusImportedCountsEqualCountsFromTheJson) {
     if (a.has_published_at()) {
       int64_t start, end;
       std::string label;
-      BucketOf(TimestampMicros(a.published_at()), Bucket::kMonth, &start, &end, &label);
+      month_calendar.Of(TimestampMicros(a.published_at()), &start, &end, &label);
       ++by_month[label];
     } else {
       ++undated;

@@ -148,7 +148,7 @@ class Archive {
   // TimelineOptions). Articles without published_at are not counted.
   virtual Status Timeline(const Filter& filter, const TimelineOptions& options,
                           std::vector<TimelineEntry>* entries) = 0;
-  // Per day, month or year in UTC, empty buckets left out.
+  // Per day, ISO week, month or year in UTC, empty buckets left out.
   Status Timeline(const Filter& filter, Bucket bucket, std::vector<TimelineEntry>* entries) {
     TimelineOptions options;
     options.bucket = bucket;

@@ -85,11 +85,17 @@ enum class Bucket { kDay, kWeek, kMonth, kYear };
 struct TimelineOptions {
   Bucket bucket = Bucket::kDay;
   // IANA time zone name ("Europe/Paris") whose calendar cuts the buckets; empty: UTC.
-  // An unknown name is InvalidArgument.
+  // Zones come from the system's time zone database (tzdata). A bucket runs from the
+  // first instant of its first local day to the first instant of the next bucket, so a
+  // Europe/Paris day lasts 23 hours on 2024-03-31 and 25 on 2024-10-27; a day whose local
+  // midnight was skipped starts at the jump, and a day that was skipped whole (as
+  // Pacific/Apia's 2011-12-30) is no bucket. An unknown name is InvalidArgument naming it.
   std::string time_zone;
   // Also list the buckets with no article, as entries with count 0: every bucket from
-  // the filter's `from_micros` (else the first non-empty bucket) to its `to_micros` (else
-  // the last non-empty bucket).
+  // the one holding the filter's `from_micros` (else the first non-empty bucket) to the
+  // one holding the last microsecond before its `to_micros` (else the last non-empty
+  // bucket). With a bound missing and no matching article, the timeline is empty. More
+  // than 1,000,000 buckets (2,700 years of days) is InvalidArgument.
   bool zero_fill = false;
 };
 

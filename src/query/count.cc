@@ -6,6 +6,7 @@
 #include <string>
 
 #include "index/counters.h"
+#include "query/buckets.h"
 #include "query/filter.h"
 #include "query/planner.h"
 #include "store/keys.h"
@@ -45,10 +46,10 @@ Status Count(store::ReadView& view, const Filter& filter, uint64_t* count) {
 Status Timeline(store::ReadView& view, const Filter& filter, const TimelineOptions& options,
                 std::vector<TimelineEntry>* entries) {
   entries->clear();
-  if (!options.time_zone.empty() || options.zero_fill) {
-    return Status::NotSupported("time zones and zero fill are not implemented yet");
+  BucketCalendar calendar;
+  if (Status s = BucketCalendar::Make(options.bucket, options.time_zone, &calendar); !s.ok()) {
+    return s;
   }
-  const Bucket bucket = options.bucket;
   if (Status s = view.Begin(); !s.ok()) return s;
   NormalFilter nf;
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
@@ -57,18 +58,10 @@ Status Timeline(store::ReadView& view, const Filter& filter, const TimelineOptio
   if (Status s = Plan(view, nf, Order::kOldestFirst, std::nullopt, &matcher); !s.ok()) {
     return s;
   }
-  int64_t end = INT64_MIN;
-  while (matcher->Next()) {
-    const Pos& p = matcher->pos();
-    if (entries->empty() || p.time >= end) {
-      TimelineEntry e;
-      BucketOf(p.time, bucket, &e.start_micros, &end, &e.label);
-      entries->push_back(std::move(e));
-    }
-    ++entries->back().count;
-  }
+  TimelineBuilder builder(calendar);
+  while (matcher->Next()) builder.Add(matcher->pos().time);
   if (!matcher->status().ok()) return matcher->status();
-  return Status::OK();
+  return builder.Finish(options.zero_fill, filter.from_micros, filter.to_micros, entries);
 }
 
 Status ListNames(const store::ReadView& view, const std::string& key_prefix, size_t limit,
