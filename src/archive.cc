@@ -15,6 +15,7 @@
 #include "maint/upgrade.h"
 #include "maint/verify.h"
 #include "query/count.h"
+#include "query/facets.h"
 #include "query/reader.h"
 #include "store/keys.h"
 #include "store/meta.h"
@@ -84,8 +85,10 @@ class ArchiveImpl final : public Archive {
     store::ReadView view(store_);
     return query::Timeline(view, filter, options, entries);
   }
-  Status Facets(const Filter&, const FacetOptions&, std::vector<NameCount>*) override {
-    return Status::NotSupported("facets are not implemented yet");
+  Status Facets(const Filter& filter, const FacetOptions& options,
+                std::vector<NameCount>* facets) override {
+    store::ReadView view(store_);
+    return query::Facets(view, filter, options, facets);
   }
   Status ListSources(std::vector<NameCount>* sources) override {
     store::ReadView view(store_);
@@ -144,6 +147,19 @@ Status ArchiveImpl::OpenDb() {
   if (Status ms = meta::Load(store_, &meta_); !ms.ok()) return ms;
   bool marked = false;
   if (Status s = meta::RebuildMarked(store_, &marked); !s.ok()) return s;
+  bool current = false;
+  if (Status s = meta::IndexesCurrent(store_, created, &current); !s.ok()) return s;
+  if (!current && !marked) {
+    // Written before some index types or the doc values existed: rebuilt now.
+    if (store_.read_only()) {
+      return Status::NotSupported(
+          "archive '" + store_.path() + "' was written by an older version of ArticleDB "
+          "(without facets and language, topic and author indexes): open it for writing "
+          "once (e.g. 'articledb reindex " + store_.path() + "') to build them");
+    }
+    if (Status s = meta::MarkRebuild(store_); !s.ok()) return s;
+    marked = true;
+  }
   if (marked) {
     // A rebuild is running in another process, or was interrupted: the indexes are
     // incomplete until it is finished, so a reader would miss articles.
@@ -161,7 +177,7 @@ Status ArchiveImpl::OpenDb() {
 
 Status ArchiveImpl::UpgradeDb(const ProgressFn& progress) {
   bool created = false;
-  if (Status s = store_.Open(&created); !s.ok()) return s;
+  if (Status s = store_.Open(&created, /*for_upgrade=*/true); !s.ok()) return s;
   std::string format;
   if (Status s = meta::ReadFormat(store_, &format); !s.ok()) return s;
   // Already current: nothing to convert (an interrupted reindex finishes at the next open).

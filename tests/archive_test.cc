@@ -7,6 +7,7 @@
 #include "articledb/archive.h"
 #include "counters.h"
 #include "index/posting_block.h"
+#include "store/store.h"
 #include "keys.h"
 #include "string_fields.h"
 #include "test_util.h"
@@ -502,7 +503,7 @@ TEST(ArchiveTest, StatsReportCountsDateRangeAndCompressedBytes) {
   EXPECT_GT(st.record_bytes, 100u * body.size());
   EXPECT_GT(st.record_disk_bytes, 0u);
   EXPECT_LT(st.record_disk_bytes * 5, st.record_bytes);  // repetitive text compresses well
-  EXPECT_EQ(st.column_families.size(), 5u);
+  EXPECT_EQ(st.column_families.size(), store::kNumCf);
   EXPECT_GE(st.total_disk_bytes, st.record_disk_bytes);
 }
 
@@ -586,11 +587,11 @@ TEST(ArchiveTest, VerifyFindsAMissingIndexEntryAndReindexRepairsIt) {
     // index column families need their merge operators to be opened at all.
     rocksdb::DBOptions o;
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const char* n : {"default", "records", "ids", "index", "counters"}) {
+    for (const char* n : store::kCfNames) {
       cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
     }
-    cfs.back().options.merge_operator = counters::NewMergeOperator();
-    cfs[3].options.merge_operator = index::NewMergeOperator();
+    cfs[store::kCounters].options.merge_operator = counters::NewMergeOperator();
+        cfs[store::kIndex].options.merge_operator = index::NewMergeOperator();
     std::vector<rocksdb::ColumnFamilyHandle*> h;
     rocksdb::DB* raw = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(o, dir.path(), cfs, &h, &raw).ok());

@@ -1,6 +1,7 @@
 // Consistency holes closed by issue 9: crash states that leave ids without records, reads
 // that must check what they read, reindex and duplicates, byte bounds on reads, the
 // Unicode version names are normalised with, and cursors bound to their archive.
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 #include <sys/wait.h>
@@ -16,6 +17,7 @@
 #include "articledb/archive.h"
 #include "counters.h"
 #include "index/posting_block.h"
+#include "store/store.h"
 #include "cursor.h"
 #include "keys.h"
 #include "test_util.h"
@@ -36,7 +38,7 @@ class Raw {
   explicit Raw(const std::string& path) {
     rocksdb::DBOptions o;
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const char* name : {"default", "records", "ids", "index", "counters"}) {
+    for (const char* name : store::kCfNames) {
       rocksdb::ColumnFamilyOptions c;
       if (std::string(name) == "counters") c.merge_operator = counters::NewMergeOperator();
       if (std::string(name) == "index") c.merge_operator = index::NewMergeOperator();
@@ -160,10 +162,12 @@ void LoseRecordTail(const std::string& path, const uint64_t docnos[3], bool drop
   Raw raw(path);
   for (int i = 1; i < 3; ++i) raw.Delete(1, keys::DocnoKey(docnos[i]));
   if (drop_meta) {
-    // An archive written before the docno mark existed.
+    // An archive written before the docno mark existed (its indexes kept current: an
+    // archive without them would be rebuilt at the open, id map included).
     std::unique_ptr<rocksdb::Iterator> it(raw.db()->NewIterator(rocksdb::ReadOptions(), raw.cf(0)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      if (it->key().ToString() != "articledb.format") raw.Delete(0, it->key().ToString());
+      const std::string key = it->key().ToString();
+      if (key != "articledb.format" && key != "articledb.indexes") raw.Delete(0, key);
     }
   }
 }
@@ -858,6 +862,68 @@ TEST(ConsistencyTest, CursorForgedWithTheUnkeyedChecksumIsRefused) {
   Page page;
   Status s = db->Query(Filter(), qo, &page);
   EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString() << ", " << page.articles.size() << " articles";
+}
+
+// An archive written before the facets column family and the language, topic and author
+// indexes existed: a read-only open is refused with what to do; the first open for
+// writing creates the column family and rebuilds, after which every new filter and the
+// facets answer.
+TEST(ConsistencyTest, ArchiveWithoutTheFacetsColumnFamilyIsRefusedAsFormat1AndLeftUnchanged) {
+  TempDir dir;
+  {
+    auto db = OpenOrDie(dir.path());
+    for (int i = 0; i < 6; ++i) {
+      Article a = MakeArticle("a" + std::to_string(i), i % 2 ? "Reuters" : "Le Monde",
+                              kStart + i, {"Erevan"});
+      a.set_language(i % 2 ? "en" : "fr");
+      a.add_topics("Politics");
+      a.add_authors(i < 2 ? "Ann Lee" : "Bo Chen");
+      ASSERT_TRUE(db->Put(WriteOptions(), a).ok());
+    }
+  }
+  {
+    // Back to what the older version wrote: no 'facets', no L/T/A entries or counters,
+    // no 'articledb.indexes' mark.
+    rocksdb::DBOptions o;
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const char* name : store::kCfNames) {
+      rocksdb::ColumnFamilyOptions c;
+      if (std::string(name) == "counters") c.merge_operator = counters::NewMergeOperator();
+      if (std::string(name) == "index") c.merge_operator = index::NewMergeOperator();
+      cfs.emplace_back(name, c);
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> h;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(o, dir.path(), cfs, &h, &raw).ok());
+    for (size_t c : {store::kIndex, store::kCounters}) {
+      std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), h[c]));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        const char type = it->key()[0];
+        if (type == keys::kLanguage || type == keys::kTopic || type == keys::kAuthor) {
+          ASSERT_TRUE(raw->Delete(rocksdb::WriteOptions(), h[c], it->key()).ok());
+        }
+      }
+    }
+    ASSERT_TRUE(raw->Delete(rocksdb::WriteOptions(), h[store::kDefault], "articledb.indexes").ok());
+    ASSERT_TRUE(raw->DropColumnFamily(h[store::kFacets]).ok());
+    for (auto* x : h) raw->DestroyColumnFamilyHandle(x);
+    ASSERT_TRUE(raw->Close().ok());
+    delete raw;
+  }
+  // Format 1 had no 'facets' column family: both kinds of open refuse it, naming the
+  // upgrade, and neither creates the column family.
+  for (bool read_only : {true, false}) {
+    Options o;
+    o.read_only = read_only;
+    std::unique_ptr<Archive> db;
+    Status s = Archive::Open(o, dir.path(), &db);
+    ASSERT_TRUE(s.IsNotSupported()) << s.ToString();
+    EXPECT_NE(s.message().find("format 1"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("articledb upgrade"), std::string::npos) << s.message();
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.path(), &names).ok());
+    EXPECT_EQ(std::count(names.begin(), names.end(), "facets"), 0) << "read_only " << read_only;
+  }
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // Queries checked against a brute-force model of the archive: every filter alone and
-// combined, both orders, pagination (also with writes between pages), counts, timelines.
+// combined (sources any-of, entities all-of / any-of / none-of, languages any-of, topics
+// and authors all-of, time ranges), both orders, pagination with every page size (also
+// with writes between pages), counts, timelines and facets.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -26,14 +28,27 @@ const std::vector<std::vector<std::string>> kSources = {
 const std::vector<std::vector<std::string>> kEntities = {
     {"Nikol Pachinian", "nikol pachinian"}, {"Arménie", "ARMENIE", "Arme\xCC\x81nie"},
     {"Erevan"}, {"ONU", "onu"}, {"Bakou"}, {"Moscou"}, {"Paris"}, {"Union européenne"}};
+const std::vector<std::vector<std::string>> kLanguages = {{"fr", "FR", "Fr"}, {"en", "EN"}, {"hy"}};
+const std::vector<std::vector<std::string>> kTopics = {
+    {"Politique", "politique", "POLITIQUE"}, {"Économie", "economie", "E\xCC\x81" "conomie"},
+    {"Sport"}, {"Culture", "culture"}};
+const std::vector<std::vector<std::string>> kAuthors = {
+    {"Jean Dupont", "jean dupont"}, {"Anna Hakobyan"}, {"Marie Curie", "MARIE CURIE"}};
 
 struct ModelArticle {
   std::string id;
   size_t source;
   std::set<size_t> entities;
+  std::optional<size_t> language;
+  std::set<size_t> topics, authors;
   std::optional<int64_t> time;
   uint64_t seq;  // order of first insertion = document number order
 };
+
+// Picks one of `spellings` at random.
+std::string Spell(const std::vector<std::string>& spellings, std::mt19937_64& rng) {
+  return spellings[rng() % spellings.size()];
+}
 
 class QueryModelTest : public ::testing::Test {
  protected:
@@ -58,20 +73,39 @@ class QueryModelTest : public ::testing::Test {
       for (size_t k = 0; k < n; ++k) m.entities.insert(rng_() % kEntities.size());
     }
     if (rng_() % 10 != 0) m.time = kStart + static_cast<int64_t>(rng_() % (24 * 400)) * kHour;
+    if (rng_() % 5 != 0) m.language = rng_() % kLanguages.size();
+    for (size_t k = rng_() % 3; k > 0; --k) m.topics.insert(rng_() % kTopics.size());
+    for (size_t k = rng_() % 3; k > 0; --k) m.authors.insert(rng_() % kAuthors.size());
     auto found = model_.find(id);
     m.seq = found == model_.end() ? next_seq_++ : found->second.seq;
     Article a;
     a.set_id(id);
-    const auto& spellings = kSources[m.source];
-    a.set_source(spellings[rng_() % spellings.size()]);
+    a.set_source(Spell(kSources[m.source], rng_));
+    spelling_[{FacetField::kSource, m.source}] = a.source();
     if (m.time) testing::SetPublished(&a, *m.time);
     for (size_t e : m.entities) {
-      const auto& names = kEntities[e];
       Entity* ent = a.add_entities();
-      ent->set_name(names[rng_() % names.size()]);
+      ent->set_name(Spell(kEntities[e], rng_));
       ent->set_kind(Entity::OTHER);
+      spelling_[{FacetField::kEntity, e}] = ent->name();
       if (rng_() % 4 == 0) a.add_entities()->CopyFrom(*ent);  // repeated mention
     }
+    if (m.language) {
+      a.set_language(Spell(kLanguages[*m.language], rng_));
+      spelling_[{FacetField::kLanguage, *m.language}] = a.language();
+    }
+    for (size_t t : m.topics) {
+      a.add_topics(Spell(kTopics[t], rng_));
+      spelling_[{FacetField::kTopic, t}] = a.topics(a.topics_size() - 1);
+    }
+    for (size_t w : m.authors) {
+      a.add_authors(Spell(kAuthors[w], rng_));
+      spelling_[{FacetField::kAuthor, w}] = a.authors(a.authors_size() - 1);
+    }
+    // A topic or author named twice, maybe spelled otherwise: once in the indexes, and the
+    // first spelling is the one stored.
+    if (!m.topics.empty() && rng_() % 4 == 0) a.add_topics(Spell(kTopics[*m.topics.begin()], rng_));
+    if (!m.authors.empty() && rng_() % 4 == 0) a.add_authors(Spell(kAuthors[*m.authors.begin()], rng_));
     a.set_body("body " + id);
     Status s = db_->Put(WriteOptions(), a);
     EXPECT_TRUE(s.ok()) << s.ToString();
@@ -81,9 +115,22 @@ class QueryModelTest : public ::testing::Test {
 
   struct ModelFilter {
     Filter filter;
-    std::optional<size_t> source;
+    std::set<size_t> sources;  // any of (empty: any source)
     std::vector<size_t> entities;
+    std::set<size_t> any_entities, not_entities, languages;
+    std::vector<size_t> topics, authors;
   };
+
+  // Adds `n` random names of `table` to *filter_names (random spellings) and to *model.
+  template <typename Model>
+  void AddNames(const std::vector<std::vector<std::string>>& table, size_t n,
+                std::vector<std::string>* filter_names, Model* model) {
+    for (size_t k = 0; k < n; ++k) {
+      const size_t i = rng_() % table.size();
+      model->insert(model->end(), i);
+      filter_names->push_back(Spell(table[i], rng_));
+    }
+  }
 
   ModelFilter RandomFilter() {
     ModelFilter mf;
@@ -98,16 +145,17 @@ class QueryModelTest : public ::testing::Test {
       }
     }
     if (rng_() % 2) {
-      mf.source = rng_() % kSources.size();
-      const auto& sp = kSources[*mf.source];
-      mf.filter.source = sp[rng_() % sp.size()];
+      const size_t source = rng_() % kSources.size();
+      mf.sources.insert(source);
+      mf.filter.source = Spell(kSources[source], rng_);
     }
-    const size_t n = rng_() % 3;
-    for (size_t k = 0; k < n; ++k) {
-      const size_t e = rng_() % kEntities.size();
-      mf.entities.push_back(e);
-      mf.filter.entities.push_back(kEntities[e][rng_() % kEntities[e].size()]);
-    }
+    if (rng_() % 4 == 0) AddNames(kSources, 1 + rng_() % 2, &mf.filter.sources, &mf.sources);
+    AddNames(kEntities, rng_() % 3, &mf.filter.entities, &mf.entities);
+    if (rng_() % 4 == 0) AddNames(kEntities, 1 + rng_() % 3, &mf.filter.any_entities, &mf.any_entities);
+    if (rng_() % 4 == 0) AddNames(kEntities, 1 + rng_() % 2, &mf.filter.not_entities, &mf.not_entities);
+    if (rng_() % 5 == 0) AddNames(kLanguages, 1 + rng_() % 2, &mf.filter.languages, &mf.languages);
+    if (rng_() % 5 == 0) AddNames(kTopics, 1 + rng_() % 2, &mf.filter.topics, &mf.topics);
+    if (rng_() % 6 == 0) AddNames(kAuthors, 1, &mf.filter.authors, &mf.authors);
     return mf;
   }
 
@@ -116,11 +164,49 @@ class QueryModelTest : public ::testing::Test {
     if (bounded && !m.time) return false;
     if (mf.filter.from_micros && *m.time < *mf.filter.from_micros) return false;
     if (mf.filter.to_micros && *m.time >= *mf.filter.to_micros) return false;
-    if (mf.source && m.source != *mf.source) return false;
+    if (!mf.sources.empty() && !mf.sources.count(m.source)) return false;
     for (size_t e : mf.entities) {
       if (!m.entities.count(e)) return false;
     }
+    if (!mf.any_entities.empty() &&
+        std::none_of(mf.any_entities.begin(), mf.any_entities.end(),
+                     [&m](size_t e) { return m.entities.count(e) > 0; })) {
+      return false;
+    }
+    for (size_t e : mf.not_entities) {
+      if (m.entities.count(e)) return false;
+    }
+    if (!mf.languages.empty() && (!m.language || !mf.languages.count(*m.language))) return false;
+    for (size_t t : mf.topics) {
+      if (!m.topics.count(t)) return false;
+    }
+    for (size_t w : mf.authors) {
+      if (!m.authors.count(w)) return false;
+    }
     return true;
+  }
+
+  // The facets of `field` among the articles matching `mf`, as Archive::Facets answers.
+  std::vector<NameCount> ExpectedFacets(const ModelFilter& mf, FacetField field,
+                                        size_t limit) const {
+    std::map<size_t, uint64_t> counts;
+    for (const auto& [id, m] : model_) {
+      if (!Matches(mf, m)) continue;
+      switch (field) {
+        case FacetField::kSource: ++counts[m.source]; break;
+        case FacetField::kLanguage: if (m.language) ++counts[*m.language]; break;
+        case FacetField::kEntity: for (size_t e : m.entities) ++counts[e]; break;
+        case FacetField::kTopic: for (size_t t : m.topics) ++counts[t]; break;
+        case FacetField::kAuthor: for (size_t w : m.authors) ++counts[w]; break;
+      }
+    }
+    std::vector<NameCount> out;
+    for (const auto& [i, n] : counts) out.push_back(NameCount{spelling_.at({field, i}), n});
+    std::sort(out.begin(), out.end(), [](const NameCount& a, const NameCount& b) {
+      return a.count != b.count ? a.count > b.count : a.name < b.name;
+    });
+    if (out.size() > limit) out.resize(limit);
+    return out;
   }
 
   std::vector<std::string> Expected(const ModelFilter& mf, Order order) const {
@@ -143,7 +229,13 @@ class QueryModelTest : public ::testing::Test {
     if (mf.filter.from_micros) d += " from=" + FormatTime(*mf.filter.from_micros);
     if (mf.filter.to_micros) d += " to=" + FormatTime(*mf.filter.to_micros);
     if (mf.filter.source) d += " source=" + *mf.filter.source;
-    for (const auto& e : mf.filter.entities) d += " entity=" + e;
+    for (const auto& x : mf.filter.sources) d += " sources=" + x;
+    for (const auto& x : mf.filter.entities) d += " entity=" + x;
+    for (const auto& x : mf.filter.any_entities) d += " any_entity=" + x;
+    for (const auto& x : mf.filter.not_entities) d += " not_entity=" + x;
+    for (const auto& x : mf.filter.languages) d += " language=" + x;
+    for (const auto& x : mf.filter.topics) d += " topic=" + x;
+    for (const auto& x : mf.filter.authors) d += " author=" + x;
     return d;
   }
 
@@ -184,6 +276,8 @@ class QueryModelTest : public ::testing::Test {
   std::unique_ptr<Archive> db_;
   std::mt19937_64 rng_{20240501};
   std::map<std::string, ModelArticle> model_;
+  // The spelling of each name most recently stored: what facets show.
+  std::map<std::pair<FacetField, size_t>, std::string> spelling_;
   uint64_t next_seq_ = 0;
 };
 
@@ -214,6 +308,118 @@ TEST_F(QueryModelTest, PagesConcatenateToTheFullResultForEveryPageSize) {
   }
   Filter all;
   EXPECT_EQ(AllPages(all, Order::kNewestFirst, 1).size(), model_.size());
+}
+
+TEST_F(QueryModelTest, EveryPageSizeAndOrderPagesEveryQueryShapeToTheFullResult) {
+  // One filter of each shape the planner builds: OR of sources, OR and NOT of entities,
+  // languages, topics, authors, each with a time range, and all of them at once.
+  std::vector<ModelFilter> shapes(7);
+  shapes[0].filter.sources = {"le monde", "REUTERS"};
+  shapes[0].sources = {0, 2};
+  shapes[1].filter.any_entities = {"Erevan", "onu", "Paris"};
+  shapes[1].any_entities = {2, 3, 6};
+  shapes[2].filter.not_entities = {"Arménie"};
+  shapes[2].not_entities = {1};
+  shapes[3].filter.languages = {"FR", "hy"};
+  shapes[3].languages = {0, 2};
+  shapes[4].filter.topics = {"politique"};
+  shapes[4].topics = {0};
+  shapes[5].filter.authors = {"anna hakobyan"};
+  shapes[5].authors = {1};
+  shapes[6] = shapes[0];
+  shapes[6].filter.any_entities = {"Erevan", "Nikol Pachinian"};
+  shapes[6].any_entities = {2, 0};
+  shapes[6].filter.not_entities = {"ONU"};
+  shapes[6].not_entities = {3};
+  shapes[6].filter.languages = {"fr", "en"};
+  shapes[6].languages = {0, 1};
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    ModelFilter mf = shapes[i];
+    if (i % 2 == 1) {
+      mf.filter.from_micros = kStart + 1000 * kHour;
+      mf.filter.to_micros = kStart + 7000 * kHour;
+    }
+    for (Order order : {Order::kNewestFirst, Order::kOldestFirst}) {
+      const auto want = Expected(mf, order);
+      ASSERT_GT(want.size(), 3u) << Describe(mf);
+      for (size_t limit : {size_t{1}, size_t{2}, size_t{3}, size_t{4}, size_t{5}, size_t{7},
+                           size_t{10}, size_t{16}, size_t{33}, size_t{100}, size_t{10000}}) {
+        ASSERT_EQ(AllPages(mf.filter, order, limit), want) << Describe(mf) << " limit=" << limit;
+      }
+    }
+  }
+}
+
+TEST_F(QueryModelTest, FacetsOfEveryFieldEqualBruteForceWithLatestSpellingsAndTiesByName) {
+  int nonempty = 0;
+  for (int round = 0; round < 60; ++round) {
+    const ModelFilter mf = RandomFilter();
+    for (FacetField field : {FacetField::kSource, FacetField::kEntity, FacetField::kTopic,
+                             FacetField::kLanguage, FacetField::kAuthor}) {
+      FacetOptions fo;
+      fo.by = field;
+      fo.limit = round % 3 == 0 ? 10000 : 1 + rng_() % 6;
+      std::vector<NameCount> got;
+      Status s = db_->Facets(mf.filter, fo, &got);
+      ASSERT_TRUE(s.ok()) << s.ToString();
+      const auto want = ExpectedFacets(mf, field, fo.limit);
+      ASSERT_EQ(got.size(), want.size()) << Describe(mf) << " field " << static_cast<int>(field);
+      for (size_t i = 0; i < want.size(); ++i) {
+        EXPECT_EQ(got[i].name, want[i].name) << Describe(mf) << " #" << i;
+        EXPECT_EQ(got[i].count, want[i].count) << Describe(mf) << " #" << i;
+      }
+      nonempty += want.empty() ? 0 : 1;
+    }
+  }
+  EXPECT_GT(nonempty, 100);
+  // Limits outside 1..10000 are refused.
+  std::vector<NameCount> got;
+  FacetOptions fo;
+  fo.limit = 0;
+  EXPECT_TRUE(db_->Facets(Filter(), fo, &got).IsInvalidArgument());
+  fo.limit = 10001;
+  EXPECT_TRUE(db_->Facets(Filter(), fo, &got).IsInvalidArgument());
+}
+
+TEST_F(QueryModelTest, CursorOfOneQueryShapeIsRejectedByEveryOtherShape) {
+  // Filters that differ in one field each: a cursor of one fits only its own.
+  std::vector<Filter> filters(10);
+  filters[1].sources = {"Le Monde", "Reuters"};
+  filters[2].sources = {"Le Monde", "Armenpress"};
+  filters[3].any_entities = {"Erevan", "Paris"};
+  filters[4].not_entities = {"Erevan"};
+  filters[5].entities = {"Erevan"};
+  filters[6].languages = {"fr"};
+  filters[7].topics = {"Sport"};
+  filters[8].authors = {"Jean Dupont"};
+  filters[9].not_entities = {"Paris"};
+  for (size_t i = 0; i < filters.size(); ++i) {
+    QueryOptions qo;
+    qo.limit = 1;
+    Page page;
+    ASSERT_TRUE(db_->Query(filters[i], qo, &page).ok());
+    ASSERT_FALSE(page.next_cursor.empty()) << i;
+    qo.cursor = page.next_cursor;
+    for (size_t j = 0; j < filters.size(); ++j) {
+      Status s = db_->Query(filters[j], qo, &page);
+      if (i == j) {
+        EXPECT_TRUE(s.ok()) << s.ToString();
+      } else {
+        EXPECT_TRUE(s.IsInvalidArgument()) << i << " vs " << j << ": " << s.ToString();
+      }
+    }
+  }
+  // The same names in another order or spelling are the same query.
+  Filter a, b;
+  a.sources = {"Le Monde", "Reuters"};
+  b.source = "REUTERS";
+  b.sources = {"le monde"};
+  QueryOptions qo;
+  qo.limit = 1;
+  Page page;
+  ASSERT_TRUE(db_->Query(a, qo, &page).ok());
+  qo.cursor = page.next_cursor;
+  EXPECT_TRUE(db_->Query(b, qo, &page).ok());
 }
 
 TEST_F(QueryModelTest, PaginationWithWritesBetweenPagesNeitherRepeatsNorSkips) {
@@ -338,6 +544,38 @@ TEST_F(SkewedQueryModelTest, RareAndFrequentNamesCombinedMatchBruteForceInScansP
     EXPECT_EQ(count, Expected(mf, Order::kOldestFirst).size()) << Describe(mf);
   }
   EXPECT_GT(nonempty, 100);
+}
+
+TEST(QueryNamesTest, ATopicOrAuthorNamedTwiceInOneArticleIsCountedOnce) {
+  TempDir dir;
+  auto db = testing::OpenOrDie(dir.path());
+  Article a = testing::MakeArticle("a", "S", kStart);
+  a.add_topics("Sport");
+  a.add_topics("SPORT");
+  a.add_authors("Ann Lee");
+  a.add_authors("ann lee");
+  ASSERT_TRUE(db->Put(WriteOptions(), a).ok());
+  for (bool bounded : {false, true}) {  // from the counter, and from the index
+    Filter f;
+    if (bounded) f.from_micros = kStart;
+    uint64_t n = 0;
+    f.topics = {"sport"};
+    ASSERT_TRUE(db->Count(f, &n).ok());
+    EXPECT_EQ(n, 1u) << "bounded " << bounded;
+    f.topics.clear();
+    f.authors = {"ANN LEE"};
+    ASSERT_TRUE(db->Count(f, &n).ok());
+    EXPECT_EQ(n, 1u) << "bounded " << bounded;
+  }
+  FacetOptions fo;
+  fo.by = FacetField::kTopic;
+  std::vector<NameCount> facets;
+  ASSERT_TRUE(db->Facets(Filter(), fo, &facets).ok());
+  ASSERT_EQ(facets.size(), 1u);
+  EXPECT_EQ(facets[0].name, "Sport");  // the first spelling of the article
+  EXPECT_EQ(facets[0].count, 1u);
+  ASSERT_TRUE(db->Delete(WriteOptions(), "a").ok());
+  EXPECT_EQ(testing::VerifyProblems(*db), "");
 }
 
 TEST(TimelineTest, BucketsUseUtcCalendarBoundaries) {

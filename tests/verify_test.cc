@@ -13,6 +13,7 @@
 #include "articledb/archive.h"
 #include "counters.h"
 #include "index/posting_block.h"
+#include "store/store.h"
 #include "keys.h"
 #include "test_util.h"
 
@@ -31,11 +32,11 @@ constexpr int kArticles = 30;
 // The archive's RocksDB, opened as the library lays it out (docs/storage.md).
 class RawDb {
  public:
-  enum Cf { kDefault, kRecords, kIds, kIndex, kCounters };
+  enum Cf { kDefault, kRecords, kIds, kIndex, kCounters, kFacets };
 
   explicit RawDb(const std::string& dir) {
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const char* n : {"default", "records", "ids", "index", "counters"}) {
+    for (const char* n : store::kCfNames) {
       cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
     }
     cfs[kIndex].options.prefix_extractor.reset(keys::NewIndexPrefixExtractor());
@@ -59,6 +60,9 @@ class RawDb {
     std::string v;
     ASSERT_TRUE(db_->Get(rocksdb::ReadOptions(), cf(c), key, &v).ok()) << "no key to delete";
     ASSERT_TRUE(db_->Delete(rocksdb::WriteOptions(), cf(c), key).ok());
+  }
+  bool Get(Cf c, const std::string& key, std::string* value) {
+    return db_->Get(rocksdb::ReadOptions(), cf(c), key, value).ok();
   }
   void AddToCounter(const std::string& key, int64_t delta) {
     ASSERT_TRUE(db_->Merge(rocksdb::WriteOptions(), cf(kCounters), key,
@@ -97,8 +101,9 @@ class RawDb {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 };
 
-// Article j: source "Le Monde" (even j) or "Reuters" (odd j), entity "Armenia", and
-// "France" when j is a multiple of 3; published kMay2024 + j days.
+// Article j: source "Le Monde" and language "fr" (even j) or "Reuters" and "en" (odd j),
+// entity "Armenia", and "France" when j is a multiple of 3; topic "Politics" when j is a
+// multiple of 5, author "Ann Lee" when j is a multiple of 4; published kMay2024 + j days.
 int64_t Published(int j) { return kMay2024 + j * kDay; }
 std::string Id(int j) { return "r" + std::to_string(j); }
 
@@ -110,6 +115,9 @@ class VerifyDamageTest : public ::testing::Test {
       const char* source = j % 2 ? "Reuters" : "Le Monde";
       Article a = j % 3 == 0 ? MakeArticle(Id(j), source, Published(j), {"Armenia", "France"})
                              : MakeArticle(Id(j), source, Published(j), {"Armenia"});
+      a.set_language(j % 2 ? "en" : "fr");
+      if (j % 5 == 0) a.add_topics("Politics");
+      if (j % 4 == 0) a.add_authors("Ann Lee");
       ASSERT_TRUE(db->Put(WriteOptions(), a).ok());
     }
     ASSERT_TRUE(db->Flush().ok());
@@ -174,6 +182,28 @@ class VerifyDamageTest : public ::testing::Test {
     EXPECT_EQ(CountOf(db, armenia), 30u);
     EXPECT_EQ(CountOf(db, france), 10u);
     EXPECT_EQ(CountOf(db, bounded), 15u);
+    Filter fr, politics, ann;
+    fr.languages = {"FR"};
+    politics.topics = {"politics"};
+    ann.authors = {"ann lee"};
+    EXPECT_EQ(CountOf(db, fr), 15u);
+    EXPECT_EQ(CountOf(db, politics), 6u);
+    EXPECT_EQ(CountOf(db, ann), 8u);
+    std::vector<NameCount> facets;
+    FacetOptions by_language;
+    by_language.by = FacetField::kLanguage;
+    ASSERT_TRUE(db.Facets(france, by_language, &facets).ok());
+    ASSERT_EQ(facets.size(), 2u);
+    EXPECT_EQ(facets[0].name, "en");  // 5 each: ties by name
+    EXPECT_EQ(facets[0].count, 5u);
+    EXPECT_EQ(facets[1].name, "fr");
+    EXPECT_EQ(facets[1].count, 5u);
+    ASSERT_TRUE(db.Facets(Filter(), FacetOptions(), &facets).ok());
+    ASSERT_EQ(facets.size(), 2u);
+    EXPECT_EQ(facets[0].name, "Armenia");
+    EXPECT_EQ(facets[0].count, 30u);
+    EXPECT_EQ(facets[1].name, "France");
+    EXPECT_EQ(facets[1].count, 10u);
     std::vector<NameCount> sources;
     ASSERT_TRUE(db.ListSources(&sources).ok());
     ASSERT_EQ(sources.size(), 2u);
@@ -238,14 +268,59 @@ TEST_F(VerifyDamageTest, ExtraIndexEntryIsNamedAndReindexRepairsIt) {
   });
 }
 
+TEST_F(VerifyDamageTest, AsManyExtraAsMissingIndexEntriesAreAllNamed) {
+  ExpectNamedAndRepaired([](RawDb& raw) -> std::vector<std::string> {
+    // One entry lost and one added: the totals agree, the entries do not.
+    raw.RemovePosting(keys::kEntity, "france", Published(9), raw.Docno(Id(9)));
+    raw.AddPosting(keys::kEntity, "ghost", Published(5), raw.Docno(Id(5)));
+    return {"('r9'): missing index entry E 'france'",
+            "index entry E 'ghost' for record " + std::to_string(raw.Docno(Id(5))) +
+                ": no stored record implies it"};
+  });
+}
+
 TEST_F(VerifyDamageTest, MissingIndexEntryIsNamedAndReindexRepairsIt) {
   ExpectNamedAndRepaired([](RawDb& raw) -> std::vector<std::string> {
     raw.RemovePosting(keys::kDate, "", Published(7), raw.Docno(Id(7)));
     raw.RemovePosting(keys::kSource, "le monde", Published(8), raw.Docno(Id(8)));
     raw.RemovePosting(keys::kEntity, "france", Published(9), raw.Docno(Id(9)));
+    raw.RemovePosting(keys::kLanguage, "en", Published(11), raw.Docno(Id(11)));
+    raw.RemovePosting(keys::kTopic, "politics", Published(10), raw.Docno(Id(10)));
+    raw.RemovePosting(keys::kAuthor, "ann lee", Published(12), raw.Docno(Id(12)));
     return {"('r7'): missing index entry D", "('r8'): missing index entry S 'le monde'",
-            "('r9'): missing index entry E 'france'"};
+            "('r9'): missing index entry E 'france'", "('r11'): missing index entry L 'en'",
+            "('r10'): missing index entry T 'politics'", "('r12'): missing index entry A 'ann lee'"};
   });
+}
+
+TEST_F(VerifyDamageTest, MissingWrongAndOrphanDocValuesAreNamedAndReindexRepairsThem) {
+  ExpectNamedAndRepaired([](RawDb& raw) -> std::vector<std::string> {
+    raw.Delete(RawDb::kFacets, keys::DocnoKey(raw.Docno(Id(4))));
+    // r6's doc value replaced by r7's (another source and language).
+    std::string r7;
+    EXPECT_TRUE(raw.Get(RawDb::kFacets, keys::DocnoKey(raw.Docno(Id(7))), &r7));
+    raw.Put(RawDb::kFacets, keys::DocnoKey(raw.Docno(Id(6))), r7);
+    raw.Put(RawDb::kFacets, keys::DocnoKey(999999), r7);
+    return {"('r4'): missing doc value (facets)",
+            "('r6'): doc value (facets) differs from what the record implies",
+            "doc value (facets) of record 999999: no stored record implies it"};
+  });
+}
+
+TEST_F(VerifyDamageTest, FacetsOfADamagedDocValueAreCorruptionNamingTheRecord) {
+  uint64_t r5 = 0;
+  {
+    RawDb raw(dir_.path());
+    r5 = raw.Docno(Id(5));
+    raw.Put(RawDb::kFacets, keys::DocnoKey(r5), "\x01\x05");  // a count past the end
+  }
+  auto db = OpenOrDie(dir_.path());
+  std::vector<NameCount> facets;
+  Status s = db->Facets(Filter(), FacetOptions(), &facets);
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_NE(s.message().find("record " + std::to_string(r5)), std::string::npos) << s.message();
+  ASSERT_TRUE(db->Reindex().ok());
+  ExpectQueriesRight(*db);
 }
 
 TEST_F(VerifyDamageTest, IdEntryPointingAtAnotherRecordIsNamedAndReindexRepairsIt) {

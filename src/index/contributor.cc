@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "index/counters.h"
+#include "index/doc_values.h"
 #include "index/posting_block.h"
 #include "store/keys.h"
 #include "store/store.h"
@@ -52,6 +53,51 @@ class EntityIndex final : public IndexContributor {
   }
 };
 
+// Each distinct non-empty normalised name of a field, with a counter per name.
+template <typename Names>
+void ContributeNames(char type, const Names& names, std::string_view pos, Derived* d) {
+  std::unordered_set<std::string> seen;
+  for (const std::string& n : names) {
+    const std::string norm = NormalizeName(n);
+    if (norm.empty()) continue;
+    std::string key = keys::IndexPrefix(type, norm);
+    if (!seen.insert(key).second) continue;
+    d->index_keys.push_back(key + std::string(pos));
+    d->names.emplace_back(std::move(key), n);
+  }
+}
+
+// 'L': the article's language (BCP 47 tag, normalised), when it has one.
+class LanguageIndex final : public IndexContributor {
+ public:
+  char type() const override { return keys::kLanguage; }
+  const char* name() const override { return "language"; }
+  void Contribute(const Article& a, std::string_view pos, Derived* d) const override {
+    const std::string one[1] = {a.language()};
+    ContributeNames(keys::kLanguage, one, pos, d);
+  }
+};
+
+// 'T': each distinct topic.
+class TopicIndex final : public IndexContributor {
+ public:
+  char type() const override { return keys::kTopic; }
+  const char* name() const override { return "topic"; }
+  void Contribute(const Article& a, std::string_view pos, Derived* d) const override {
+    ContributeNames(keys::kTopic, a.topics(), pos, d);
+  }
+};
+
+// 'A': each distinct author.
+class AuthorIndex final : public IndexContributor {
+ public:
+  char type() const override { return keys::kAuthor; }
+  const char* name() const override { return "author"; }
+  void Contribute(const Article& a, std::string_view pos, Derived* d) const override {
+    ContributeNames(keys::kAuthor, a.authors(), pos, d);
+  }
+};
+
 }  // namespace
 
 int64_t IndexTime(const Article& a) {
@@ -62,7 +108,11 @@ const std::vector<const IndexContributor*>& Contributors() {
   static const DateIndex date;
   static const SourceIndex source;
   static const EntityIndex entity;
-  static const std::vector<const IndexContributor*> all = {&date, &source, &entity};
+  static const LanguageIndex language;
+  static const TopicIndex topic;
+  static const AuthorIndex author;
+  static const std::vector<const IndexContributor*> all = {&date,     &source, &entity,
+                                                           &language, &topic,  &author};
   return all;
 }
 
@@ -89,6 +139,8 @@ void Derive(const Article& a, uint64_t docno, Derived* d) {
   keys::AppendTime(&pos, t);
   keys::AppendDocno(&pos, docno);
   for (const IndexContributor* c : Contributors()) c->Contribute(a, pos, d);
+  d->doc_key = keys::DocnoKey(docno);
+  EncodeDocValues(a, &d->doc_value);
 }
 
 void ApplyDerived(rocksdb::WriteBatch* batch, const store::Store& st, const Derived& d,
@@ -123,6 +175,12 @@ void ApplyDerived(rocksdb::WriteBatch* batch, const store::Store& st, const Deri
       continue;
     }
     batch->Merge(counters, key, counters::Encode(sign, sign > 0 ? display : std::string_view()));
+  }
+  // The doc value: put with each version stored, deleted with the last one removed.
+  if (sign > 0) {
+    batch->Put(st.cf(store::kFacets), d.doc_key, d.doc_value);
+  } else if (other == nullptr) {
+    batch->Delete(st.cf(store::kFacets), d.doc_key);
   }
 }
 

@@ -25,8 +25,11 @@ namespace articledb::index {
 // Everything one stored version of an article contributes besides its record.
 struct Derived {
   std::vector<std::string> index_keys;
-  // Counter key -> display name, one per distinct normalised name (source, entity).
+  // Counter key -> display name, one per distinct normalised name (source, entity,
+  // language, topic, author).
   std::vector<std::pair<std::string, std::string>> names;
+  // The article's doc value (index/doc_values.h) under its docno key in `facets`.
+  std::string doc_key, doc_value;
 };
 
 // The time an article is indexed at: its publication time, or keys::kUndated.
@@ -35,9 +38,9 @@ int64_t IndexTime(const Article& a);
 class IndexContributor {
  public:
   virtual ~IndexContributor() = default;
-  // The key type byte (keys::kDate, kSource, kEntity).
+  // The key type byte (keys::kDate, kSource, kEntity, kLanguage, kTopic, kAuthor).
   virtual char type() const = 0;
-  // What the type indexes, for messages: "date", "source", "entity".
+  // What the type indexes, for messages: "date", "source", "entity", "language", ...
   virtual const char* name() const = 0;
   // Appends to `d` the index keys (prefix + `pos`) and the named counters of `a`.
   // `pos` is the article's position: time(8) | docno(8).
@@ -53,11 +56,13 @@ const IndexContributor* ContributorOf(char type);
 // the posting blocks' merge operator and compaction filter (index/posting_block.h).
 store::AllCfHooks StoreHooks();
 
-// The index keys and counters of `a` stored under `docno`, from every contributor.
+// The index keys and counters of `a` stored under `docno`, from every contributor, and
+// its doc value.
 void Derive(const Article& a, uint64_t docno, Derived* d);
 
 // Adds to `batch` what storing (sign +1) or removing (sign -1) a version does to the
-// indexes and counters; `other` holds keys that stay (shared with the other version).
+// indexes, counters and doc values; `other` holds keys that stay (shared with the other
+// version: the doc value of a version replaced is overwritten by the new one's).
 void ApplyDerived(rocksdb::WriteBatch* batch, const store::Store& store, const Derived& d,
                   int sign, const Derived* other);
 

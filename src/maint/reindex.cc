@@ -65,7 +65,7 @@ Status ReindexLocked(store::Store& st, const ProgressFn& progress, std::string* 
   store::Snapshot snap(st.db(), st.read_only());
   {
     rocksdb::WriteBatch clear;
-    for (store::Cf c : {store::kIds, store::kIndex, store::kCounters}) {
+    for (store::Cf c : {store::kIds, store::kIndex, store::kCounters, store::kFacets}) {
       clear.DeleteRange(st.cf(c), "", "\xff\xff\xff\xff");
     }
     s = st.db()->Write(sync, &clear);
@@ -150,6 +150,7 @@ Status ReindexLocked(store::Store& st, const ProgressFn& progress, std::string* 
   rocksdb::WriteBatch finish;
   finish.Delete(st.cf(store::kDefault), meta::kReindexKey);
   finish.Put(st.cf(store::kDefault), meta::kUnicodeKey, UnicodeVersion());
+  finish.Put(st.cf(store::kDefault), meta::kIndexesKey, meta::kIndexesValue);
   s = st.db()->Write(sync, &finish);
   if (s.ok()) *unicode_version = UnicodeVersion();
   return FromRocks(s, "reindex: finishing");

@@ -62,6 +62,7 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
   std::unordered_map<std::string, Expected> expected_counts;
   std::unordered_map<std::string, ExpectedBlock> expected_blocks;
   std::unordered_map<std::string, int64_t> expected_days;
+  uint64_t found_doc_values = 0;  // doc values pass 1 found where records imply them
   int64_t record_bytes = 0;
   std::unique_ptr<rocksdb::Iterator> it(view.db()->NewIterator(ro, view.cf(store::kRecords)));
   index::Derived d;
@@ -113,6 +114,16 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
         ++expected_days[keys::DayCounterKey(std::string_view(k).substr(0, k.size() - keys::kPositionBytes),
                                             keys::DayNumber(p.time))];
       }
+    }
+    // The doc value facets count.
+    s = view.db()->Get(ro, view.cf(store::kFacets), d.doc_key, &value);
+    if (s.ok()) ++found_doc_values;
+    if (s.IsNotFound()) {
+      problem(where + " ('" + a.id() + "'): missing doc value (facets)");
+    } else if (!s.ok()) {
+      return FromRocks(s, "reading doc values");
+    } else if (value != d.doc_value) {
+      problem(where + " ('" + a.id() + "'): doc value (facets) differs from what the record implies");
     }
     for (const auto& n : d.names) {
       Expected& e = expected_counts[n.first];
@@ -198,6 +209,29 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
         }
       }
     }
+  }
+  // Pass 2b: doc values. More than were found above: name those of no stored record.
+  it.reset(view.db()->NewIterator(ro, view.cf(store::kFacets)));
+  uint64_t doc_values = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++doc_values;
+  if (!it->status().ok()) return FromRocks(it->status(), "reading doc values");
+  if (doc_values != found_doc_values) {
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->key().size() != 8) {
+        problem("facets: key of " + std::to_string(it->key().size()) + " bytes (expected 8)");
+        continue;
+      }
+      const uint64_t docno = keys::DecodeDocno(it->key().data());
+      std::string record;
+      rocksdb::Status s = view.db()->Get(ro, view.cf(store::kRecords), keys::DocnoKey(docno), &record);
+      if (s.IsNotFound() || (s.ok() && !a.ParseFromString(record))) {
+        problem("doc value (facets) of record " + std::to_string(docno) +
+                ": no stored record implies it");
+      } else if (!s.ok()) {
+        return FromRocks(s, "reading records");
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading doc values");
   }
   // Pass 3: the id map holds one entry per record and nothing else.
   it.reset(view.db()->NewIterator(ro, view.cf(store::kIds)));

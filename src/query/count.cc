@@ -26,7 +26,7 @@ Status Count(store::ReadView& view, const Filter& filter, uint64_t* count) {
   NormalFilter nf;
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
   // Whole-name counts come from the counters, kept in step with the index.
-  if (!nf.bounded && nf.prefixes.size() <= 1) {
+  if (nf.single()) {
     int64_t v = 0;
     const std::string key =
         nf.prefixes.empty() ? std::string(keys::kArticlesCounter) : nf.prefixes[0];
@@ -35,7 +35,7 @@ Status Count(store::ReadView& view, const Filter& filter, uint64_t* count) {
     return Status::OK();
   }
   // One stream over a time range: its day counters, and postings at the edges only.
-  if (nf.prefixes.size() <= 1) {
+  if (nf.one_stream()) {
     return CountRange(view, nf.prefixes.empty() ? std::string(1, keys::kDate) : nf.prefixes[0],
                       nf.lo, nf.hi, count);
   }
@@ -65,7 +65,7 @@ Status Timeline(store::ReadView& view, const Filter& filter, const TimelineOptio
   // One stream in UTC: days from the day counters (one key per day), grouped into buckets
   // (every UTC bucket is a union of UTC days). Zones whose days are not UTC days walk
   // the postings.
-  if (nf.prefixes.size() <= 1 && calendar.utc()) {
+  if (nf.one_stream() && calendar.utc()) {
     Status s = ForEachDayCount(
         view, nf.prefixes.empty() ? std::string(1, keys::kDate) : nf.prefixes[0], nf.lo, nf.hi,
         [&](int64_t day, uint64_t n) { builder.Add(day, n); });

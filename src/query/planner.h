@@ -16,7 +16,8 @@ class ReadView;
 
 namespace articledb::query {
 
-// The intersection answering `nf` in `view`, positioned after `after`.
+// The operator tree answering `nf` in `view` in `order`, from right after `after` (a
+// cursor's position) when given.
 Status Plan(const store::ReadView& view, const NormalFilter& nf, Order order,
             const std::optional<Pos>& after, std::unique_ptr<PostingIterator>* matcher);
 

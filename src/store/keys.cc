@@ -73,7 +73,7 @@ bool ParseIndexKey(std::string_view key, IndexKey* out) {
   out->type = key[0];
   key.remove_prefix(1);
   out->name.clear();
-  if (out->type == kSource || out->type == kEntity) {
+  if (HasName(out->type)) {
     if (!ConsumeName(&key, &out->name)) return false;
   } else if (out->type != kDate) {
     return false;
@@ -204,7 +204,7 @@ namespace {
 size_t PrefixLength(std::string_view key) {
   if (key.empty()) return 0;
   if (key[0] == kDate) return 1;
-  if (key[0] != kSource && key[0] != kEntity) return 0;
+  if (!HasName(key[0])) return 0;
   for (size_t i = 1; i + 1 < key.size(); ++i) {
     if (key[i] != '\0') continue;
     if (key[i + 1] == '\x01') return i + 2;

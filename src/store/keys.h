@@ -35,6 +35,14 @@ namespace articledb::keys {
 inline constexpr char kDate = 'D';
 inline constexpr char kSource = 'S';
 inline constexpr char kEntity = 'E';
+inline constexpr char kLanguage = 'L';
+inline constexpr char kTopic = 'T';
+inline constexpr char kAuthor = 'A';
+// Index types whose keys carry a name: every type but kDate.
+inline constexpr bool HasName(char type) {
+  return type == kSource || type == kEntity || type == kLanguage || type == kTopic ||
+         type == kAuthor;
+}
 inline constexpr int64_t kUndated = std::numeric_limits<int64_t>::min();
 inline constexpr size_t kPositionBytes = 16;  // time(8) + docno(8)
 

@@ -92,6 +92,30 @@ Status Load(store::Store& st, Meta* meta) {
   return Status::OK();
 }
 
+Status IndexesCurrent(store::Store& st, bool created, bool* current) {
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  if (created) {
+    *current = true;
+    return store::FromRocks(st.db()->Put(sync, st.cf(store::kDefault), kIndexesKey, kIndexesValue),
+                            "cannot initialise archive '" + st.path() + "'");
+  }
+  std::string v;
+  rocksdb::Status s = st.db()->Get(rocksdb::ReadOptions(), st.cf(store::kDefault), kIndexesKey, &v);
+  if (!s.ok() && !s.IsNotFound()) {
+    return store::FromRocks(s, "cannot read archive '" + st.path() + "'");
+  }
+  *current = s.ok() && v == kIndexesValue;
+  return Status::OK();
+}
+
+Status MarkRebuild(store::Store& st) {
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  return store::FromRocks(st.db()->Put(sync, st.cf(store::kDefault), kReindexKey, "1"),
+                          "cannot mark archive '" + st.path() + "' for a rebuild");
+}
+
 Status RebuildMarked(store::Store& st, bool* marked) {
   std::string marker;
   rocksdb::Status s =

@@ -51,6 +51,17 @@ Status Load(store::Store& store, Meta* meta);
 // *marked: the rebuild marker is set (a reindex runs or was interrupted).
 Status RebuildMarked(store::Store& store, bool* marked);
 
+// The index types and doc values an archive holds, written at creation and by a reindex
+// when it ends: an archive without it (or with another value) was written before some of
+// them existed and is rebuilt at its next open for writing; a read-only open refuses it.
+inline constexpr char kIndexesKey[] = "articledb.indexes";
+inline constexpr char kIndexesValue[] = "DSELTA facets";
+// *current: the archive holds kIndexesValue's indexes (in a new archive, `created`, the
+// key is written now).
+Status IndexesCurrent(store::Store& store, bool created, bool* current);
+// Sets the rebuild marker (synced): the reindex runs at this open or the next.
+Status MarkRebuild(store::Store& store);
+
 }  // namespace articledb::meta
 
 #endif  // ARTICLEDB_SRC_STORE_META_H_

@@ -98,6 +98,11 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const Options& o,
   counters.write_buffer_size = 4u << 20;
   counters.table_factory = table(4096, true);
 
+  // Doc values (facets): read by docno, a batch of matches at a time.
+  rocksdb::ColumnFamilyOptions facets = common;
+  facets.write_buffer_size = std::max<size_t>(o.write_buffer_bytes / 4, 4u << 20);
+  facets.table_factory = table(4096, true);
+
   rocksdb::ColumnFamilyOptions meta = common;
   meta.write_buffer_size = 1u << 20;
 
@@ -105,7 +110,8 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const Options& o,
                                                        {kCfNames[kRecords], records},
                                                        {kCfNames[kIds], ids},
                                                        {kCfNames[kIndex], index},
-                                                       {kCfNames[kCounters], counters}};
+                                                       {kCfNames[kCounters], counters},
+                                                       {kCfNames[kFacets], facets}};
   for (size_t c = 0; c < kNumCf; ++c) {
     if (hooks[c].merge_operator) all[c].options.merge_operator = hooks[c].merge_operator;
     if (hooks[c].compaction_filter_factory) {
@@ -325,7 +331,7 @@ Store::~Store() {
   }
 }
 
-Status Store::Open(bool* created) {
+Status Store::Open(bool* created, bool for_upgrade) {
   rocksdb::Options base;
   base.create_if_missing = options_.create_if_missing;
   base.create_missing_column_families = options_.create_if_missing;
@@ -356,11 +362,21 @@ Status Store::Open(bool* created) {
     std::vector<std::string> names;
     rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(base, path_, &names);
     if (!ls.ok()) return FromRocks(ls, "cannot read archive '" + path_ + "'");
-    for (const char* want : kCfNames) {
-      if (std::find(names.begin(), names.end(), want) == names.end()) {
+    for (size_t c = 0; c < kNumCf; ++c) {
+      const char* want = kCfNames[c];
+      if (std::find(names.begin(), names.end(), want) != names.end()) continue;
+      if (!AddedLater(static_cast<Cf>(c))) {
         return Status::InvalidArgument("'" + path_ + "' is not an ArticleDB archive (no '" +
                                        want + "' column family)");
       }
+      if (!for_upgrade || options_.read_only) {
+        // Nothing is written: the archive stays as format-1 code left it.
+        return Status::NotSupported(
+            "archive '" + path_ + "' has on-disk format 1 (no '" + want +
+            "' column family); this library reads format 2: run 'articledb upgrade " + path_ +
+            "' (Archive::Upgrade) to convert it in place");
+      }
+      base.create_missing_column_families = true;
     }
   }
   const auto descriptors = Descriptors(options_, hooks_, base);

@@ -26,9 +26,13 @@
 
 namespace articledb::store {
 
-enum Cf : size_t { kDefault = 0, kRecords, kIds, kIndex, kCounters, kNumCf };
+enum Cf : size_t { kDefault = 0, kRecords, kIds, kIndex, kCounters, kFacets, kNumCf };
 inline constexpr std::array<const char*, kNumCf> kCfNames = {"default", "records", "ids",
-                                                             "index", "counters"};
+                                                             "index", "counters", "facets"};
+// Column families added after archives existed without them: an open for writing creates
+// them (the archive then rebuilds what they hold: meta::IndexesCurrent); a read-only open
+// of an archive without them is refused.
+inline constexpr bool AddedLater(Cf c) { return c == kFacets; }
 
 // Free bytes needed on the file system to open an archive for writing (documented in
 // archive.h and docs/reliability.md).
@@ -60,7 +64,10 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   // Opens RocksDB (creating the archive when the options allow it); *created: it was new.
-  Status Open(bool* created);
+  // An archive without a column family that format 2 added (`AddedLater`) is of format
+  // 1: refused (NotSupported, naming 'articledb upgrade') unless `for_upgrade`, which
+  // creates the missing families.
+  Status Open(bool* created, bool for_upgrade = false);
 
   rocksdb::DB* db() const { return db_; }
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return handles_[c]; }

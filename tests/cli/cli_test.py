@@ -1134,6 +1134,70 @@ def one_source_and_repeated_entities_keep_their_meaning():
     check(n == len(want), "count: %d, expected %d" % (n, len(want)))
 
 
+def v2_filters_counts_pages_and_facets_match_the_json():
+    """Repeated --source, --any-entity, --not-entity, --language, --topic, --author on
+    export, count and query pages, and facets --by each field, against the records."""
+    records = synthetic(300, seed=11)
+    rng = random.Random(3)
+    langs, topics, authors = ["en", "fr", "hy"], ["Politics", "Economy", "Sport"], ["Ann Lee", "Bo Chen"]
+    for r in records:
+        r["language"] = langs[rng.randrange(3)]
+        r["topics"] = sorted(rng.sample(topics, rng.randrange(0, 3)))
+        r["authors"] = sorted(rng.sample(authors, rng.randrange(0, 3)))
+    db = make_archive("db", records)
+
+    def ents(r):
+        return {e["name"] for e in r.get("entities", [])}
+    cases = [
+        (["--source", "le monde", "--source", "REUTERS"],
+         lambda r: r["source"] in ("Le Monde", "Reuters")),
+        (["--any-entity", "armenia", "--any-entity", "paris"],
+         lambda r: bool(ents(r) & {"Armenia", "Paris"})),
+        (["--not-entity", "France", "--not-entity", "UN"],
+         lambda r: not ents(r) & {"France", "UN"}),
+        (["--language", "FR", "--language", "hy"], lambda r: r["language"] in ("fr", "hy")),
+        (["--topic", "politics", "--topic", "SPORT"],
+         lambda r: {"Politics", "Sport"} <= set(r["topics"])),
+        (["--author", "ann lee"], lambda r: "Ann Lee" in r["authors"]),
+        (["--source", "Armenpress", "--source", "Reuters", "--any-entity", "Yerevan",
+          "--any-entity", "Armenia", "--not-entity", "France", "--language", "en",
+          "--language", "fr", "--author", "Bo Chen"],
+         lambda r: r["source"] in ("Armenpress", "Reuters") and
+         bool(ents(r) & {"Yerevan", "Armenia"}) and "France" not in ents(r) and
+         r["language"] in ("en", "fr") and "Bo Chen" in r["authors"]),
+    ]
+    for flags, match in cases:
+        hits = [r for r in records if match(r)]
+        check(hits, "%s: the corpus has no article for the check" % flags)
+        want = [r["id"] for r in sorted(hits, key=lambda r: r["published_at"])]
+        got = [a["id"] for a in export(db, *flags, "--oldest-first")]
+        check(got == want, "export %s: %d ids, expected %d" % (flags, len(got), len(want)))
+        n = int(ok("count", db, *flags)[1])
+        check(n == len(want), "count %s: %d, expected %d" % (flags, n, len(want)))
+        # Pages of 7, newest first, followed with their cursors.
+        ids, cursor = [], None
+        for _ in range(1000):
+            args = ["query", db, *flags, "--limit", "7", "--format", "ids"]
+            _, out, err = ok(*args + (["--cursor", cursor] if cursor else []))
+            ids += out.decode().split()
+            cursor = next((l[len("next_cursor="):] for l in err.splitlines()
+                           if l.startswith("next_cursor=")), None)
+            if not cursor:
+                break
+        check(ids == want[::-1], "query %s pages: %d ids, expected %d" % (flags, len(ids), len(want)))
+        for by, values in [("source", lambda r: [r["source"]]), ("entity", lambda r: ents(r)),
+                           ("topic", lambda r: r["topics"]), ("language", lambda r: [r["language"]]),
+                           ("author", lambda r: r["authors"])]:
+            counts = {}
+            for r in hits:
+                for v in set(values(r)):
+                    counts[v] = counts.get(v, 0) + 1
+            top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+            out = ok("facets", db, *flags, "--by", by, "--limit", "2")[1].decode().splitlines()
+            check(out == ["%s\t%d" % kv for kv in top], "facets %s --by %s: %s, expected %s" %
+                  (flags, by, out, top))
+
+
 CASES = {f.__name__: f for f in [
     help_on_every_command, usage_errors_exit_2, import_reports_each_bad_line_kind,
     import_strict_stops_at_first_bad_line, import_reads_stdin_and_zstd, import_is_an_upsert,
@@ -1156,7 +1220,8 @@ CASES = {f.__name__: f for f in [
     reuters_import_export_round_trip, reuters_dump_restore_round_trip,
     reuters_counts_match_the_json, count_by_week_gives_iso_weeks_in_utc,
     filter_and_facet_options_are_checked_before_the_archive_is_read,
-    one_source_and_repeated_entities_keep_their_meaning]}
+    one_source_and_repeated_entities_keep_their_meaning,
+    v2_filters_counts_pages_and_facets_match_the_json]}
 
 
 def main():

@@ -14,6 +14,7 @@
 
 #include "counters.h"
 #include "index/posting_block.h"
+#include "store/store.h"
 
 int main(int argc, char** argv) {
   if (argc != 3 || std::string(argv[2]) != "drop-index-entry") {
@@ -22,12 +23,12 @@ int main(int argc, char** argv) {
   }
   rocksdb::DBOptions options;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const char* name : {"default", "records", "ids", "index", "counters"}) {
+  for (const char* name : articledb::store::kCfNames) {
     cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
   }
   // The counters column family cannot be opened without its merge operator.
-  cfs.back().options.merge_operator = articledb::counters::NewMergeOperator();
-  cfs[3].options.merge_operator = articledb::index::NewMergeOperator();
+  cfs[articledb::store::kCounters].options.merge_operator = articledb::counters::NewMergeOperator();
+    cfs[articledb::store::kIndex].options.merge_operator = articledb::index::NewMergeOperator();
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, argv[1], cfs, &handles, &db);

@@ -305,11 +305,17 @@ std::vector<uint32_t> PendingNow() {
 struct Query {
   Filter filter;
   int source = -1;
-  unsigned entities = 0;
+  unsigned sources = 0;       // bit i: kSources[i]; any of them (with `source`)
+  unsigned entities = 0;      // all of them
+  unsigned any_entities = 0;  // at least one of them
+  unsigned not_entities = 0;  // none of them
 };
 bool Matches(const Query& q, const Shape& s) {
-  if (q.source >= 0 && s.source != q.source) return false;
+  const unsigned sources = q.sources | (q.source >= 0 ? 1u << q.source : 0u);
+  if (sources != 0 && (sources & (1u << s.source)) == 0) return false;
   if ((s.entities & q.entities) != q.entities) return false;
+  if (q.any_entities != 0 && (s.entities & q.any_entities) == 0) return false;
+  if ((s.entities & q.not_entities) != 0) return false;
   if (q.filter.from_micros && s.time < *q.filter.from_micros) return false;
   if (q.filter.to_micros && s.time >= *q.filter.to_micros) return false;
   return true;
@@ -330,6 +336,26 @@ Query RandomQuery(std::mt19937_64& rng) {
     q.entities |= 1u << e;
     q.filter.entities.push_back(rng() % 2 ? kEntities[e] : kEntitySpellings[e]);
   }
+  // OR of sources, OR and NOT of entities.
+  if (rng() % 4 == 0) {
+    for (int n = static_cast<int>(1 + rng() % 2); n > 0; --n) {
+      const int src = static_cast<int>(rng() % 3);
+      q.sources |= 1u << src;
+      q.filter.sources.push_back(rng() % 2 ? kSources[src] : kSourceSpellings[src]);
+    }
+  }
+  if (rng() % 4 == 0) {
+    for (int n = static_cast<int>(1 + rng() % 3); n > 0; --n) {
+      const unsigned e = static_cast<unsigned>(rng() % 5);
+      q.any_entities |= 1u << e;
+      q.filter.any_entities.push_back(rng() % 2 ? kEntities[e] : kEntitySpellings[e]);
+    }
+  }
+  if (rng() % 4 == 0) {
+    const unsigned e = static_cast<unsigned>(rng() % 5);
+    q.not_entities |= 1u << e;
+    q.filter.not_entities.push_back(rng() % 2 ? kEntities[e] : kEntitySpellings[e]);
+  }
   if (rng() % 2) {
     q.filter.from_micros = kStart + static_cast<int64_t>(rng() % 300) * kDay;
     q.filter.to_micros = *q.filter.from_micros + static_cast<int64_t>(1 + rng() % 120) * kDay;
@@ -339,7 +365,10 @@ Query RandomQuery(std::mt19937_64& rng) {
 std::string Describe(const Query& q) {
   std::string s = "filter{";
   if (q.filter.source) s += "source=" + *q.filter.source + " ";
+  for (const auto& x : q.filter.sources) s += "sources=" + x + " ";
   for (const auto& e : q.filter.entities) s += "entity=" + e + " ";
+  for (const auto& e : q.filter.any_entities) s += "any_entity=" + e + " ";
+  for (const auto& e : q.filter.not_entities) s += "not_entity=" + e + " ";
   if (q.filter.from_micros) {
     s += "from=" + articledb::FormatTime(*q.filter.from_micros) +
          " to=" + articledb::FormatTime(*q.filter.to_micros);
