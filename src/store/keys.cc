@@ -136,7 +136,7 @@ bool ParseBlockKey(std::string_view key, BlockKeyParts* out) {
   out->type = key[0];
   key.remove_prefix(1);
   out->name.clear();
-  if (out->type == kSource || out->type == kEntity) {
+  if (HasName(out->type)) {
     if (!ConsumeName(&key, &out->name)) return false;
   } else if (out->type != kDate) {
     return false;
@@ -149,7 +149,12 @@ bool ParseBlockKey(std::string_view key, BlockKeyParts* out) {
 namespace {
 
 std::string Describe(char type, const std::string& name) {
-  std::string s = type == kDate ? "date" : type == kSource ? "source" : "entity";
+  std::string s = type == kDate       ? "date"
+                  : type == kSource   ? "source"
+                  : type == kEntity   ? "entity"
+                  : type == kLanguage ? "language"
+                  : type == kTopic    ? "topic"
+                                      : "author";
   if (type != kDate) s += " '" + name + "'";
   return s;
 }
