@@ -696,3 +696,47 @@ TEST(QueryErrorsTest, CursorOfAnotherTimeRangeIsRejected) {
 
 }  // namespace
 }  // namespace articledb
+
+namespace articledb {
+namespace {
+
+TEST(QueryProjectionTest, SummaryPagesLeaveOutBodyAndSummaryAndKeepEveryOtherField) {
+  testing::TempDir dir;
+  auto db = testing::OpenOrDie(dir.path());
+  for (int i = 0; i < 5; ++i) {
+    Article a = testing::MakeArticle("p" + std::to_string(i), "Le Monde", kStart + i * kHour,
+                                     {"Erevan", "Nikol Pashinyan"});
+    a.set_body("body " + std::to_string(i));
+    a.set_summary("summary " + std::to_string(i));
+    a.set_title("title " + std::to_string(i));
+    a.add_topics("politics");
+    (*a.mutable_attributes())["k"] = "v";
+    ASSERT_TRUE(db->Put(WriteOptions(), a).ok());
+  }
+  QueryOptions full, summary;
+  full.limit = summary.limit = 3;
+  summary.projection = Projection::kSummary;
+  Page want, got;
+  ASSERT_TRUE(db->Query(Filter(), full, &want).ok());
+  ASSERT_TRUE(db->Query(Filter(), summary, &got).ok());
+  ASSERT_EQ(got.articles.size(), 3u);
+  ASSERT_EQ(want.articles.size(), 3u);
+  EXPECT_EQ(got.next_cursor.empty(), want.next_cursor.empty());
+  for (size_t i = 0; i < got.articles.size(); ++i) {
+    EXPECT_TRUE(got.articles[i].body().empty());
+    EXPECT_TRUE(got.articles[i].summary().empty());
+    EXPECT_FALSE(want.articles[i].body().empty());
+    Article stripped = want.articles[i];
+    stripped.clear_body();
+    stripped.clear_summary();
+    EXPECT_EQ(got.articles[i].DebugString(), stripped.DebugString());
+  }
+  // The next page of a summary query continues it, still without the text.
+  summary.cursor = got.next_cursor;
+  ASSERT_TRUE(db->Query(Filter(), summary, &got).ok());
+  ASSERT_EQ(got.articles.size(), 2u);
+  for (const Article& a : got.articles) EXPECT_TRUE(a.body().empty());
+}
+
+}  // namespace
+}  // namespace articledb

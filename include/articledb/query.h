@@ -53,8 +53,8 @@ struct Filter {
 // What a query returns of each article.
 enum class Projection {
   kFull,     // the whole article
-  kSummary,  // every field but body and summary (left empty): what list pages show,
-             // read without touching the stored text
+  kSummary,  // every field but body and summary (left empty): what list pages show
+             // (the records are still read whole, text included)
 };
 
 struct QueryOptions {

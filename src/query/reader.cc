@@ -209,6 +209,14 @@ Status ReadPage(store::ReadView& view, uint64_t cursor_key, const Filter& filter
   if (more) positions.pop_back();
   if (Status s = ReadRecords(view, positions, &reused); !s.ok()) return s;
   page->articles.swap(reused);
+  if (options.projection == Projection::kSummary) {
+    // The stored text is read with the record today (format 2 keeps it in the record);
+    // the page leaves it out.
+    for (Article& a : page->articles) {
+      a.clear_body();
+      a.clear_summary();
+    }
+  }
   if (page->articles.size() < positions.size()) {  // stopped by the byte bound
     positions.resize(page->articles.size());
     more = true;
