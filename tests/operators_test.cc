@@ -206,7 +206,17 @@ class Gen {
       case 0: return std::nullopt;
       case 1: return kMinTime + Uniform(0, 1);
       case 2: return kMaxTime - Uniform(0, 1);
-      default: return times_.empty() ? 0 : times_[Uniform(0, int(times_.size()) - 1)] + Uniform(-1, 1);
+      default: {
+        if (times_.empty()) return 0;
+        // A time next to one of the postings' (never past the ends of int64).
+        const int64_t t = times_[Uniform(0, int(times_.size()) - 1)];
+        const int d = Uniform(-1, 1);
+        if ((d < 0 && t == std::numeric_limits<int64_t>::min()) ||
+            (d > 0 && t == std::numeric_limits<int64_t>::max())) {
+          return t;
+        }
+        return t + d;
+      }
     }
   }
 
