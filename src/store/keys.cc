@@ -68,16 +68,23 @@ std::string IndexPrefix(char type, std::string_view normalized_name) {
   return k;
 }
 
+namespace {
+
+// Reads the prefix of an index key (its type, and the escaped name of a named type) from
+// the front of *key and removes it; false when it is malformed.
+bool ConsumeIndexPrefix(std::string_view* key, char* type, std::string* name) {
+  if (key->empty()) return false;
+  *type = (*key)[0];
+  key->remove_prefix(1);
+  name->clear();
+  if (HasName(*type)) return ConsumeName(key, name);
+  return *type == kDate;
+}
+
+}  // namespace
+
 bool ParseIndexKey(std::string_view key, IndexKey* out) {
-  if (key.empty()) return false;
-  out->type = key[0];
-  key.remove_prefix(1);
-  out->name.clear();
-  if (HasName(out->type)) {
-    if (!ConsumeName(&key, &out->name)) return false;
-  } else if (out->type != kDate) {
-    return false;
-  }
+  if (!ConsumeIndexPrefix(&key, &out->type, &out->name)) return false;
   if (key.size() != kPositionBytes) return false;
   out->time = DecodeTime(key.data());
   out->docno = DecodeDocno(key.data() + 8);
@@ -132,15 +139,7 @@ std::string BlockKey(std::string_view index_prefix, uint32_t bucket) {
 }
 
 bool ParseBlockKey(std::string_view key, BlockKeyParts* out) {
-  if (key.empty()) return false;
-  out->type = key[0];
-  key.remove_prefix(1);
-  out->name.clear();
-  if (HasName(out->type)) {
-    if (!ConsumeName(&key, &out->name)) return false;
-  } else if (out->type != kDate) {
-    return false;
-  }
+  if (!ConsumeIndexPrefix(&key, &out->type, &out->name)) return false;
   if (key.size() != kBucketBytes) return false;
   out->bucket = DecodeBucket(key.data());
   return true;
