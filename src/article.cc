@@ -389,28 +389,29 @@ std::string InvalidUtf8In(std::string_view bytes, const google::protobuf::Descri
       if (!entry.ParseFromArray(value.data(), static_cast<int>(value.size()))) continue;
       const FieldDescriptor* key_f = f->message_type()->map_key();
       const FieldDescriptor* value_f = f->message_type()->map_value();
+      // A key or value may be given more than once (the last one counts), and protobuf
+      // checks each one it reads, so every one is checked here.
       std::string key, inner;
-      bool has_inner = false;
       for (int j = 0; j < entry.field_count(); ++j) {
         const UnknownField& e = entry.field(j);
-        if (e.type() != UnknownField::TYPE_LENGTH_DELIMITED) continue;
-        if (e.number() == 1) key = e.length_delimited();
-        if (e.number() == 2) {
-          inner = e.length_delimited();
-          has_inner = true;
+        if (e.type() != UnknownField::TYPE_LENGTH_DELIMITED || e.number() != 1) continue;
+        key = e.length_delimited();
+        if (key_f->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(key, &bad)) {
+          return "field '" + name + "': a key has invalid UTF-8 at byte " + std::to_string(bad);
         }
       }
-      if (key_f->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(key, &bad)) {
-        return "field '" + name + "': a key has invalid UTF-8 at byte " + std::to_string(bad);
-      }
-      if (!has_inner) continue;
-      if (value_f->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(inner, &bad)) {
-        return "field '" + name + "." + key + "': invalid UTF-8 at byte " + std::to_string(bad);
-      }
-      if (value_f->type() == FieldDescriptor::TYPE_MESSAGE) {
-        std::string found =
-            InvalidUtf8In(inner, value_f->message_type(), name + "." + key + ".", depth + 1);
-        if (!found.empty()) return found;
+      for (int j = 0; j < entry.field_count(); ++j) {
+        const UnknownField& e = entry.field(j);
+        if (e.type() != UnknownField::TYPE_LENGTH_DELIMITED || e.number() != 2) continue;
+        inner = e.length_delimited();
+        if (value_f->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(inner, &bad)) {
+          return "field '" + name + "." + key + "': invalid UTF-8 at byte " + std::to_string(bad);
+        }
+        if (value_f->type() == FieldDescriptor::TYPE_MESSAGE) {
+          std::string found =
+              InvalidUtf8In(inner, value_f->message_type(), name + "." + key + ".", depth + 1);
+          if (!found.empty()) return found;
+        }
       }
       continue;
     }

@@ -142,6 +142,21 @@ TEST(RecordCodecTest, InvalidUtf8IsReturnedAsStoredWhereProtobufRefusesIt) {
   EXPECT_EQ(InvalidUtf8InRecord(rec), "field 'summary': invalid UTF-8 at byte 2");
 }
 
+// A map entry may give its key twice; the last one counts, but protobuf checks both, and
+// so does the checker verify and restore rely on (fuzz_record found it checking only the last).
+TEST(RecordCodecTest, InvalidUtf8InAnOverriddenMapKeyIsFoundByTheChecker) {
+  Article a;
+  a.set_id("x");
+  // attributes (field 13) entry: key "a\x8a" (invalid), key "k" (valid, last), value "v".
+  const std::string entry("\x0a\x02" "a\x8a" "\x0a\x01" "k" "\x12\x01" "v", 10);
+  std::string rec = a.SerializeAsString() + "\x6a" + std::string(1, static_cast<char>(entry.size())) + entry;
+  Article strict, fast;
+  EXPECT_FALSE(strict.ParseFromString(rec));
+  ASSERT_TRUE(ParseRecord(rec, &fast));
+  EXPECT_EQ(fast.attributes().at("k"), "v");
+  EXPECT_EQ(InvalidUtf8InRecord(rec), "field 'attributes': a key has invalid UTF-8 at byte 1");
+}
+
 TEST(RecordCodecTest, FieldsOfANewerSchemaAndOutOfRangeKindsAreKeptAsProtobufKeepsThem) {
   Article a = FullArticle();
   std::string rec = a.SerializeAsString();
