@@ -11,6 +11,7 @@
 
 #include "articledb/archive.h"
 #include "query/buckets.h"
+#include "query/planner.h"
 #include "test_util.h"
 #include "time_util.h"
 
@@ -295,6 +296,39 @@ TEST_F(QueryModelTest, EveryFilterAloneAndCombinedMatchesBruteForceInBothOrders)
     EXPECT_EQ(count, Expected(mf, Order::kOldestFirst).size()) << Describe(mf);
   }
   EXPECT_GT(nonempty, 100);  // the random filters do select articles
+}
+
+// The planner reads blocks three ways (src/query/planner.h); each answers every filter
+// shape as brute force does, in scans, pages and counts.
+TEST_F(QueryModelTest, EveryWayOfReadingBlocksMatchesBruteForce) {
+  const query::PlannerLimits saved = query::MutablePlannerLimitsForTesting();
+  struct Way {
+    const char* name;
+    query::PlannerLimits limits;
+  };
+  const Way ways[] = {{"walked", {0, -1}},
+                      {"lead read ahead", {0, std::numeric_limits<int64_t>::max()}},
+                      {"range read ahead", {64, -1}}};
+  for (const Way& way : ways) {
+    query::MutablePlannerLimitsForTesting() = way.limits;
+    int nonempty = 0;
+    for (int round = 0; round < 120; ++round) {
+      const ModelFilter mf = RandomFilter();
+      for (Order order : {Order::kNewestFirst, Order::kOldestFirst}) {
+        const auto want = Expected(mf, order);
+        ASSERT_EQ(ScanIds(mf.filter, order), want) << way.name << ": " << Describe(mf);
+        const size_t limit = 1 + rng_() % 5;
+        ASSERT_EQ(AllPages(mf.filter, order, limit), want)
+            << way.name << ": " << Describe(mf) << " limit=" << limit;
+        nonempty += want.empty() ? 0 : 1;
+      }
+      uint64_t count = 0;
+      ASSERT_TRUE(db_->Count(mf.filter, &count).ok());
+      EXPECT_EQ(count, Expected(mf, Order::kOldestFirst).size()) << way.name << ": " << Describe(mf);
+    }
+    EXPECT_GT(nonempty, 40) << way.name;
+  }
+  query::MutablePlannerLimitsForTesting() = saved;
 }
 
 TEST_F(QueryModelTest, PagesConcatenateToTheFullResultForEveryPageSize) {

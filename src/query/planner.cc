@@ -13,6 +13,11 @@
 
 namespace articledb::query {
 
+PlannerLimits& MutablePlannerLimitsForTesting() {
+  static PlannerLimits limits;
+  return limits;
+}
+
 // The tree: AND of every name all matches carry and of an OR per any-of list (the AND
 // leads with its cheapest child: costs are the names' counters, an OR's the sum of its
 // names'), then AND-NOT the OR of the excluded names, within the time range, from after
@@ -26,37 +31,77 @@ Status Plan(const store::ReadView& view, const NormalFilter& nf, Order order,
     *matcher = std::make_unique<EmptyIterator>();
     return Status::OK();
   }
-  size_t positive_leaves = nf.prefixes.size();
-  for (const auto& group : nf.any_of) positive_leaves += group.size();
-  const bool rank = positive_leaves > 1;
-  auto leaf = [&](const std::string& prefix, bool count, IteratorPtr* out) -> Status {
-    int64_t n = 0;
-    if (count) {
-      if (Status s = counters::Read(view, prefix, &n); !s.ok()) return s;
+  // The positive side: groups of alternatives (a name is a group of one), ANDed.
+  std::vector<std::vector<std::string>> groups;
+  for (const std::string& p : nf.prefixes) groups.push_back({p});
+  for (const auto& group : nf.any_of) groups.push_back(group);
+  if (groups.empty()) groups.push_back({std::string(1, keys::kDate)});
+
+  // Where the blocks come from: the range's buckets, the lead's buckets, or walked.
+  std::vector<uint32_t> buckets = RangeBuckets(nf, MutablePlannerLimitsForTesting().fetch_buckets);
+  bool fetch = !buckets.empty();
+  std::vector<uint64_t> group_cost(groups.size(), 0);
+  std::vector<std::vector<uint64_t>> alt_cost(groups.size());
+  std::vector<std::vector<std::vector<FetchedBlock>>> lead_blocks;  // [group][alt]
+  size_t lead = groups.size();  // the group read ahead as the lead, when one is
+  if (!fetch && (groups.size() > 1 || !nf.none_of.empty())) {
+    for (size_t g = 0; g < groups.size(); ++g) {
+      for (const std::string& p : groups[g]) {
+        int64_t n = 0;
+        if (Status s = counters::Read(view, p, &n); !s.ok()) return s;
+        alt_cost[g].push_back(static_cast<uint64_t>(std::max<int64_t>(n, 0)));
+        group_cost[g] += alt_cost[g].back();
+      }
     }
-    *out = std::make_unique<IndexLeaf>(view, prefix, nf, forward,
-                                       static_cast<uint64_t>(std::max<int64_t>(n, 0)));
-    return Status::OK();
+    lead = static_cast<size_t>(std::min_element(group_cost.begin(), group_cost.end()) -
+                               group_cost.begin());
+    const int64_t scan = MutablePlannerLimitsForTesting().lead_scan_postings;
+    if (scan >= 0 && group_cost[lead] <= static_cast<uint64_t>(scan)) {
+      std::vector<std::vector<FetchedBlock>> alts(groups[lead].size());
+      for (size_t a = 0; a < groups[lead].size(); ++a) {
+        if (Status s = ScanBlocks(view, groups[lead][a], nf, &alts[a]); !s.ok()) return s;
+        for (const FetchedBlock& b : alts[a]) buckets.push_back(b.bucket);
+      }
+      std::sort(buckets.begin(), buckets.end());
+      buckets.erase(std::unique(buckets.begin(), buckets.end()), buckets.end());
+      lead_blocks.resize(groups.size());
+      lead_blocks[lead] = std::move(alts);
+      fetch = true;
+    } else {
+      lead = groups.size();
+    }
+  }
+  auto leaf = [&](const std::string& prefix, uint64_t cost, std::vector<FetchedBlock>* ahead,
+                  IteratorPtr* out) -> Status {
+    if (ahead != nullptr) {
+      *out = std::make_unique<IndexLeaf>(view, prefix, nf, forward, std::move(*ahead));
+    } else if (fetch) {
+      std::vector<FetchedBlock> blocks;
+      if (Status s = FetchBlocks(view, prefix, buckets, &blocks); !s.ok()) return s;
+      *out = std::make_unique<IndexLeaf>(view, prefix, nf, forward, std::move(blocks));
+    } else {
+      *out = std::make_unique<IndexLeaf>(view, prefix, nf, forward, cost);
+    }
+    return out->get()->status();
   };
   std::vector<IteratorPtr> positives;
-  for (const std::string& p : nf.prefixes) {
-    IteratorPtr it;
-    if (Status s = leaf(p, rank, &it); !s.ok()) return s;
-    positives.push_back(std::move(it));
-  }
-  for (const auto& group : nf.any_of) {
+  for (size_t g = 0; g < groups.size(); ++g) {
     std::vector<IteratorPtr> alternatives;
-    for (const std::string& p : group) {
+    for (size_t a = 0; a < groups[g].size(); ++a) {
       IteratorPtr it;
-      if (Status s = leaf(p, rank, &it); !s.ok()) return s;
+      std::vector<FetchedBlock>* ahead = g == lead ? &lead_blocks[g][a] : nullptr;
+      const uint64_t cost = alt_cost[g].empty() ? 0 : alt_cost[g][a];
+      if (Status s = leaf(groups[g][a], cost, ahead, &it); !s.ok()) return s;
       alternatives.push_back(std::move(it));
     }
-    positives.push_back(std::make_unique<OrIterator>(std::move(alternatives), dir));
+    if (alternatives.size() == 1) {
+      positives.push_back(std::move(alternatives[0]));
+    } else {
+      positives.push_back(std::make_unique<OrIterator>(std::move(alternatives), dir));
+    }
   }
   IteratorPtr root;
-  if (positives.empty()) {
-    if (Status s = leaf(std::string(1, keys::kDate), false, &root); !s.ok()) return s;
-  } else if (positives.size() == 1) {
+  if (positives.size() == 1) {
     root = std::move(positives[0]);
   } else {
     root = std::make_unique<AndIterator>(std::move(positives), dir);
@@ -65,7 +110,7 @@ Status Plan(const store::ReadView& view, const NormalFilter& nf, Order order,
     std::vector<IteratorPtr> excluded;
     for (const std::string& p : nf.none_of) {
       IteratorPtr it;
-      if (Status s = leaf(p, false, &it); !s.ok()) return s;
+      if (Status s = leaf(p, 0, nullptr, &it); !s.ok()) return s;
       excluded.push_back(std::move(it));
     }
     IteratorPtr negative = excluded.size() == 1

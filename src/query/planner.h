@@ -16,6 +16,23 @@ class ReadView;
 
 namespace articledb::query {
 
+// How the planner reads posting blocks (postings.h):
+//  - a time range of at most `fetch_buckets` months: every stream's blocks of those
+//    months, read ahead with one MultiGet per stream (no iterator, exact costs, no
+//    counter read);
+//  - else an AND (or AND-NOT) whose cheapest positive side has at most
+//    `lead_scan_postings` postings (counted): that side's blocks are read ahead with one
+//    scan, and the other streams' blocks only in the months it has postings in (no match
+//    can be elsewhere), one MultiGet per stream; negative: never;
+//  - else every stream is walked (point lookups, then an iterator).
+struct PlannerLimits {
+  size_t fetch_buckets = 4;
+  int64_t lead_scan_postings = 4096;
+};
+// The limits in force. Tests change them to reach every way of reading blocks; nothing
+// else does (they are not synchronised).
+PlannerLimits& MutablePlannerLimitsForTesting();
+
 // The operator tree answering `nf` in `view` in `order`, from right after `after` (a
 // cursor's position) when given.
 Status Plan(const store::ReadView& view, const NormalFilter& nf, Order order,

@@ -22,41 +22,221 @@ index::Posting ToPosting(const Pos& p) { return index::Posting{p.time, p.docno};
 
 }  // namespace
 
+namespace {
+
+uint32_t LastBucket(const NormalFilter& f) {
+  if (f.hi && *f.hi <= f.lo) return keys::MonthBucket(f.lo);
+  if (f.hi) return keys::MonthBucket(*f.hi - 1);
+  return std::numeric_limits<uint32_t>::max();
+}
+
+}  // namespace
+
+std::vector<uint32_t> RangeBuckets(const NormalFilter& f, size_t max) {
+  std::vector<uint32_t> out;
+  const uint32_t first = keys::MonthBucket(f.lo);
+  const uint32_t last = LastBucket(f);
+  if (f.hi && *f.hi <= f.lo) return out;
+  if (last - first >= max) return out;
+  for (uint32_t b = first;; ++b) {
+    out.push_back(b);
+    if (b == last) break;
+  }
+  return out;
+}
+
+Status FetchBlocks(const store::ReadView& view, const std::string& prefix,
+                   std::span<const uint32_t> buckets, std::vector<FetchedBlock>* blocks) {
+  blocks->clear();
+  if (buckets.empty()) return Status::OK();
+  std::vector<std::string> keys(buckets.size());
+  std::vector<rocksdb::Slice> slices(buckets.size());
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    keys[i].reserve(prefix.size() + keys::kBucketBytes);
+    keys[i].assign(prefix);
+    keys::AppendBucket(&keys[i], buckets[i]);
+    slices[i] = ToSlice(keys[i]);
+  }
+  std::vector<rocksdb::PinnableSlice> values(buckets.size());
+  std::vector<rocksdb::Status> statuses(buckets.size());
+  view.db()->MultiGet(view.options(), view.cf(store::kIndex), slices.size(), slices.data(),
+                      values.data(), statuses.data(), /*sorted_input=*/true);
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return store::FromRocks(statuses[i], "reading index");
+    blocks->push_back(FetchedBlock{buckets[i], std::move(values[i])});
+  }
+  return Status::OK();
+}
+
+Status ScanBlocks(const store::ReadView& view, const std::string& prefix, const NormalFilter& f,
+                  std::vector<FetchedBlock>* blocks) {
+  blocks->clear();
+  if (f.hi && *f.hi <= f.lo) return Status::OK();
+  const std::string lower = keys::BlockKey(prefix, keys::MonthBucket(f.lo));
+  const std::string upper =
+      f.hi ? keys::BlockKey(prefix, LastBucket(f) + 1) : keys::PrefixSuccessor(prefix);
+  const rocksdb::Slice lower_slice = ToSlice(lower), upper_slice = ToSlice(upper);
+  rocksdb::ReadOptions ro = view.options();
+  ro.iterate_lower_bound = &lower_slice;
+  ro.iterate_upper_bound = &upper_slice;
+  ro.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(view.db()->NewIterator(ro, view.cf(store::kIndex)));
+  for (it->Seek(lower_slice); it->Valid(); it->Next()) {
+    const rocksdb::Slice key = it->key();
+    if (key.size() != prefix.size() + keys::kBucketBytes) {
+      return Status::Corruption("index key " + keys::DescribeBlockKey(ToView(key)) +
+                                ": malformed (run verify, then reindex)");
+    }
+    FetchedBlock b;
+    b.bucket = keys::DecodeBucket(key.data() + prefix.size());
+    b.bytes.PinSelf(it->value());
+    blocks->push_back(std::move(b));
+  }
+  return store::FromRocks(it->status(), "reading index");
+}
+
 IndexLeaf::IndexLeaf(const store::ReadView& view, std::string prefix, const NormalFilter& f,
                      bool forward, uint64_t cost)
-    : prefix_(std::move(prefix)), lo_(f.lo), hi_(f.hi), forward_(forward), cost_(cost) {
-  lower_ = keys::BlockKey(prefix_, keys::MonthBucket(lo_));
-  if (hi_ && *hi_ <= lo_) {
-    done_ = true;  // an empty range
-    upper_ = lower_;
-  } else if (hi_) {
-    upper_ = keys::BlockKey(prefix_, keys::MonthBucket(*hi_ - 1) + 1);
-  } else {
-    upper_ = keys::PrefixSuccessor(prefix_);
+    : view_(view), prefix_(std::move(prefix)), lo_(f.lo), hi_(f.hi),
+      first_bucket_(keys::MonthBucket(f.lo)), last_bucket_(LastBucket(f)), forward_(forward),
+      cost_(cost) {
+  if (hi_ && *hi_ <= lo_) done_ = true;  // an empty range
+}
+
+IndexLeaf::IndexLeaf(const store::ReadView& view, std::string prefix, const NormalFilter& f,
+                     bool forward, std::vector<FetchedBlock> blocks)
+    : IndexLeaf(view, std::move(prefix), f, forward, 0) {
+  fetched_ = true;
+  blocks_ = std::move(blocks);
+  for (const FetchedBlock& b : blocks_) {
+    if (!reader_.Init(ToView(b.bytes))) {
+      bucket_ = b.bucket;
+      Fail("damaged");
+      return;
+    }
+    cost_ += reader_.size();
   }
-  lower_slice_ = ToSlice(lower_);
-  upper_slice_ = ToSlice(upper_);
-  rocksdb::ReadOptions ro = view.options();
-  ro.iterate_lower_bound = &lower_slice_;
-  ro.iterate_upper_bound = &upper_slice_;
-  ro.prefix_same_as_start = true;
-  it_.reset(view.db()->NewIterator(ro, view.cf(store::kIndex)));
+  if (blocks_.empty()) done_ = true;
 }
 
 bool IndexLeaf::Fail(const std::string& what) {
-  status_ = Status::Corruption("index block " + keys::DescribeBlockKey(ToView(it_->key())) +
-                               ": " + what + " (run verify, then reindex)");
+  status_ = Status::Corruption("index block " +
+                               keys::DescribeBlockKey(keys::BlockKey(prefix_, bucket_)) + ": " +
+                               what + " (run verify, then reindex)");
   done_ = true;
   return false;
 }
 
-bool IndexLeaf::LoadBlock() {
-  const rocksdb::Slice key = it_->key();
-  if (key.size() != prefix_.size() + keys::kBucketBytes) return Fail("malformed key");
-  bucket_ = keys::DecodeBucket(key.data() + prefix_.size());
-  block_.assign(it_->value().data(), it_->value().size());
-  if (!reader_.Init(block_)) return Fail("damaged");
+bool IndexLeaf::UseBlock(std::string_view bytes, uint32_t bucket) {
+  bucket_ = bucket;
+  have_block_ = true;
+  if (!reader_.Init(bytes)) return Fail("damaged");
   return true;
+}
+
+bool IndexLeaf::LoadBucket(uint32_t b) {
+  key_.assign(prefix_);
+  keys::AppendBucket(&key_, b);
+  pinned_.Reset();
+  const rocksdb::Status s =
+      view_.db()->Get(view_.options(), view_.cf(store::kIndex), ToSlice(key_), &pinned_);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) {
+    status_ = store::FromRocks(s, "reading index");
+    done_ = true;
+    return false;
+  }
+  it_on_block_ = false;
+  return UseBlock(ToView(pinned_), b);
+}
+
+bool IndexLeaf::LoadFromIterator() {
+  const rocksdb::Slice key = it_->key();
+  if (key.size() != prefix_.size() + keys::kBucketBytes) {
+    status_ = Status::Corruption("index key " + keys::DescribeBlockKey(ToView(key)) +
+                                 ": malformed (run verify, then reindex)");
+    done_ = true;
+    return false;
+  }
+  block_.assign(it_->value().data(), it_->value().size());
+  it_on_block_ = true;
+  return UseBlock(block_, keys::DecodeBucket(key.data() + prefix_.size()));
+}
+
+bool IndexLeaf::FindFetched(uint32_t b, bool strict) {
+  const auto less = [](const FetchedBlock& x, uint32_t y) { return x.bucket < y; };
+  const auto at = std::lower_bound(blocks_.begin(), blocks_.end(), b, less);
+  size_t k;
+  if (forward_) {
+    k = static_cast<size_t>(at - blocks_.begin());
+    if (strict && at != blocks_.end() && at->bucket == b) ++k;
+    if (k >= blocks_.size()) {
+      done_ = true;
+      return false;
+    }
+  } else {
+    // The last block with bucket <= b (< b when strict).
+    size_t n = static_cast<size_t>(at - blocks_.begin());  // blocks below b
+    if (!strict && at != blocks_.end() && at->bucket == b) ++n;
+    if (n == 0) {
+      done_ = true;
+      return false;
+    }
+    k = n - 1;
+  }
+  return UseBlock(ToView(blocks_[k].bytes), blocks_[k].bucket);
+}
+
+bool IndexLeaf::FindFrom(uint32_t b) {
+  if (fetched_) return FindFetched(b, false);
+  if (!InRange(b)) {
+    done_ = true;
+    return false;
+  }
+  if (LoadBucket(b)) return true;
+  if (done_) return false;
+  return StepFrom(b);
+}
+
+bool IndexLeaf::StepFrom(uint32_t b) {
+  if (fetched_) return FindFetched(b, true);
+  if (it_on_block_ && have_block_ && bucket_ == b) {
+    if (forward_) {
+      it_->Next();
+    } else {
+      it_->Prev();
+    }
+  } else {
+    if (forward_ ? b >= last_bucket_ : b <= first_bucket_) {
+      done_ = true;
+      return false;
+    }
+    if (!it_) {
+      lower_ = keys::BlockKey(prefix_, first_bucket_);
+      upper_ = hi_ ? keys::BlockKey(prefix_, last_bucket_ + 1) : keys::PrefixSuccessor(prefix_);
+      lower_slice_ = ToSlice(lower_);
+      upper_slice_ = ToSlice(upper_);
+      rocksdb::ReadOptions ro = view_.options();
+      ro.iterate_lower_bound = &lower_slice_;
+      ro.iterate_upper_bound = &upper_slice_;
+      ro.prefix_same_as_start = true;
+      it_.reset(view_.db()->NewIterator(ro, view_.cf(store::kIndex)));
+    }
+    key_.assign(prefix_);
+    keys::AppendBucket(&key_, forward_ ? b + 1 : b - 1);
+    if (forward_) {
+      it_->Seek(ToSlice(key_));
+    } else {
+      it_->SeekForPrev(ToSlice(key_));
+    }
+  }
+  if (!it_->Valid()) {
+    if (!it_->status().ok()) status_ = store::FromRocks(it_->status(), "reading index");
+    done_ = true;
+    return false;
+  }
+  return LoadFromIterator();
 }
 
 bool IndexLeaf::LoadChunk(size_t c) {
@@ -75,16 +255,9 @@ bool IndexLeaf::Emit() {
   return true;
 }
 
-bool IndexLeaf::SettleFrom(const Pos& target, bool loaded) {
+bool IndexLeaf::SettleFrom(const Pos& target) {
   const index::Posting t = ToPosting(target);
-  for (;; loaded = false) {
-    if (!loaded) {
-      if (!it_->Valid()) {
-        done_ = true;
-        return false;
-      }
-      if (!LoadBlock()) return false;
-    }
+  for (;;) {
     if (reader_.size() > 0) {
       size_t c = reader_.FindChunk(t);
       if (forward_) {
@@ -103,11 +276,7 @@ bool IndexLeaf::SettleFrom(const Pos& target, bool loaded) {
         return Emit();
       }
     }
-    if (forward_) {
-      it_->Next();
-    } else {
-      it_->Prev();
-    }
+    if (!StepFrom(bucket_)) return false;
   }
 }
 
@@ -121,8 +290,8 @@ bool IndexLeaf::Next() {
       idx_ = 0;
       return Emit();
     }
-    it_->Next();
-    return SettleFrom(kFirst, false);
+    if (!StepFrom(bucket_)) return false;
+    return SettleFrom(kFirst);
   }
   if (idx_ > 0) {
     --idx_;
@@ -133,8 +302,8 @@ bool IndexLeaf::Next() {
     idx_ = buf_.size() - 1;
     return Emit();
   }
-  it_->Prev();
-  return SettleFrom(kLast, false);
+  if (!StepFrom(bucket_)) return false;
+  return SettleFrom(kLast);
 }
 
 bool IndexLeaf::SeekTo(const Pos& target) {
@@ -143,26 +312,24 @@ bool IndexLeaf::SeekTo(const Pos& target) {
   // The range's near end.
   if (forward_ && t.time < lo_) t = Pos{lo_, 0};
   if (!forward_ && hi_ && t.time >= *hi_) t = Pos{*hi_ - 1, kLast.docno};
-  const uint32_t bucket = keys::MonthBucket(t.time);
+  uint32_t bucket = keys::MonthBucket(t.time);
+  // A target outside the range's buckets (an unbounded end) starts at the range's end.
+  if (bucket < first_bucket_) bucket = first_bucket_;
+  if (bucket > last_bucket_) bucket = last_bucket_;
   if (started_) {
     if (forward_ ? pos_ >= t : pos_ <= t) return true;
     // In the block at hand: found in memory (or in the blocks that follow).
-    if (bucket == bucket_) return SettleFrom(t, true);
+    if (have_block_ && bucket == bucket_) return SettleFrom(t);
   }
   started_ = true;
-  seek_key_.assign(prefix_);
-  keys::AppendBucket(&seek_key_, bucket);
-  if (forward_) {
-    it_->Seek(ToSlice(seek_key_));
-  } else {
-    it_->SeekForPrev(ToSlice(seek_key_));
-  }
-  return SettleFrom(t, false);
+  if (!FindFrom(bucket)) return false;
+  return SettleFrom(t);
 }
 
 Status IndexLeaf::status() const {
   if (!status_.ok()) return status_;
-  return store::FromRocks(it_->status(), "reading index");
+  if (it_) return store::FromRocks(it_->status(), "reading index");
+  return Status::OK();
 }
 
 }  // namespace articledb::query

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,14 +43,42 @@ class PostingIterator {  // one direction, fixed at creation
   virtual Status status() const = 0;  // articledb::Status
 };
 
+// A posting block read ahead of the walk (IndexLeaf's fetched mode).
+struct FetchedBlock {
+  uint32_t bucket = 0;
+  rocksdb::PinnableSlice bytes;
+};
+
+// Reads the blocks of `prefix` at `buckets` (ascending) with one MultiGet; absent ones are
+// left out. *blocks ascending by bucket.
+Status FetchBlocks(const store::ReadView& view, const std::string& prefix,
+                   std::span<const uint32_t> buckets, std::vector<FetchedBlock>* blocks);
+// Reads every block of `prefix` in the filter's time range (one forward scan), ascending.
+Status ScanBlocks(const store::ReadView& view, const std::string& prefix, const NormalFilter& f,
+                  std::vector<FetchedBlock>* blocks);
+// The month buckets the filter's time range spans, or none when it spans more than `max`.
+std::vector<uint32_t> RangeBuckets(const NormalFilter& f, size_t max);
+
 // One index stream: the posting blocks of one name (prefix | month bucket) within the
-// filter's time range, walked forward or backward. A block is read once, copied, and
-// decoded a chunk (128 postings) at a time; SeekTo moves inside the decoded block in
-// memory and seeks RocksDB only to reach a later bucket. Memory: one block and one chunk.
+// filter's time range, walked forward or backward. A block is decoded a chunk (128
+// postings) at a time; SeekTo moves inside the decoded block in memory.
+//
+// Two ways to reach the blocks:
+//  - fetched: the blocks were read ahead (FetchBlocks / ScanBlocks), e.g. every bucket
+//    of a short range, or only the buckets where an AND's leading stream has postings
+//    (a match of the AND can be nowhere else). No iterator is made; Cost() is the exact
+//    number of postings in those blocks.
+//  - walked: a seek into a bucket first tries a point lookup of that bucket's block (an
+//    AND's other streams usually have one in the month the leading one is in), and only
+//    when it is absent or spent seeks a RocksDB iterator (made on first use) to the next
+//    block; Cost() is the estimate given (the name's counter).
+// Memory: one block and one chunk (fetched: the fetched blocks).
 class IndexLeaf final : public PostingIterator {
  public:
   IndexLeaf(const store::ReadView& view, std::string prefix, const NormalFilter& f, bool forward,
             uint64_t cost);
+  IndexLeaf(const store::ReadView& view, std::string prefix, const NormalFilter& f, bool forward,
+            std::vector<FetchedBlock> blocks);
 
   bool Next() override;
   // Positions at the first posting >= t (forward) or <= t (backward); false at the end.
@@ -59,31 +88,51 @@ class IndexLeaf final : public PostingIterator {
   Status status() const override;
 
  private:
-  // Loads the block under the iterator and positions on its first posting at/after t in
-  // the iterator's direction, moving to the following blocks while one has none.
-  // `loaded`: the block under the iterator is loaded already.
-  bool SettleFrom(const Pos& t, bool loaded);
-  bool LoadBlock();
+  // Walked mode: makes the block of bucket b current if it exists (a point lookup); false
+  // when absent or on error (done_ set then).
+  bool LoadBucket(uint32_t b);
+  // Makes the first existing block strictly after bucket `b` in the walk's direction,
+  // within the range, current; false at the end.
+  bool StepFrom(uint32_t b);
+  // The first existing block at bucket b or after it in the walk's direction.
+  bool FindFrom(uint32_t b);
+  // Fetched mode: makes the first fetched block at/after bucket b (or strictly after
+  // with `strict`) in the walk's direction current.
+  bool FindFetched(uint32_t b, bool strict);
+  // Loads the block under the iterator.
+  bool LoadFromIterator();
+  bool UseBlock(std::string_view bytes, uint32_t bucket);
+  // Positions on the current block's first posting at/after t in the walk's direction,
+  // moving to the following blocks while one has none.
+  bool SettleFrom(const Pos& t);
   bool LoadChunk(size_t c);
   // The current posting, checked against the range's far end; false past it.
   bool Emit();
   bool Fail(const std::string& what);
+  bool InRange(uint32_t b) const { return b >= first_bucket_ && b <= last_bucket_; }
 
-  std::string prefix_, lower_, upper_, seek_key_;
+  const store::ReadView& view_;
+  std::string prefix_, lower_, upper_, key_;
   rocksdb::Slice lower_slice_, upper_slice_;
-  std::unique_ptr<rocksdb::Iterator> it_;
+  std::unique_ptr<rocksdb::Iterator> it_;  // walked mode, made on first use
+  bool it_on_block_ = false;               // it_ is on the current block
   int64_t lo_;
   std::optional<int64_t> hi_;
+  uint32_t first_bucket_ = 0, last_bucket_ = 0;
   bool forward_;
   uint64_t cost_;
+  bool fetched_ = false;
+  std::vector<FetchedBlock> blocks_;  // fetched mode
   bool started_ = false;
   bool done_ = false;
-  std::string block_;      // the current block's bytes
-  uint32_t bucket_ = 0;    // and its bucket
+  bool have_block_ = false;
+  rocksdb::PinnableSlice pinned_;  // walked mode: the current block, from a point lookup
+  std::string block_;              // or copied from the iterator
+  uint32_t bucket_ = 0;            // the current block's bucket
   index::BlockReader reader_;
-  size_t chunk_ = 0;       // the decoded chunk
+  size_t chunk_ = 0;               // the decoded chunk
   std::vector<index::Posting> buf_;
-  size_t idx_ = 0;         // the current posting in buf_
+  size_t idx_ = 0;                 // the current posting in buf_
   Status status_;
   Pos pos_{0, 0};
 };
