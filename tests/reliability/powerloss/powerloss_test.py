@@ -306,6 +306,35 @@ def reindex_case():
                    check_image)
 
 
+# upgrade: the committed format-1 archive (tests/data/v1) converted in place. On every image
+# the archive is either still format 1 (refused, naming the command; the next upgrade
+# finishes it) or format 2; either way, once upgraded, its records are the format-1 ones.
+V1_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "v1")
+
+
+def upgrade_case():
+    with open(os.path.join(V1_DATA, "expected", "export.jsonl"), "rb") as f:
+        want = {json.loads(line)["id"]: line for line in f.read().decode("utf-8").splitlines()}
+
+    def setup(root):
+        shutil.copytree(os.path.join(V1_DATA, "archive"), os.path.join(root, "news.adb"))
+
+    def check_image(image, _ctx, finished):
+        db = os.path.join(image, "news.adb")
+        check(os.path.exists(db), "the archive is gone from the image")
+        rc, _, err = ct.run("count", db)
+        if rc != 0:
+            check(not finished, "upgrade exited 0 but the image is refused: " + err[-300:])
+            check("format 1" in err and "articledb upgrade" in err, "unclear refusal: " + err[-300:])
+            ct.run("upgrade", db, expect=0)
+        ct.verify_sound(db)
+        check(ct.export(db) == want, "records differ from the format-1 archive's")
+        return "%s, then format 2 and sound" % ("still format 1" if rc else "upgraded")
+
+    return Command("upgrade", setup, lambda root, _ctx: ["upgrade", os.path.join(root, "news.adb")],
+                   check_image)
+
+
 # checkpoint: after exit 0 the copy is there, complete.
 def checkpoint_case():
     src, want, _ = reference("checkpoint-input", 600, 44)
@@ -448,6 +477,7 @@ COMMANDS = {
     "synced_import_survives_power_loss_whole_batches_in_order": synced_import_case,
     "restore_into_a_new_archive_survives_power_loss_whole_or_absent": restore_case,
     "reindex_survives_power_loss_and_is_finished_at_the_next_open": reindex_case,
+    "upgrade_survives_power_loss_format_1_or_finished": upgrade_case,
     "checkpoint_survives_power_loss_once_it_returned": checkpoint_case,
     "dump_survives_power_loss_once_it_returned": dump_case,
     "merge_restore_survives_power_loss_keeping_earlier_records": merge_restore_case,
