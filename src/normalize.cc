@@ -20,9 +20,9 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-bool IsAsciiLowerNoSpaceEdges(std::string_view s) {
+bool IsAscii(std::string_view s) {
   for (unsigned char c : s) {
-    if (c >= 0x80 || (c >= 'A' && c <= 'Z')) return false;
+    if (c >= 0x80) return false;
   }
   return true;
 }
@@ -33,8 +33,15 @@ std::string UnicodeVersion() { return utf8proc_unicode_version(); }
 
 std::string NormalizeName(std::string_view name) {
   name = Trim(name);
-  // Fast path: ASCII without capitals is already in normal form.
-  if (IsAsciiLowerNoSpaceEdges(name)) return std::string(name);
+  // Fast path: on ASCII, NFKC and stripping marks change nothing and case folding is
+  // lowering A-Z (the same as utf8proc's mapping: normalize_test checks every byte).
+  if (IsAscii(name)) {
+    std::string out(name);
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+  }
   utf8proc_uint8_t* mapped = nullptr;
   const auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
                                                       UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |

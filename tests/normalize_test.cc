@@ -1,4 +1,9 @@
 #include <gtest/gtest.h>
+#include <utf8proc.h>
+
+#include <cstdlib>
+#include <random>
+#include <string>
 
 #include "articledb/article.h"
 
@@ -12,6 +17,43 @@ TEST(NormalizeTest, CaseAccentsAndDecomposedSpellingsMeet) {
   EXPECT_EQ(NormalizeName("ARMENIE"), want);
   EXPECT_EQ(NormalizeName("Arme\xCC\x81nie"), want);        // e + U+0301
   EXPECT_EQ(NormalizeName("ARMÉNIE"), want);
+}
+
+// NormalizeName maps ASCII without utf8proc; the result is utf8proc's, for every byte
+// pair and for random strings (names are trimmed before mapping, as NormalizeName does).
+TEST(NormalizeTest, AsciiNamesNormaliseAsUtf8procMapsThem) {
+  const auto slow = [](const std::string& s) {
+    utf8proc_uint8_t* mapped = nullptr;
+    const auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                                        UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                                                        UTF8PROC_STRIPMARK);
+    const utf8proc_ssize_t len =
+        utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                     static_cast<utf8proc_ssize_t>(s.size()), &mapped, options);
+    std::string out = len < 0 ? "<error>" : std::string(reinterpret_cast<char*>(mapped),
+                                                         static_cast<size_t>(len));
+    std::free(mapped);
+    return out;
+  };
+  // Trimmed as NormalizeName trims (none of these has a space at an edge).
+  const auto edge = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  };
+  for (int a = 0; a < 128; ++a) {
+    for (int b = 0; b < 128; ++b) {
+      const std::string s{static_cast<char>(a), 'x', static_cast<char>(b)};
+      if (edge(s.front()) || edge(s.back())) continue;
+      ASSERT_EQ(NormalizeName(s), slow(s)) << "bytes " << a << ", " << b;
+    }
+  }
+  std::mt19937 rng(3);
+  for (int i = 0; i < 2000; ++i) {
+    std::string s(1 + rng() % 24, 'a');
+    for (char& c : s) c = static_cast<char>(rng() % 128);
+    s.front() = 'Q';
+    s.back() = 'Z';
+    ASSERT_EQ(NormalizeName(s), slow(s)) << s;
+  }
 }
 
 TEST(NormalizeTest, SourceNamesIgnoreCaseAndSurroundingSpace) {
