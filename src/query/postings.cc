@@ -131,6 +131,7 @@ bool IndexLeaf::Fail(const std::string& what) {
 bool IndexLeaf::UseBlock(std::string_view bytes, uint32_t bucket) {
   bucket_ = bucket;
   have_block_ = true;
+  chunk_loaded_ = false;
   if (!reader_.Init(bytes)) return Fail("damaged");
   return true;
 }
@@ -240,8 +241,14 @@ bool IndexLeaf::StepFrom(uint32_t b) {
 }
 
 bool IndexLeaf::LoadChunk(size_t c) {
-  if (!reader_.DecodeChunk(c, &buf_)) return Fail("damaged");
+  // Seeks that stay in one chunk (an AND probing a long stream) decode it once.
+  if (chunk_loaded_ && chunk_ == c) return true;
+  if (!reader_.DecodeChunk(c, &buf_)) {
+    chunk_loaded_ = false;
+    return Fail("damaged");
+  }
   chunk_ = c;
+  chunk_loaded_ = true;
   return true;
 }
 

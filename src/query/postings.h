@@ -131,6 +131,7 @@ class IndexLeaf final : public PostingIterator {
   uint32_t bucket_ = 0;            // the current block's bucket
   index::BlockReader reader_;
   size_t chunk_ = 0;               // the decoded chunk
+  bool chunk_loaded_ = false;      // buf_ holds chunk chunk_ of the current block
   std::vector<index::Posting> buf_;
   size_t idx_ = 0;                 // the current posting in buf_
   Status status_;
