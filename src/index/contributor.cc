@@ -143,18 +143,57 @@ void Derive(const Article& a, uint64_t docno, Derived* d) {
   EncodeDocValues(a, &d->doc_value);
 }
 
-void ApplyDerived(rocksdb::WriteBatch* batch, const store::Store& st, const Derived& d,
-                  int sign, const Derived* other) {
-  rocksdb::ColumnFamilyHandle* const index = st.cf(store::kIndex);
-  rocksdb::ColumnFamilyHandle* const counters = st.cf(store::kCounters);
+void BatchMerges::AddPosting(std::string_view block_key, const Posting& p, bool add) {
+  auto it = blocks_.find(std::string(block_key));
+  if (it == blocks_.end()) it = blocks_.emplace(std::string(block_key), std::vector<Op>()).first;
+  it->second.push_back(Op{p, add});
+}
+
+void BatchMerges::AddCounter(std::string_view key, int64_t delta, std::string_view display) {
+  auto it = counters_.find(std::string(key));
+  if (it == counters_.end()) it = counters_.emplace(std::string(key), Counter()).first;
+  Counter& c = it->second;
+  c.delta = static_cast<int64_t>(static_cast<uint64_t>(c.delta) + static_cast<uint64_t>(delta));
+  if (!display.empty()) c.display.assign(display);
+}
+
+void BatchMerges::WriteTo(rocksdb::WriteBatch* batch, const store::Store& st) {
+  WriteTo(batch, st.cf(store::kIndex), st.cf(store::kCounters));
+}
+
+void BatchMerges::WriteTo(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* index,
+                          rocksdb::ColumnFamilyHandle* counters) {
+  std::vector<Posting> adds, removes;
+  std::string operand;
+  for (auto& [key, ops] : blocks_) {
+    // The last op on a posting wins, as when the operands are merged one by one.
+    std::stable_sort(ops.begin(), ops.end(), [](const Op& a, const Op& b) { return a.p < b.p; });
+    adds.clear();
+    removes.clear();
+    for (size_t i = 0; i < ops.size(); ++i) {
+      if (i + 1 < ops.size() && ops[i + 1].p == ops[i].p) continue;
+      (ops[i].add ? adds : removes).push_back(ops[i].p);
+    }
+    EncodeOperand(adds, removes, &operand);
+    batch->Merge(index, key, operand);
+  }
+  for (const auto& [key, c] : counters_) {
+    batch->Merge(counters, key, counters::Encode(c.delta, c.display));
+  }
+  blocks_.clear();
+  counters_.clear();
+}
+
+void ApplyDerived(rocksdb::WriteBatch* batch, BatchMerges* merges, const store::Store& st,
+                  const Derived& d, int sign, const Derived* other) {
   std::unordered_set<std::string_view> keep_keys, keep_names;
   if (other != nullptr) {
     for (const auto& k : other->index_keys) keep_keys.insert(k);
     for (const auto& n : other->names) keep_names.insert(n.first);
   }
-  // Each position key (prefix | time | docno) becomes a merge operand on its posting block
+  // Each position key (prefix | time | docno) becomes a merge on its posting block
   // (prefix | month) and on its day counter ('#' | prefix | day): no read, one batch.
-  std::string block_key, day_key;
+  std::string block_key;
   for (const auto& k : d.index_keys) {
     if (keep_keys.count(k)) continue;
     const std::string_view prefix(k.data(), k.size() - keys::kPositionBytes);
@@ -162,19 +201,18 @@ void ApplyDerived(rocksdb::WriteBatch* batch, const store::Store& st, const Deri
     const Posting p{keys::DecodeTime(pos), keys::DecodeDocno(pos + 8)};
     block_key.assign(prefix);
     keys::AppendBucket(&block_key, keys::MonthBucket(p.time));
-    batch->Merge(index, block_key, sign > 0 ? AddOperand(p) : RemoveOperand(p));
+    merges->AddPosting(block_key, p, sign > 0);
     if (p.time != keys::kUndated) {
-      batch->Merge(counters, keys::DayCounterKey(prefix, keys::DayNumber(p.time)),
-                   counters::Encode(sign, ""));
+      merges->AddCounter(keys::DayCounterKey(prefix, keys::DayNumber(p.time)), sign, "");
     }
   }
   for (const auto& [key, display] : d.names) {
     if (keep_names.count(key)) {
       // Same name in both versions: count unchanged, keep the newest spelling.
-      if (sign > 0) batch->Merge(counters, key, counters::Encode(0, display));
+      if (sign > 0) merges->AddCounter(key, 0, display);
       continue;
     }
-    batch->Merge(counters, key, counters::Encode(sign, sign > 0 ? display : std::string_view()));
+    merges->AddCounter(key, sign, sign > 0 ? display : std::string_view());
   }
   // The doc value: put with each version stored, deleted with the last one removed.
   if (sign > 0) {

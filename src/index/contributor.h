@@ -7,13 +7,16 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "articledb/article.h"
+#include "index/posting_block.h"
 #include "store/store.h"
 
 namespace rocksdb {
+class ColumnFamilyHandle;
 class WriteBatch;
 }
 namespace articledb::store {
@@ -60,11 +63,42 @@ store::AllCfHooks StoreHooks();
 // its doc value.
 void Derive(const Article& a, uint64_t docno, Derived* d);
 
-// Adds to `batch` what storing (sign +1) or removing (sign -1) a version does to the
-// indexes, counters and doc values; `other` holds keys that stay (shared with the other
-// version: the doc value of a version replaced is overwritten by the new one's).
-void ApplyDerived(rocksdb::WriteBatch* batch, const store::Store& store, const Derived& d,
-                  int sign, const Derived* other);
+// The merges of many articles' index and counter updates, gathered and written as one
+// operand per key: what the merge operators would make of them anyway (a posting's last
+// add or remove wins; counter deltas add up and the last display name given stays), so
+// a batch of 1,000 articles puts one operand on the month's date block and on each
+// day's date counter instead of hundreds, and the memtable holds that many fewer entries.
+class BatchMerges {
+ public:
+  void AddPosting(std::string_view block_key, const Posting& p, bool add);
+  void AddCounter(std::string_view key, int64_t delta, std::string_view display);
+  // Adds one merge per key gathered to `batch` and starts over.
+  void WriteTo(rocksdb::WriteBatch* batch, const store::Store& store);
+  // The same, with the column families named (tests).
+  void WriteTo(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* index,
+               rocksdb::ColumnFamilyHandle* counters);
+  bool empty() const { return blocks_.empty() && counters_.empty(); }
+
+ private:
+  struct Op {
+    Posting p;
+    bool add;
+  };
+  struct Counter {
+    int64_t delta = 0;
+    std::string display;
+  };
+  std::unordered_map<std::string, std::vector<Op>> blocks_;
+  std::unordered_map<std::string, Counter> counters_;
+};
+
+// Adds to `merges` (index and counter merges) and `batch` (the doc value) what storing
+// (sign +1) or removing (sign -1) a version does to the indexes, counters and doc values;
+// `other` holds keys that stay (shared with the other version: the doc value of a
+// version replaced is overwritten by the new one's). `merges` must be written to the same
+// batch before it is committed.
+void ApplyDerived(rocksdb::WriteBatch* batch, BatchMerges* merges, const store::Store& store,
+                  const Derived& d, int sign, const Derived* other);
 
 }  // namespace articledb::index
 

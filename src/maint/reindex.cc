@@ -76,12 +76,14 @@ Status ReindexLocked(store::Store& st, const ProgressFn& progress, std::string* 
   ro.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> it(st.db()->NewIterator(ro, st.cf(store::kRecords)));
   rocksdb::WriteBatch batch;
+  index::BatchMerges merges;  // written with the batch
   std::unordered_map<std::string, uint64_t> batch_ids;  // id -> docno, this batch
   index::Derived d;
   Article a, older;
   uint64_t done = 0;
   int64_t articles = 0, bytes = 0;
   auto commit = [&]() -> Status {
+    merges.WriteTo(&batch, st);
     rocksdb::WriteOptions wo;
     rocksdb::Status ws = st.db()->Write(wo, &batch);
     batch.Clear();
@@ -122,7 +124,7 @@ Status ReindexLocked(store::Store& st, const ProgressFn& progress, std::string* 
       if (st.db()->Get(ro, st.cf(store::kRecords), keys::DocnoKey(previous), &rec).ok()) {
         if (older.ParseFromString(rec)) {
           index::Derive(older, previous, &d);
-          index::ApplyDerived(&batch, st, d, -1, nullptr);
+          index::ApplyDerived(&batch, &merges, st, d, -1, nullptr);
           --articles;
           bytes -= static_cast<int64_t>(rec.size());
         }
@@ -133,7 +135,7 @@ Status ReindexLocked(store::Store& st, const ProgressFn& progress, std::string* 
     batch.Put(st.cf(store::kIds), a.id(), keys::DocnoKey(docno));
     batch_ids[a.id()] = docno;
     index::Derive(a, docno, &d);
-    index::ApplyDerived(&batch, st, d, +1, nullptr);
+    index::ApplyDerived(&batch, &merges, st, d, +1, nullptr);
     ++articles;
     bytes += static_cast<int64_t>(it->value().size());
     if (++done % 1000 == 0) {

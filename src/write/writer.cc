@@ -220,6 +220,7 @@ Status Writer::PutBatchTo(const WriteOptions& wo, std::span<const Article> artic
   }
   // 4. One batch: records, id map, index entries in and out, counters.
   rocksdb::WriteBatch batch;
+  index::BatchMerges merges;
   index::Derived now, before;
   int64_t article_delta = 0, byte_delta = 0;
   WriteStats local;
@@ -234,18 +235,19 @@ Status Writer::PutBatchTo(const WriteOptions& wo, std::span<const Article> artic
     index::Derive(*items[i], docno, &now);
     if (old_versions[j]) {
       index::Derive(*old_versions[j], docno, &before);
-      index::ApplyDerived(&batch, store_, before, -1, &now);
-      index::ApplyDerived(&batch, store_, now, +1, &before);
+      index::ApplyDerived(&batch, &merges, store_, before, -1, &now);
+      index::ApplyDerived(&batch, &merges, store_, now, +1, &before);
       byte_delta += static_cast<int64_t>(values[i].size()) -
                     static_cast<int64_t>(old_versions[j]->ByteSizeLong());
       ++local.updated;
     } else {
-      index::ApplyDerived(&batch, store_, now, +1, nullptr);
+      index::ApplyDerived(&batch, &merges, store_, now, +1, nullptr);
       byte_delta += static_cast<int64_t>(values[i].size());
       ++article_delta;
       ++local.inserted;
     }
   }
+  merges.WriteTo(&batch, store_);
   if (article_delta != 0) {
     batch.Merge(cf(kCounters), ToSlice(keys::kArticlesCounter), counters::Encode(article_delta, ""));
   }
@@ -327,6 +329,7 @@ Status Writer::DeleteBatch(const WriteOptions& wo, std::span<const std::string> 
   auto rebuild = store_.LockForWrite();
   auto locks = LockIds(ids);
   rocksdb::WriteBatch batch;
+  index::BatchMerges merges;
   index::Derived d;
   int64_t article_delta = 0, byte_delta = 0;
   WriteStats local;
@@ -359,12 +362,13 @@ Status Writer::DeleteBatch(const WriteOptions& wo, std::span<const std::string> 
       continue;
     }
     index::Derive(old, docno, &d);
-    index::ApplyDerived(&batch, store_, d, -1, nullptr);
+    index::ApplyDerived(&batch, &merges, store_, d, -1, nullptr);
     batch.Delete(cf(kRecords), keys::DocnoKey(docno));
     --article_delta;
     byte_delta -= static_cast<int64_t>(record.size());
     ++local.deleted;
   }
+  merges.WriteTo(&batch, store_);
   if (article_delta != 0) {
     batch.Merge(cf(kCounters), ToSlice(keys::kArticlesCounter), counters::Encode(article_delta, ""));
     batch.Merge(cf(kCounters), ToSlice(keys::kRecordBytesCounter), counters::Encode(byte_delta, ""));
