@@ -5,6 +5,7 @@
 #include <rocksdb/sst_file_writer.h>
 
 #include <algorithm>
+#include <deque>
 #include <chrono>
 #include <filesystem>
 #include <system_error>
@@ -162,6 +163,30 @@ rocksdb::Status IngestRun(const BulkTarget& target, Run* run, RunStats* stats) {
         std::string stored;
         rocksdb::Slice existing_slice;
         const rocksdb::Slice* existing = nullptr;
+        const rocksdb::MergeOperator* merge_op = options.merge_operator.get();
+        if (base == j && merge_op != nullptr) {
+          // Only merges in this run: written as one merge operand, which RocksDB applies
+          // over what is stored when the key is read or compacted. No read here (a
+          // lookup of every name, month and day a run touches made large loads slow).
+          merged.clear();
+          bool one = operands.size() == 1;
+          if (!one) {
+            const std::deque<rocksdb::Slice> list(operands.begin(), operands.end());
+            one = merge_op->PartialMergeMulti(S(key), list, &merged, nullptr);
+          } else {
+            merged.assign(operands[0].data(), operands[0].size());
+          }
+          if (one) {
+            s = writer.Merge(S(key), rocksdb::Slice(merged));
+            if (!s.ok()) {
+              cleanup();
+              return s;
+            }
+            ++keys;
+            i = j;
+            continue;
+          }
+        }
         if (base == j) {
           rocksdb::Status gs = target.db->Get(rocksdb::ReadOptions(), handle, S(key), &stored);
           if (gs.ok()) {
