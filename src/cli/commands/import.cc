@@ -285,7 +285,7 @@ void AddImportCommand(CLI::App* app, Context* ctx) {
                 "power failure; slower)");
   imp->add_flag("--bulk", ia->bulk,
                 "Bulk load: articles sorted by time and written as table files, ingested "
-                "run by run (64 MiB each); no write-ahead log, no compaction afterwards. A "
+                "run by run (48 MiB each); no write-ahead log, no compaction afterwards. A "
                 "crash (or kill -9) keeps the runs ingested before it, whole; Ctrl-C is "
                 "safe. Re-run the import after a crash: it upserts, so nothing doubles");
   imp->add_option("--batch", ia->batch, "Articles per write batch")
