@@ -25,8 +25,6 @@ using store::ToView;
 namespace {
 
 constexpr size_t kMaxFacetLimit = 10000;
-// Doc values read with one MultiGet.
-constexpr size_t kBatch = 256;
 
 struct ViewHash {
   using is_transparent = void;
@@ -46,42 +44,60 @@ bool FieldOf(FacetField f, index::DocField* field) {
   return false;
 }
 
-// Counts the names of `field` in the doc values of `docnos`.
-Status CountBatch(const store::ReadView& view, const std::vector<uint64_t>& docnos,
-                  index::DocField field, Counts* counts) {
-  const size_t n = docnos.size();
-  if (n == 0) return Status::OK();
-  std::vector<std::string> key_store(n);
-  std::vector<rocksdb::Slice> ks(n);
-  for (size_t i = 0; i < n; ++i) {
-    key_store[i] = keys::DocnoKey(docnos[i]);
-    ks[i] = ToSlice(key_store[i]);
-  }
-  std::vector<rocksdb::PinnableSlice> vals(n);
-  std::vector<rocksdb::Status> sts(n);
+// Counts the names of `field` in the doc values of `docnos` (sorted, distinct). The doc
+// values are read in docno order with one iterator: a docno near the last one read is
+// reached with Next (the matches of a query are often close together: docnos follow
+// the order articles were stored in, and a bulk load gives them in time order), a far
+// one with Seek.
+Status CountDocValues(const store::ReadView& view, const std::vector<uint64_t>& docnos,
+                      index::DocField field, Counts* counts) {
+  if (docnos.empty()) return Status::OK();
+  constexpr uint64_t kNextRather = 16;  // Next up to this many keys rather than Seek
   rocksdb::ReadOptions ro = view.options();
-  view.db()->MultiGet(ro, view.cf(store::kFacets), n, ks.data(), vals.data(), sts.data());
+  const std::string lower = keys::DocnoKey(docnos.front());
+  const std::string upper = keys::DocnoKey(docnos.back() + 1);
+  const rocksdb::Slice lower_slice = ToSlice(lower), upper_slice = ToSlice(upper);
+  ro.iterate_lower_bound = &lower_slice;
+  if (docnos.back() != UINT64_MAX) ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(view.db()->NewIterator(ro, view.cf(store::kFacets)));
   std::vector<std::string_view> names;
-  for (size_t i = 0; i < n; ++i) {
-    if (sts[i].IsNotFound()) {
-      return Status::Corruption("record " + std::to_string(docnos[i]) +
+  std::string key;
+  bool positioned = false;
+  for (uint64_t d : docnos) {
+    key = keys::DocnoKey(d);
+    if (positioned && it->Valid() && it->key().size() == 8) {
+      const uint64_t at = keys::DecodeDocno(it->key().data());
+      if (at < d && d - at <= kNextRather) {
+        for (uint64_t steps = 0; it->Valid() && it->key().compare(ToSlice(key)) < 0 &&
+                                 steps <= kNextRather;
+             ++steps) {
+          it->Next();
+        }
+      }
+      if (!it->Valid() || it->key().compare(ToSlice(key)) < 0) it->Seek(ToSlice(key));
+    } else {
+      it->Seek(ToSlice(key));
+    }
+    positioned = true;
+    if (!it->Valid() || it->key() != ToSlice(key)) {
+      if (!it->status().ok()) return FromRocks(it->status(), "reading doc values");
+      return Status::Corruption("record " + std::to_string(d) +
                                 " has no doc value in column family 'facets'; run verify, "
                                 "then reindex");
     }
-    if (!sts[i].ok()) return FromRocks(sts[i], "reading doc values");
-    if (!index::DocValueNames(ToView(vals[i]), field, &names)) {
-      return Status::Corruption("doc value of record " + std::to_string(docnos[i]) +
+    if (!index::DocValueNames(ToView(it->value()), field, &names)) {
+      return Status::Corruption("doc value of record " + std::to_string(d) +
                                 " is damaged; run verify, then reindex");
     }
     for (std::string_view name : names) {
-      if (auto it = counts->find(name); it != counts->end()) {
-        ++it->second;
+      if (auto c = counts->find(name); c != counts->end()) {
+        ++c->second;
       } else {
         counts->emplace(std::string(name), 1);
       }
     }
   }
-  return Status::OK();
+  return FromRocks(it->status(), "reading doc values");
 }
 
 }  // namespace
@@ -104,15 +120,18 @@ Status Facets(store::ReadView& view, const Filter& filter, const FacetOptions& o
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
   std::unique_ptr<PostingIterator> matches;
   if (Status s = Plan(view, nf, Order::kOldestFirst, std::nullopt, &matches); !s.ok()) return s;
+  // Matches in chunks (bounded memory), each read in docno order.
+  constexpr size_t kChunk = 1u << 16;
   Counts counts;
   std::vector<uint64_t> docnos;
-  docnos.reserve(kBatch);
   bool more = true;
   while (more) {
     docnos.clear();
-    while (docnos.size() < kBatch && (more = matches->Next())) docnos.push_back(matches->pos().docno);
+    while (docnos.size() < kChunk && (more = matches->Next())) docnos.push_back(matches->pos().docno);
     if (!matches->status().ok()) return matches->status();
-    if (Status s = CountBatch(view, docnos, field, &counts); !s.ok()) return s;
+    std::sort(docnos.begin(), docnos.end());
+    docnos.erase(std::unique(docnos.begin(), docnos.end()), docnos.end());
+    if (Status s = CountDocValues(view, docnos, field, &counts); !s.ok()) return s;
   }
   // The names that can make the top: all when they fit, else those counted at least as
   // often as the limit-th (ties there are broken by display name, read below).
