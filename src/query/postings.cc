@@ -49,13 +49,11 @@ Status FetchBlocks(const store::ReadView& view, const std::string& prefix,
                    std::span<const uint32_t> buckets, std::vector<FetchedBlock>* blocks) {
   blocks->clear();
   if (buckets.empty()) return Status::OK();
-  std::vector<std::string> keys(buckets.size());
+  std::vector<std::string> block_keys(buckets.size());
   std::vector<rocksdb::Slice> slices(buckets.size());
   for (size_t i = 0; i < buckets.size(); ++i) {
-    keys[i].reserve(prefix.size() + keys::kBucketBytes);
-    keys[i].assign(prefix);
-    keys::AppendBucket(&keys[i], buckets[i]);
-    slices[i] = ToSlice(keys[i]);
+    block_keys[i] = keys::BlockKey(prefix, buckets[i]);
+    slices[i] = ToSlice(block_keys[i]);
   }
   std::vector<rocksdb::PinnableSlice> values(buckets.size());
   std::vector<rocksdb::Status> statuses(buckets.size());
