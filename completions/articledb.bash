@@ -58,7 +58,7 @@ _articledb() {
     import) opts="--rejects --strict --sync --bulk --batch --max-record-bytes" ;;
     export) opts="$filters --oldest-first" ;;
     query) opts="$filters --oldest-first --limit --cursor --format --summary" ;;
-    count) opts="$filters --oldest-first --by --tz --zero-fill" ;;
+    count) opts="$filters --by --tz --zero-fill" ;;
     facets) opts="$filters --by --limit" ;;
     entities) opts="--prefix --limit" ;;
     dump) opts="--level" ;;

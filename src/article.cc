@@ -290,6 +290,35 @@ Status ParseArticleJson(std::string_view json, Article* out) {
   return Status::OK();
 }
 
+namespace {
+
+// Protobuf's printer writes '<' and '>' as \u003c and \u003e (for JSON embedded in
+// HTML); ArticleDB's output is for files and pipes, where `grep '<KUMT'` must find the
+// text as stored. Turns those two escapes back into the characters, in place; every
+// other escape (control characters, quotes, backslashes) stays. An escaped backslash
+// followed by "u003c" is text, not an escape, and is left alone.
+void UnescapeMarkup(std::string* json) {
+  std::string& s = *json;
+  size_t w = 0;
+  for (size_t r = 0; r < s.size();) {
+    if (s[r] != '\\' || r + 1 >= s.size()) {
+      s[w++] = s[r++];
+      continue;
+    }
+    if (s[r + 1] == 'u' && r + 5 < s.size() && s.compare(r + 2, 3, "003") == 0 &&
+        (s[r + 5] == 'c' || s[r + 5] == 'C' || s[r + 5] == 'e' || s[r + 5] == 'E')) {
+      s[w++] = (s[r + 5] == 'c' || s[r + 5] == 'C') ? '<' : '>';
+      r += 6;
+      continue;
+    }
+    s[w++] = s[r++];  // the backslash and the character it escapes, kept together
+    s[w++] = s[r++];
+  }
+  s.resize(w);
+}
+
+}  // namespace
+
 Status ArticleToJson(const Article& article, std::string* out) {
   out->clear();
   // Protobuf prints JSON from the binary encoding; encoding deterministically sorts the
@@ -312,6 +341,7 @@ Status ArticleToJson(const Article& article, std::string* out) {
   options.preserve_proto_field_names = true;
   const auto st = google::protobuf::util::BinaryToJsonString(resolver, type_url, binary, out, options);
   if (!st.ok()) return Status::InvalidArgument(Describe(article) + ": " + OneLine(std::string(st.message())));
+  UnescapeMarkup(out);
   return Status::OK();
 }
 

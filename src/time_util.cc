@@ -33,13 +33,72 @@ bool Digits(std::string_view s, size_t pos, size_t n, int* value) {
 
 Status Bad(std::string_view text, const char* why) {
   return Status::InvalidArgument("time '" + std::string(text) + "': " + why +
-                                 " (expected 2024-05-01 or 2024-05-01T12:00:00Z)");
+                                 " (expected 2024, 2024-05, 2024-05-01, 2024-05-01T12:00:00Z, "
+                                 "@1714550400, now, or 7d / 12h / 2w ago)");
+}
+
+// "@SECONDS" (seconds since the epoch, may be negative).
+Status ParseEpoch(std::string_view text, int64_t* micros) {
+  std::string_view digits = text.substr(1);
+  const bool negative = !digits.empty() && digits[0] == '-';
+  if (negative) digits.remove_prefix(1);
+  if (digits.empty() || digits.size() > 12) return Bad(text, "not a number of seconds");
+  int64_t secs = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return Bad(text, "not a number of seconds");
+    secs = secs * 10 + (c - '0');
+  }
+  *micros = (negative ? -secs : secs) * kMicrosPerSecond;
+  return Status::OK();
+}
+
+// "now", or "N" followed by h (hours), d (days) or w (weeks): that long before now.
+bool ParseRelative(std::string_view text, int64_t now, int64_t* micros) {
+  if (text == "now") {
+    *micros = now;
+    return true;
+  }
+  if (text.size() < 2 || text.size() > 8) return false;
+  int64_t unit = 0;
+  switch (text.back()) {
+    case 'h': unit = 3600 * kMicrosPerSecond; break;
+    case 'd': unit = kMicrosPerDay; break;
+    case 'w': unit = 7 * kMicrosPerDay; break;
+    default: return false;
+  }
+  int64_t n = 0;
+  for (char c : text.substr(0, text.size() - 1)) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + (c - '0');
+  }
+  *micros = now - n * unit;
+  return true;
 }
 
 }  // namespace
 
 Status ParseTimeArgument(std::string_view text, int64_t* micros) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  return ParseTimeArgument(text, now, micros);
+}
+
+Status ParseTimeArgument(std::string_view text, int64_t now_micros, int64_t* micros) {
+  if (!text.empty() && text[0] == '@') return ParseEpoch(text, micros);
+  if (ParseRelative(text, now_micros, micros)) return Status::OK();
   int y, mo, d;
+  // A year or a month stands for its first instant (midnight UTC of its first day).
+  if (text.size() == 4 && Digits(text, 0, 4, &y)) {
+    if (y < 1) return Bad(text, "no such year");
+    *micros = DayMicros(std::chrono::year{y} / std::chrono::January / 1);
+    return Status::OK();
+  }
+  if (text.size() == 7 && Digits(text, 0, 4, &y) && text[4] == '-' && Digits(text, 5, 2, &mo)) {
+    if (y < 1 || mo < 1 || mo > 12) return Bad(text, "no such month");
+    *micros = DayMicros(std::chrono::year{y} / std::chrono::month{static_cast<unsigned>(mo)} / 1);
+    return Status::OK();
+  }
   if (text.size() < 10 || !Digits(text, 0, 4, &y) || text[4] != '-' || !Digits(text, 5, 2, &mo) ||
       text[7] != '-' || !Digits(text, 8, 2, &d)) {
     return Bad(text, "not a date");

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <vector>
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <set>
@@ -433,9 +435,43 @@ TEST(TimeArgumentTest, ParsesDatesAndRfc3339Times) {
   EXPECT_EQ(FormatTime(-500000), "1969-12-31T23:59:59.500000Z");
 }
 
+TEST(TimeArgumentTest, YearsAndMonthsStandForTheirFirstInstant) {
+  int64_t t = 0;
+  ASSERT_TRUE(ParseTimeArgument("2024", &t).ok());
+  EXPECT_EQ(FormatTime(t), "2024-01-01T00:00:00Z");
+  ASSERT_TRUE(ParseTimeArgument("2024-05", &t).ok());
+  EXPECT_EQ(t, 1714521600000000);
+  ASSERT_TRUE(ParseTimeArgument("2024-12", &t).ok());
+  EXPECT_EQ(FormatTime(t), "2024-12-01T00:00:00Z");
+}
+
+TEST(TimeArgumentTest, EpochSecondsAndRelativeFormsCountFromNow) {
+  int64_t t = 0;
+  ASSERT_TRUE(ParseTimeArgument("@1714550400", &t).ok());
+  EXPECT_EQ(t, 1714550400000000);
+  ASSERT_TRUE(ParseTimeArgument("@-1", &t).ok());
+  EXPECT_EQ(t, -1000000);
+  const int64_t now = 1714550400123456;
+  ASSERT_TRUE(ParseTimeArgument("now", now, &t).ok());
+  EXPECT_EQ(t, now);
+  ASSERT_TRUE(ParseTimeArgument("7d", now, &t).ok());
+  EXPECT_EQ(t, now - 7 * 86400000000LL);
+  ASSERT_TRUE(ParseTimeArgument("12h", now, &t).ok());
+  EXPECT_EQ(t, now - 12 * 3600000000LL);
+  ASSERT_TRUE(ParseTimeArgument("2w", now, &t).ok());
+  EXPECT_EQ(t, now - 14 * 86400000000LL);
+  // Without an explicit now, the system clock: "1h" is within a minute of an hour ago.
+  const int64_t clock = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+  ASSERT_TRUE(ParseTimeArgument("1h", &t).ok());
+  EXPECT_LT(std::llabs(t - (clock - 3600000000LL)), 60000000LL);
+}
+
 TEST(TimeArgumentTest, RejectsMalformedTimes) {
   int64_t t = 0;
-  for (const char* bad : {"", "2024", "2024-13-01", "2024-02-30", "2024-05-01T25:00:00Z",
+  for (const char* bad : {"", "202", "2024-13-01", "2024-13", "2024-00", "0000", "2024-5",
+                          "@", "@12x", "@-", "7", "d", "7y", "-7d", "now ", "Now", "2024-02-30", "2024-05-01T25:00:00Z",
                           "2024-05-01T10:00:00", "yesterday", "2024-05-01T10:00:00+2",
                           "2024-05-01T24:00:00Z", "2024-05-01T23:60:00Z", "2024-05-01T23:59:61Z",
                           "2024-05-01T10:00:00+24:00", "2024-05-01T10:00:00+02:60"}) {

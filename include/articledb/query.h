@@ -122,9 +122,15 @@ struct NameCount {
   uint64_t count = 0;
 };
 
-// Parses a time argument: a date "2024-05-01" (midnight UTC) or an RFC 3339 time
-// "2024-05-01T12:00:00Z" / "...+02:00". Sets *micros; InvalidArgument otherwise.
+// Parses a time argument, one of:
+//   "2024" / "2024-05" / "2024-05-01"    the first instant of that year, month or day (UTC)
+//   "2024-05-01T12:00:00Z", "...+02:00"  an RFC 3339 time
+//   "@1714550400"                        seconds since the epoch
+//   "now", "12h", "7d", "2w"             now, or that many hours, days or weeks before now
+// Sets *micros; InvalidArgument otherwise. The relative forms count from the system clock;
+// the second form counts from `now_micros` instead.
 Status ParseTimeArgument(std::string_view text, int64_t* micros);
+Status ParseTimeArgument(std::string_view text, int64_t now_micros, int64_t* micros);
 
 // Formats microseconds since the epoch as RFC 3339 UTC, e.g. "2024-05-01T12:00:00Z".
 std::string FormatTime(int64_t micros);

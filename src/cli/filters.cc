@@ -18,10 +18,12 @@ void AddNames(CLI::App* cmd, const char* name, std::vector<std::string>* values,
 
 void AddFilterOptions(CLI::App* cmd, FilterArgs* f, bool with_order) {
   cmd->add_option("--from", f->from,
-                  "Published at or after T (a date 2024-05-01, or RFC 3339 "
-                  "2024-05-01T12:00:00Z)")
+                  "Published at or after T: 2024, 2024-05 or 2024-05-01 (the first instant "
+                  "of that year, month or day, UTC), RFC 3339 2024-05-01T12:00:00Z, epoch "
+                  "seconds @1714550400, now, or 12h / 7d / 2w (that long ago)")
       ->type_name("T");
-  cmd->add_option("--to", f->to, "Published before T (exclusive)")->type_name("T");
+  cmd->add_option("--to", f->to, "Published before T (exclusive; the forms of --from)")
+      ->type_name("T");
   AddNames(cmd, "--source", &f->sources,
            "Only articles from this source; repeat it: any may match");
   AddNames(cmd, "--entity", &f->entities,

@@ -55,7 +55,7 @@ void AddCountCommand(CLI::App* app, Context* ctx) {
       "count", "Print the number of matching articles, or with --by one BUCKET<TAB>N line "
                "per bucket, oldest first (articles without a date are not in buckets)");
   cnt->add_option("DB", a->db, "Archive directory")->required();
-  AddFilterOptions(cnt, &a->fa);
+  AddFilterOptions(cnt, &a->fa, /*with_order=*/false);
   auto* by = cnt->add_option("--by", a->by,
                              "Count per day, week (ISO 8601, Monday to Sunday, labelled "
                              "2024-W18), month or year; in UTC unless --tz")
