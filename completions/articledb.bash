@@ -60,12 +60,12 @@ _articledb() {
     query) opts="$filters --oldest-first --limit --cursor --format --summary" ;;
     count) opts="$filters --by --tz --zero-fill" ;;
     facets) opts="$filters --by --limit" ;;
-    entities) opts="--prefix --limit" ;;
+    entities|sources) opts="--prefix --limit" ;;
     dump) opts="--level" ;;
     restore) opts="--merge --max-record-bytes" ;;
     quarantine) opts="--drop" ;;
     generate) opts="--seed" ;;
-    get|delete|sources|verify-dump|stats|verify|reindex|upgrade|compact|salvage|checkpoint) opts= ;;
+    get|delete|verify-dump|stats|verify|reindex|upgrade|compact|salvage|checkpoint) opts= ;;
     *) return 0 ;;
   esac
 

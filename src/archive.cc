@@ -91,12 +91,20 @@ class ArchiveImpl final : public Archive {
     return query::Facets(view, filter, options, facets);
   }
   Status ListSources(std::vector<NameCount>* sources) override {
-    store::ReadView view(store_);
-    if (Status s = view.Begin(); !s.ok()) return s;
-    return query::ListNames(view, std::string(1, keys::kSource), 0, sources);
+    return ListNamesWithPrefix(keys::kSource, "source", {}, 0, sources);
+  }
+  Status ListSources(std::string_view prefix, size_t limit,
+                     std::vector<NameCount>* sources) override {
+    return ListNamesWithPrefix(keys::kSource, "source", prefix, limit, sources);
   }
   Status ListEntities(std::string_view prefix, size_t limit,
-                      std::vector<NameCount>* entities) override;
+                      std::vector<NameCount>* entities) override {
+    return ListNamesWithPrefix(keys::kEntity, "entity", prefix, limit, entities);
+  }
+  // The names of index `type` that start with `prefix` once normalised (`what` names
+  // the kind in errors).
+  Status ListNamesWithPrefix(char type, const char* what, std::string_view prefix, size_t limit,
+                             std::vector<NameCount>* names);
   Status ForEachRecord(const std::function<bool(std::string_view)>& visit) override {
     store::ReadView view(store_);
     return query::ForEachRecord(view, visit);
@@ -220,17 +228,18 @@ Status ArchiveImpl::Delete(const WriteOptions& wo, std::string_view id) {
   return Status::OK();
 }
 
-Status ArchiveImpl::ListEntities(std::string_view prefix, size_t limit,
-                                 std::vector<NameCount>* entities) {
+Status ArchiveImpl::ListNamesWithPrefix(char type, const char* what, std::string_view prefix,
+                                        size_t limit, std::vector<NameCount>* names) {
   size_t bad = 0;
   if (!IsValidUtf8(prefix, &bad)) {
-    return Status::InvalidArgument("entity prefix: invalid UTF-8 at byte " + std::to_string(bad));
+    return Status::InvalidArgument(std::string(what) + " prefix: invalid UTF-8 at byte " +
+                                   std::to_string(bad));
   }
-  std::string key(1, keys::kEntity);
+  std::string key(1, type);
   keys::AppendNamePrefix(&key, NormalizeName(prefix));
   store::ReadView view(store_);
   if (Status s = view.Begin(); !s.ok()) return s;
-  return query::ListNames(view, key, limit, entities);
+  return query::ListNames(view, key, limit, names);
 }
 
 Status ArchiveImpl::GetStats(Stats* stats) {

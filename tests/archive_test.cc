@@ -531,6 +531,29 @@ TEST(ArchiveTest, ListingsCountArticlesPerNameMostFirstWithLatestSpelling) {
   EXPECT_TRUE(ents.empty());
 }
 
+TEST(ArchiveTest, SourceListingsTakeAPrefixAndALimitLikeEntityListings) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("1", "Le Monde", kMay2024, {})).ok());
+  ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("2", "le monde", kMay2024, {})).ok());
+  ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("3", "Le Matin", kMay2024, {})).ok());
+  ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("4", "Reuters", kMay2024, {})).ok());
+  std::vector<NameCount> sources;
+  ASSERT_TRUE(db->ListSources("LÉ M", 0, &sources).ok());
+  ASSERT_EQ(sources.size(), 2u);
+  EXPECT_EQ(sources[0].name, "le monde");  // the spelling stored last
+  EXPECT_EQ(sources[0].count, 2u);
+  EXPECT_EQ(sources[1].name, "Le Matin");
+  ASSERT_TRUE(db->ListSources("le", 1, &sources).ok());
+  ASSERT_EQ(sources.size(), 1u);
+  EXPECT_EQ(sources[0].count, 2u);
+  ASSERT_TRUE(db->ListSources("", 0, &sources).ok());
+  EXPECT_EQ(sources.size(), 3u);
+  ASSERT_TRUE(db->ListSources("x", 0, &sources).ok());
+  EXPECT_TRUE(sources.empty());
+  EXPECT_TRUE(db->ListSources("\xff", 0, &sources).IsInvalidArgument());
+}
+
 TEST(ArchiveTest, UpdateChangingOnlyANamesSpellingListsTheNewSpellingWithTheSameCount) {
   TempDir dir;
   auto db = OpenOrDie(dir.path());

@@ -225,6 +225,10 @@ class Archive {
                         std::vector<NameCount>* facets) = 0;
   // Sources with their article counts, most first (ties by name).
   virtual Status ListSources(std::vector<NameCount>* sources) = 0;
+  // Sources starting with `prefix` (after normalisation; empty for all), most first, at
+  // most `limit` (0: no limit).
+  virtual Status ListSources(std::string_view prefix, size_t limit,
+                             std::vector<NameCount>* sources) = 0;
   // Entity names starting with `prefix` (after normalisation; empty for all) with their
   // article counts, most first, at most `limit` (0: no limit).
   virtual Status ListEntities(std::string_view prefix, size_t limit,

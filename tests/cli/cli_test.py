@@ -835,6 +835,12 @@ def maintenance_commands_keep_the_archive_sound():
         1 for a in recs if a["id"] not in ("s/1", "s/2") and
         any(e["name"] == "Armenia" for e in a.get("entities", [])))],
         "entities --prefix ARM: %r" % out)
+    _, out, _ = ok("sources", db, "--prefix", "LE", "--limit", "5")
+    check(out.decode().splitlines() == ["Le Monde\t%d" % sum(
+        1 for a in recs if a["id"] not in ("s/1", "s/2") and a["source"] == "Le Monde")],
+        "sources --prefix LE: %r" % out)
+    _, out, _ = ok("sources", db, "--limit", "1")
+    check(len(out.decode().splitlines()) == 1, "sources --limit 1: %r" % out)
 
 
 def verify_reports_damage_and_reindex_repairs_it():
