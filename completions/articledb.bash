@@ -65,7 +65,8 @@ _articledb() {
     restore) opts="--merge --max-record-bytes" ;;
     quarantine) opts="--drop" ;;
     generate) opts="--seed" ;;
-    get|delete|verify-dump|stats|verify|reindex|upgrade|compact|salvage|checkpoint) opts= ;;
+    stats) opts="--format" ;;
+    get|delete|verify-dump|verify|reindex|upgrade|compact|salvage|checkpoint) opts= ;;
     *) return 0 ;;
   esac
 

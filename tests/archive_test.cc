@@ -505,6 +505,30 @@ TEST(ArchiveTest, StatsReportCountsDateRangeAndCompressedBytes) {
   EXPECT_LT(st.record_disk_bytes * 5, st.record_bytes);  // repetitive text compresses well
   EXPECT_EQ(st.column_families.size(), store::kNumCf);
   EXPECT_GE(st.total_disk_bytes, st.record_disk_bytes);
+  EXPECT_GT(st.compression_ratio, 5.0);
+}
+
+TEST(ArchiveTest, CompressionRatioCountsOnlyRecordsInTableFiles) {
+  TempDir dir;
+  auto db = OpenOrDie(dir.path());
+  std::string body;
+  for (int i = 0; i < 50; ++i) body += "Prices rose again in Yerevan, the ministry said. ";
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("a" + std::to_string(i), "A", kMay2024, {}, body)).ok());
+  }
+  Stats st;
+  ASSERT_TRUE(db->GetStats(&st).ok());
+  EXPECT_EQ(st.compression_ratio, 0.0);  // nothing flushed yet: no ratio, not a small one
+  ASSERT_TRUE(db->Flush().ok());
+  ASSERT_TRUE(db->GetStats(&st).ok());
+  const double flushed = st.compression_ratio;
+  EXPECT_GT(flushed, 5.0);
+  // Records written after the flush, still in memory, do not drag the ratio down.
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("b" + std::to_string(i), "A", kMay2024, {}, body)).ok());
+  }
+  ASSERT_TRUE(db->GetStats(&st).ok());
+  EXPECT_EQ(st.compression_ratio, flushed);
 }
 
 TEST(ArchiveTest, ListingsCountArticlesPerNameMostFirstWithLatestSpelling) {

@@ -61,6 +61,10 @@ struct Stats {
   // not counted until flushed; call Flush() first for a settled figure.
   uint64_t record_disk_bytes = 0;
   uint64_t total_disk_bytes = 0;  // every file of the archive directory
+  // How much the records in table files shrank: their serialized bytes (keys and values)
+  // over the bytes of their compressed data blocks, from the tables' properties (index,
+  // filter and dictionary blocks not counted). 0 while no record is in a table file.
+  double compression_ratio = 0;
   std::vector<ColumnFamilyStats> column_families;
   // The Unicode version the archive's name keys were made with ("" when not recorded:
   // an archive from before it was, opened read-only).

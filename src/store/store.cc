@@ -8,6 +8,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <rocksdb/table_properties.h>
 #include <rocksdb/utilities/checkpoint.h>
 
 #include <algorithm>
@@ -624,7 +625,18 @@ void Store::DiskStats(Stats* stats) const {
                           &cs.memtable_bytes);
     }
     db_->GetIntProperty(cf(static_cast<Cf>(c)), "rocksdb.estimate-num-keys", &cs.estimated_keys);
-    if (c == kRecords) stats->record_disk_bytes = cs.sst_bytes;
+    if (c == kRecords) {
+      stats->record_disk_bytes = cs.sst_bytes;
+      rocksdb::TablePropertiesCollection tables;
+      if (db_->GetPropertiesOfAllTables(cf(kRecords), &tables).ok()) {
+        uint64_t raw = 0, data = 0;
+        for (const auto& [file, props] : tables) {
+          raw += props->raw_key_size + props->raw_value_size;
+          data += props->data_size;
+        }
+        if (data > 0) stats->compression_ratio = static_cast<double>(raw) / static_cast<double>(data);
+      }
+    }
     stats->column_families.push_back(cs);
   }
   std::error_code ec;

@@ -12,6 +12,7 @@ import datetime
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -216,6 +217,31 @@ def unknown_commands_and_bad_options_point_at_the_right_help():
     rc, _, err = run("count", path("x"), "--by", "fortnight")
     check(rc == 2, "count --by fortnight: exit %d" % rc)
     one_line_error(err, "fortnight", "articledb count --help")
+
+
+def stats_json_matches_the_text_form_and_compact_reports_space_saved():
+    db = make_archive("db", synthetic(400, body=600))
+    text = dict(l.split("\t", 1) for l in ok("stats", db)[1].decode().splitlines())
+    got = json.loads(ok("stats", db, "--format", "json")[1])
+    for key in ("articles", "sources", "entities", "record_bytes", "record_disk_bytes",
+                "total_disk_bytes"):
+        check(str(got[key]) == text[key], "stats json %s: %r, text %r" % (key, got[key], text[key]))
+    check(got["oldest"] == text["oldest"] and got["newest"] == text["newest"], "date range")
+    check(float(text["compression_ratio"]) > 1.0,
+          "compression ratio %s below 1" % text["compression_ratio"])
+    check(got["compression_ratio"] == float(text["compression_ratio"]), "ratio differs")
+    check(set(got["column_families"]) == {k[3:] for k in text if k.startswith("cf.")},
+          "column families differ")
+    # Replace every article: compaction then drops the old versions.
+    ok("import", "-q", db, "-", input_bytes=jsonl(synthetic(400, seed=8, body=600)).encode())
+    _, _, err = ok("compact", db)
+    m = re.search(r"compacted .* in [0-9.]+ s: ([0-9.]+) MB on disk before, ([0-9.]+) MB after "
+                  r"\(([-+][0-9.]+) %\)", err)
+    check(m is not None, "compact does not report the space: %r" % err)
+    before, after = float(m.group(1)), float(m.group(2))
+    check(after < before, "compact: %s MB before, %s after" % (before, after))
+    now = json.loads(ok("stats", db, "--format", "json")[1])["total_disk_bytes"] / 1e6
+    check(abs(now - after) < 0.05, "compact said %s MB after, stats %s" % (after, now))
 
 
 def import_reports_each_bad_line_kind():
@@ -1299,7 +1325,8 @@ CASES = {f.__name__: f for f in [
     v2_filters_counts_pages_and_facets_match_the_json,
     time_arguments_take_years_months_epochs_and_relative_forms,
     export_writes_markup_and_utf8_as_is,
-    unknown_commands_and_bad_options_point_at_the_right_help]}
+    unknown_commands_and_bad_options_point_at_the_right_help,
+    stats_json_matches_the_text_form_and_compact_reports_space_saved]}
 
 
 def main():
