@@ -57,7 +57,7 @@ _articledb() {
   case $cmd in
     import) opts="--rejects --strict --sync --bulk --batch --max-record-bytes" ;;
     export) opts="$filters --oldest-first" ;;
-    query) opts="$filters --oldest-first --limit --cursor --format --summary" ;;
+    query) opts="$filters --oldest-first --limit --cursor --all --format --fields --summary" ;;
     count) opts="$filters --by --tz --zero-fill" ;;
     facets) opts="$filters --by --limit" ;;
     entities|sources) opts="--prefix --limit" ;;

@@ -87,6 +87,8 @@ void Out::Line(std::string_view s) {
   std::fputc('\n', stdout);
 }
 
+void Out::Raw(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }
+
 int Out::Close() {
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     return Fail("writing to standard output failed");

@@ -64,6 +64,7 @@ class Out {
  public:
   Out();
   void Line(std::string_view s);
+  void Raw(std::string_view s);  // without a line break
   // kExitOk, or kExitFailure after printing a message, when writing failed.
   int Close();
 };

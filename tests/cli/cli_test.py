@@ -8,7 +8,9 @@ Each CASE is one ctest test (tests/cli/CMakeLists.txt). Exit status 0: passed; 1
 """
 import argparse
 import collections
+import csv
 import datetime
+import io
 import json
 import os
 import random
@@ -195,7 +197,7 @@ def export_writes_markup_and_utf8_as_is():
     rec = {"id": "m/1", "source": "Le Monde", "language": "fr",
            "published_at": "2024-05-09T14:05:00Z", "title": title, "body": "a < b > c\n"}
     db = make_archive("db", [rec])
-    for args in (["export", db], ["get", db, "m/1"], ["query", db, "--format", "json"]):
+    for args in (["export", db], ["get", db, "m/1"], ["query", db, "--format", "jsonl"]):
         out = ok(*args)[1]
         text = out.decode("utf-8")
         check("<SRD>" in text and "\\u003c" not in text.replace("\\\\u003c", ""),
@@ -242,6 +244,49 @@ def stats_json_matches_the_text_form_and_compact_reports_space_saved():
     check(after < before, "compact: %s MB before, %s after" % (before, after))
     now = json.loads(ok("stats", db, "--format", "json")[1])["total_disk_bytes"] / 1e6
     check(abs(now - after) < 0.05, "compact said %s MB after, stats %s" % (after, now))
+
+
+def query_all_streams_every_match_and_formats_suit_scripts():
+    recs = synthetic(300)
+    recs[0]["title"] = 'A "quoted", title\nover two lines'
+    db = make_archive("db", recs)
+    for filters in [(), ("--source", "le monde"), ("--oldest-first", "--entity", "armenia")]:
+        want = [a["id"] for a in export(db, *filters)]
+        _, out, err = ok("query", db, *filters, "--all", "--format", "ids")
+        check(out.decode().split() == want, "query --all %s differs from export" % (filters,))
+        check("next_cursor" not in err, "query --all printed a cursor")
+    # jsonl (the default) is one article a line; json one object with the cursor in it.
+    _, lines, err = ok("query", db, "--limit", "7")
+    check(ok("query", db, "--limit", "7", "--format", "jsonl")[1] == lines, "jsonl is not the default")
+    _, out, err2 = ok("query", db, "--limit", "7", "--format", "json")
+    page = json.loads(out)
+    check(page["articles"] == parse_lines(lines), "json articles differ from jsonl")
+    cursor = [l[len("next_cursor="):] for l in err2.splitlines() if l.startswith("next_cursor=")]
+    check(cursor and page["next_cursor"] == cursor[0], "json next_cursor %r" % page["next_cursor"])
+    last = json.loads(ok("query", db, "--all", "--format", "json")[1])
+    check(last["next_cursor"] is None and len(last["articles"]) == len(export(db)),
+          "query --all --format json")
+    # CSV: a header, then the fields asked for, quoted where needed.
+    _, out, _ = ok("query", db, "--all", "--oldest-first", "--format", "csv", "--fields",
+                   "id,title,entities,published_at")
+    rows = list(csv.reader(io.StringIO(out.decode("utf-8"), newline="")))
+    check(rows[0] == ["id", "title", "entities", "published_at"], "csv header %r" % rows[0])
+    byid = {a["id"]: a for a in export(db)}
+    check([r[0] for r in rows[1:]] == [a["id"] for a in export(db, "--oldest-first")],
+          "csv rows are not every article in order")
+    for r in rows[1:]:
+        a = byid[r[0]]
+        check(r[1] == a.get("title", "") and
+              r[2] == "; ".join(e["name"] for e in a.get("entities", [])) and
+              r[3] == a.get("published_at", ""), "csv row %r, article %r" % (r, a))
+    check(any(r[1] == recs[0]["title"] for r in rows), "the quoted title did not survive")
+    for args, needles in [(("--all", "--limit", "5"), ("--all", "--limit")),
+                          (("--all", "--cursor", "00"), ("--all", "--cursor")),
+                          (("--format", "csv", "--fields", "id,colour"), ("colour",)),
+                          (("--fields", "id"), ("--fields", "csv"))]:
+        rc, out, err = run("query", db, *args)
+        check(rc == 2 and out == b"", "query %s: exit %d" % (args, rc))
+        one_line_error(err, *needles)
 
 
 def import_reports_each_bad_line_kind():
@@ -1326,7 +1371,8 @@ CASES = {f.__name__: f for f in [
     time_arguments_take_years_months_epochs_and_relative_forms,
     export_writes_markup_and_utf8_as_is,
     unknown_commands_and_bad_options_point_at_the_right_help,
-    stats_json_matches_the_text_form_and_compact_reports_space_saved]}
+    stats_json_matches_the_text_form_and_compact_reports_space_saved,
+    query_all_streams_every_match_and_formats_suit_scripts]}
 
 
 def main():

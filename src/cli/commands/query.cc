@@ -3,7 +3,9 @@
 #include <array>
 #include <cstdio>
 #include <memory>
+#include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -26,59 +28,191 @@ std::string Clip(const std::string& s, size_t n) {
   return s.substr(0, cut) + "...";
 }
 
-int CmdQuery(const std::string& path, const FilterArgs& fa, size_t limit,
-             const std::string& cursor, const std::string& format, bool summary) {
-  Filter filter;
-  if (int rc = BuildFilter(fa, &filter); rc != kExitOk) return rc;
-  std::unique_ptr<Archive> db;
-  if (int rc = OpenArchive(path, Mode::kReadOnly, &db); rc != kExitOk) return rc;
-  QueryOptions qo;
-  qo.order = OrderOf(fa);
-  qo.limit = limit;
-  qo.cursor = cursor;
-  qo.projection = summary ? Projection::kSummary : Projection::kFull;
-  Page page;
-  Status s = db->Query(filter, qo, &page);
-  if (!s.ok()) return Fail("query: " + s.ToString());
-  Out out;
-  std::string json;
-  if (format == "json") {
-    for (const Article& art : page.articles) {
-      Status j = ArticleToJson(art, &json);
-      if (!j.ok()) return Fail("query: " + j.ToString());
-      out.Line(json);
+// The fields --format csv can print, in the order --help lists them.
+constexpr const char* kCsvFields[] = {"id",    "url",     "source",  "language", "published_at",
+                                      "updated_at", "title", "summary", "body", "authors",
+                                      "topics", "entities"};
+
+std::string Joined(const google::protobuf::RepeatedPtrField<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values) out += (out.empty() ? "" : "; ") + v;
+  return out;
+}
+
+std::string FieldText(const Article& a, const std::string& field) {
+  if (field == "id") return a.id();
+  if (field == "url") return a.url();
+  if (field == "source") return a.source();
+  if (field == "language") return a.language();
+  if (field == "published_at") {
+    return a.has_published_at() ? FormatTime(TimestampMicros(a.published_at())) : "";
+  }
+  if (field == "updated_at") {
+    return a.has_updated_at() ? FormatTime(TimestampMicros(a.updated_at())) : "";
+  }
+  if (field == "title") return a.title();
+  if (field == "summary") return a.summary();
+  if (field == "body") return a.body();
+  if (field == "authors") return Joined(a.authors());
+  if (field == "topics") return Joined(a.topics());
+  std::string out;  // entities
+  for (const auto& e : a.entities()) out += (out.empty() ? "" : "; ") + e.name();
+  return out;
+}
+
+// One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break.
+std::string CsvCell(const std::string& v) {
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Prints articles in one of the output formats, one at a time (constant memory for
+// --all); the table's columns are sized on the articles of one page.
+class Printer {
+ public:
+  Printer(std::string format, std::vector<std::string> fields)
+      : format_(std::move(format)), fields_(std::move(fields)) {}
+
+  void Begin() {
+    if (format_ == "json") out_.Raw("{\"articles\":[");
+    if (format_ == "csv") {
+      std::string header;
+      for (const std::string& f : fields_) header += (header.empty() ? "" : ",") + f;
+      out_.Line(header);
     }
-  } else if (format == "ids") {
-    for (const Article& art : page.articles) out.Line(art.id());
-  } else {  // table
-    std::vector<std::array<std::string, 4>> rows;
-    rows.push_back({"PUBLISHED", "SOURCE", "ID", "TITLE"});
-    for (const Article& art : page.articles) {
+  }
+
+  Status Add(const Article& art) {
+    if (format_ == "jsonl" || format_ == "json") {
+      Status j = ArticleToJson(art, &json_);
+      if (!j.ok()) return j;
+      if (format_ == "jsonl") {
+        out_.Line(json_);
+      } else {
+        out_.Raw((n_ > 0 ? ",\n" : "\n") + json_);
+      }
+    } else if (format_ == "ids") {
+      out_.Line(art.id());
+    } else if (format_ == "csv") {
+      std::string line;
+      for (size_t i = 0; i < fields_.size(); ++i) {
+        line += (i > 0 ? "," : "") + CsvCell(FieldText(art, fields_[i]));
+      }
+      out_.Line(line);
+    } else {  // table: kept until End, to size the columns
       std::string when = art.has_published_at()
                              ? FormatTime(TimestampMicros(art.published_at()))
                              : std::string("-");
       std::string title = art.title();
       std::replace(title.begin(), title.end(), '\n', ' ');
-      rows.push_back({when, Clip(art.source(), 24), Clip(art.id(), 40), Clip(title, 72)});
+      rows_.push_back({when, Clip(art.source(), 24), Clip(art.id(), 40), Clip(title, 72)});
     }
+    ++n_;
+    return Status::OK();
+  }
+
+  // Ends the output; `next_cursor` goes into the JSON object (null when empty).
+  void End(const std::string& next_cursor) {
+    if (format_ == "json") {
+      std::string tail = n_ > 0 ? "\n]" : "]";
+      tail += ",\"next_cursor\":";
+      tail += next_cursor.empty() ? std::string("null") : "\"" + next_cursor + "\"";
+      out_.Line(tail + "}");
+    }
+    if (format_ != "table") return;
+    rows_.insert(rows_.begin(), {"PUBLISHED", "SOURCE", "ID", "TITLE"});
     size_t w[3] = {0, 0, 0};
-    for (const auto& r : rows) {
+    for (const auto& r : rows_) {
       for (int c = 0; c < 3; ++c) w[c] = std::max(w[c], r[static_cast<size_t>(c)].size());
     }
-    for (const auto& r : rows) {
+    for (const auto& r : rows_) {
       std::string text;
       for (int c = 0; c < 3; ++c) {
         text += r[static_cast<size_t>(c)];
         text.append(w[c] + 2 - r[static_cast<size_t>(c)].size(), ' ');
       }
       text += r[3];
-      out.Line(text);
+      out_.Line(text);
     }
   }
-  if (int c = out.Close(); c != kExitOk) return c;
-  if (!page.next_cursor.empty()) {
-    std::fprintf(stderr, "next_cursor=%s\n", page.next_cursor.c_str());
+
+  int Close() { return out_.Close(); }
+
+ private:
+  std::string format_;
+  std::vector<std::string> fields_;
+  Out out_;
+  std::string json_;
+  std::vector<std::array<std::string, 4>> rows_;
+  size_t n_ = 0;
+};
+
+int CmdQuery(const std::string& path, const FilterArgs& fa, size_t limit, bool all,
+             const std::string& cursor, const std::string& format, const std::string& fields_arg,
+             bool summary) {
+  Filter filter;
+  if (int rc = BuildFilter(fa, &filter); rc != kExitOk) return rc;
+  std::vector<std::string> fields;
+  if (format == "csv") {
+    std::string list = fields_arg.empty() ? "id,published_at,source,title" : fields_arg;
+    size_t at = 0;
+    while (at <= list.size()) {
+      const size_t comma = std::min(list.find(',', at), list.size());
+      std::string f = list.substr(at, comma - at);
+      if (std::find(std::begin(kCsvFields), std::end(kCsvFields), f) == std::end(kCsvFields)) {
+        std::string known;
+        for (const char* k : kCsvFields) known += (known.empty() ? "" : ",") + std::string(k);
+        return Fail("query: --fields: no field '" + f + "' (fields: " + known + ")");
+      }
+      fields.push_back(std::move(f));
+      at = comma + 1;
+    }
+  } else if (!fields_arg.empty()) {
+    return Fail("query: --fields goes with --format csv");
   }
+  std::unique_ptr<Archive> db;
+  if (int rc = OpenArchive(path, Mode::kReadOnly, &db); rc != kExitOk) return rc;
+  Printer printer(format, std::move(fields));
+  printer.Begin();
+  std::string next_cursor;
+  if (all) {
+    // Every match, streamed from one snapshot in constant memory (like export).
+    Status inner;
+    Status s = db->Scan(filter, OrderOf(fa), [&](const Article& art) {
+      if (summary) {
+        Article a = art;
+        a.clear_body();
+        a.clear_summary();
+        inner = printer.Add(a);
+      } else {
+        inner = printer.Add(art);
+      }
+      return inner.ok() && !std::ferror(stdout);
+    });
+    if (!inner.ok()) return Fail("query: " + inner.ToString());
+    if (!s.ok()) return Fail("query: " + s.ToString());
+  } else {
+    QueryOptions qo;
+    qo.order = OrderOf(fa);
+    qo.limit = limit;
+    qo.cursor = cursor;
+    qo.projection = summary ? Projection::kSummary : Projection::kFull;
+    Page page;
+    Status s = db->Query(filter, qo, &page);
+    if (!s.ok()) return Fail("query: " + s.ToString());
+    for (const Article& art : page.articles) {
+      if (Status j = printer.Add(art); !j.ok()) return Fail("query: " + j.ToString());
+    }
+    next_cursor = page.next_cursor;
+  }
+  printer.End(next_cursor);
+  if (int c = printer.Close(); c != kExitOk) return c;
+  if (!next_cursor.empty()) std::fprintf(stderr, "next_cursor=%s\n", next_cursor.c_str());
   return kExitOk;
 }
 
@@ -86,9 +220,10 @@ int CmdQuery(const std::string& path, const FilterArgs& fa, size_t limit,
 
 void AddQueryCommand(CLI::App* app, Context* ctx) {
   struct Args {
-    std::string db, cursor, format = "json";
+    std::string db, cursor, format = "jsonl", fields;
     FilterArgs fa;
     size_t limit = 20;
+    bool all = false;
     bool summary = false;
   };
   auto a = std::make_shared<Args>();
@@ -97,21 +232,36 @@ void AddQueryCommand(CLI::App* app, Context* ctx) {
                "next_cursor=TOKEN on standard error (pass it to --cursor for the next page)");
   qry->add_option("DB", a->db, "Archive directory")->required();
   AddFilterOptions(qry, &a->fa);
-  qry->add_option("--limit", a->limit, "Articles per page (1-10000)")
-      ->type_name("N")
+  auto* limit = qry->add_option("--limit", a->limit, "Articles per page (1-10000)")
+                    ->type_name("N")
+                    ->capture_default_str()
+                    ->check(CLI::Range(1, 10000));
+  auto* cursor =
+      qry->add_option("--cursor", a->cursor, "Continue after the page that printed this token")
+          ->type_name("TOKEN");
+  qry->add_flag("--all", a->all,
+                "Every match, not one page: streamed from one snapshot in constant memory, "
+                "for pipes (no --limit, no --cursor)")
+      ->excludes(limit)
+      ->excludes(cursor);
+  qry->add_option("--format", a->format,
+                  "Output: jsonl (one article a line), json (one object: articles and "
+                  "next_cursor), ids (one id a line), csv (a header line, then --fields), "
+                  "table")
       ->capture_default_str()
-      ->check(CLI::Range(1, 10000));
-  qry->add_option("--cursor", a->cursor, "Continue after the page that printed this token")
-      ->type_name("TOKEN");
-  qry->add_option("--format", a->format, "Output: json (JSON Lines), ids (one id a line), table")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"json", "ids", "table"}));
+      ->check(CLI::IsMember({"jsonl", "json", "ids", "csv", "table"}));
+  qry->add_option("--fields", a->fields,
+                  "With --format csv: the columns, comma-separated, from id, url, source, "
+                  "language, published_at, updated_at, title, summary, body, authors, topics, "
+                  "entities (lists joined with '; '); default id,published_at,source,title")
+      ->type_name("LIST");
   qry->add_flag("--summary", a->summary,
                 "Leave out each article's body and summary (what list pages show; read "
                 "without touching the stored text, so faster)");
   qry->callback([ctx, a] {
     ctx->run = [a] {
-      return CmdQuery(a->db, a->fa, a->limit, a->cursor, a->format, a->summary);
+      return CmdQuery(a->db, a->fa, a->limit, a->all, a->cursor, a->format, a->fields,
+                      a->summary);
     };
   });
 }
