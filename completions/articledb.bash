@@ -66,7 +66,8 @@ _articledb() {
     quarantine) opts="--drop" ;;
     generate) opts="--seed" ;;
     stats) opts="--format" ;;
-    get|delete|verify-dump|verify|reindex|upgrade|compact|salvage|checkpoint) opts= ;;
+    delete) opts="$filters --dry-run" ;;
+    get|verify-dump|verify|reindex|upgrade|compact|salvage|checkpoint) opts= ;;
     *) return 0 ;;
   esac
 

@@ -289,6 +289,35 @@ def query_all_streams_every_match_and_formats_suit_scripts():
         one_line_error(err, *needles)
 
 
+def delete_by_query_removes_exactly_the_matches_and_dry_run_removes_none():
+    recs = synthetic(300)
+    db = make_archive("db", recs)
+    filters = ("--source", "le monde", "--from", "2024-03", "--to", "2024-06")
+    want = expected_ids(recs, filters)
+    check(len(want) > 5, "too few matches to test with")
+    _, out, err = ok("delete", db, *filters, "--dry-run")
+    check(set(out.decode().split()) == want, "dry run lists other ids")
+    check("would delete %d articles" % len(want) in err, err)
+    check(len(export(db)) == len(recs), "a dry run deleted articles")
+    _, _, err = ok("delete", db, *filters)
+    check("deleted %d matching articles" % len(want) in err, err)
+    left = {a["id"] for a in export(db)}
+    check(left == {r["id"] for r in recs} - want, "delete by query removed other articles")
+    check(export(db, *filters) == [], "matches remain after delete by query")
+    out = ok("verify", db)[1].decode()
+    check(" 0 problems" in out, out)
+    # Ids and filters together, or neither, are refused; nothing changes.
+    for args, needles in [(("s/1", "--source", "reuters"), ("ids or filters",)),
+                          ((), ("ids", "filters"))]:
+        rc, _, err = run("delete", db, *args)
+        check(rc == 2, "delete %s: exit %d" % (args, rc))
+        one_line_error(err, *needles)
+    check({a["id"] for a in export(db)} == left, "a refused delete changed the archive")
+    some = sorted(left)[:2]
+    _, _, err = run("delete", db, some[0], some[1], "nope", "--dry-run")
+    check("would delete 2 of 3" in err and len(export(db)) == len(left), err)
+
+
 def import_reports_each_bad_line_kind():
     good = synthetic(3)
     bad_lines = [
@@ -1372,7 +1401,8 @@ CASES = {f.__name__: f for f in [
     export_writes_markup_and_utf8_as_is,
     unknown_commands_and_bad_options_point_at_the_right_help,
     stats_json_matches_the_text_form_and_compact_reports_space_saved,
-    query_all_streams_every_match_and_formats_suit_scripts]}
+    query_all_streams_every_match_and_formats_suit_scripts,
+    delete_by_query_removes_exactly_the_matches_and_dry_run_removes_none]}
 
 
 def main():
