@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <thread>
 
 namespace articledb::cli {
 
@@ -102,6 +103,14 @@ int PrintNames(const std::vector<NameCount>& names) {
   return out.Close();
 }
 
+namespace {
+double busy_timeout_seconds = 0;
+}  // namespace
+
+std::string FormatSeconds(double seconds);
+
+void SetBusyTimeout(double seconds) { busy_timeout_seconds = seconds; }
+
 int OpenArchive(const std::string& path, Mode mode, std::unique_ptr<Archive>* db,
                 const Limits& limits) {
   Options options;
@@ -109,13 +118,26 @@ int OpenArchive(const std::string& path, Mode mode, std::unique_ptr<Archive>* db
   options.create_if_missing = mode == Mode::kCreate;
   options.limits = limits;
   Status s = Archive::Open(options, path, db);
+  if (s.IsBusy() && mode != Mode::kReadOnly && busy_timeout_seconds > 0) {
+    // Another writer holds the lock: try again every 100 ms until the timeout.
+    const auto start = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "articledb: %s is locked by another writer; waiting up to %g s\n",
+                 path.c_str(), busy_timeout_seconds);
+    while (s.IsBusy() && Seconds(start) < busy_timeout_seconds && g_interrupted == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      s = Archive::Open(options, path, db);
+    }
+  }
   if (s.ok()) return kExitOk;
   // (A read-only open is Busy only when the writer changed the archive during every
   // attempt: the message below is not about a lock then, the generic one says why.)
   if (s.IsBusy() && mode != Mode::kReadOnly) {
-    return Fail(path + ": the archive is locked by another process writing to it; wait for "
-                       "it to finish (read-only commands such as export, query and dump "
-                       "work meanwhile) [" + s.ToString() + "]");
+    return Fail(path + ": the archive is locked by another process writing to it" +
+                (busy_timeout_seconds > 0
+                     ? " (still, after waiting " + FormatSeconds(busy_timeout_seconds) + " s)"
+                     : std::string()) +
+                "; wait for it to finish, or pass --busy-timeout SECONDS to wait for it "
+                "(read-only commands such as export, query and dump work meanwhile)");
   }
   if (s.IsNotFound()) return Fail(path + ": no archive there [" + s.ToString() + "]");
   if (s.IsCorruption()) {
@@ -124,6 +146,12 @@ int OpenArchive(const std::string& path, Mode mode, std::unique_ptr<Archive>* db
                 path + "' keeps what is intact: docs/reliability.md)");
   }
   return Fail(path + ": cannot open the archive: " + s.ToString());
+}
+
+std::string FormatSeconds(double seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", seconds);
+  return buf;
 }
 
 int CheckRoom(const std::string& what, const std::string& path, uint64_t need,

@@ -76,6 +76,10 @@ int PrintNames(const std::vector<NameCount>& names);
 
 enum class Mode { kReadOnly, kReadWrite, kCreate };
 
+// Writers that meet an archive locked by another writer wait for it up to `seconds`
+// (0, the default: refused at once). Set from --busy-timeout.
+void SetBusyTimeout(double seconds);
+
 // Opens the archive at `path`; on failure prints why (and what to do) and returns
 // kExitFailure.
 int OpenArchive(const std::string& path, Mode mode, std::unique_ptr<Archive>* db,

@@ -75,6 +75,12 @@ int Main(int argc, char** argv) {
   app.fallthrough();  // -q works after the command name too
   Context ctx;
   app.add_flag("-q,--quiet", ctx.quiet, "No progress lines on standard error");
+  double busy_timeout = 0;
+  app.add_option("--busy-timeout", busy_timeout,
+                 "Commands that write: when another process is writing to the archive, "
+                 "wait up to SECONDS for it to finish instead of stopping at once")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 86400.0));
   app.set_version_flag("--version", "articledb 0.1.0");
 
   // In the order --help lists them.
@@ -108,6 +114,10 @@ int Main(int argc, char** argv) {
   std::string command;
   for (int i = 1; i < argc; ++i) {
     const std::string word = argv[i];
+    if (word == "--busy-timeout") {
+      ++i;  // its value is not a command
+      continue;
+    }
     if (!word.empty() && word[0] == '-') continue;
     std::vector<std::string> names;
     for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
@@ -136,6 +146,7 @@ int Main(int argc, char** argv) {
                 (command.empty() ? std::string() : command + " ") + "--help')");
   }
   if (!ctx.run) return Fail("no command given (run 'articledb --help')");
+  SetBusyTimeout(busy_timeout);
   return ctx.run();
 }
 

@@ -549,16 +549,28 @@ def writer_lock_is_reported_as_busy():
     db = make_archive("db", synthetic(50))
     p, err = start_blocked_import(db)
     try:
-        one_line_error(err, "locked by another process")
+        line = one_line_error(err, "locked by another process", "--busy-timeout")
+        check(line.count("locked") == 1, "the message repeats itself: %r" % line)
         for args in [("delete", db, "s/1"), ("import", db, path("db.jsonl")),
                      ("reindex", db), ("checkpoint", db, path("cp"))]:
             rc, _, err = run(*args)
             check(rc == 2, "%s while locked: exit %d" % (args[0], rc))
             one_line_error(err, "locked by another process")
+        # A short wait runs out and says so; a long one outlasts the other writer.
+        t0 = time.time()
+        rc, _, err = run("--busy-timeout", "0.5", "delete", db, "s/1")
+        check(rc == 2 and time.time() - t0 >= 0.5, "--busy-timeout 0.5: exit %d" % rc)
+        one_line_error(err, "locked by another process", "after waiting 0.5 s")
+        waiter = subprocess.Popen([ARTICLEDB, "delete", "--busy-timeout", "120", db, "s/2"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(0.5)
+        check(waiter.poll() is None, "the waiting writer did not wait")
     finally:
         p.stdin.close()
         check(p.wait(timeout=60) == 0, "the blocked import failed")
-    check(ok("count", db)[1].strip() == b"55", "count after the import ended")
+    out, err = waiter.communicate(timeout=120)
+    check(waiter.returncode == 0, "the waiting writer failed: %s" % err.decode())
+    check(ok("count", db)[1].strip() == b"54", "count after the import and the delete")
 
 
 def read_only_commands_work_while_import_runs():
