@@ -318,6 +318,41 @@ def delete_by_query_removes_exactly_the_matches_and_dry_run_removes_none():
     check("would delete 2 of 3" in err and len(export(db)) == len(left), err)
 
 
+def table_cuts_and_aligns_by_display_width():
+    import unicodedata
+
+    def width(text):
+        return sum(0 if unicodedata.combining(ch) else
+                   2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    long_ru = "Премьер-министр Армении Никол Пашинян заявил, что переговоры о мире продолжатся"
+    recs = [{"id": "t/1", "source": "Le Monde", "published_at": "2024-05-03T10:00:00Z",
+             "title": "Short English title"},
+            {"id": "t/2", "source": "Известия", "published_at": "2024-05-02T10:00:00Z",
+             "title": long_ru},
+            {"id": "t/3", "source": "人民日报", "published_at": "2024-05-01T10:00:00Z",
+             "title": "亚美尼亚总理帕希尼扬表示和平谈判将继续进行亚美尼亚总理帕希尼扬表示和平谈判将继续进行" * 2}]
+    db = make_archive("db", recs)
+    lines = ok("query", db, "--format", "table")[1].decode("utf-8").splitlines()
+    check(len(lines) == 4, "table: %r" % lines)
+    # The TITLE column starts at the same display column on every line.
+    starts = set()
+    for line, title in zip(lines, ["TITLE"] + [r["title"] for r in recs]):
+        prefix = title[:5]
+        at = line.find(prefix)
+        check(at > 0, "title %r not in %r" % (prefix, line))
+        starts.add(width(line[:at]))
+    check(len(starts) == 1, "titles start at display columns %s" % sorted(starts))
+    for line, r in zip(lines[1:], recs):
+        shown = line[line.find(r["title"][:5]):]
+        check(width(shown) <= 72, "title wider than 72 columns: %d" % width(shown))
+        if width(r["title"]) > 72:
+            check(shown.endswith("...") and width(shown) >= 70,
+                  "a long title is cut short: %d columns, %r" % (width(shown), shown))
+        else:
+            check(shown == r["title"], "a short title was cut: %r" % shown)
+
+
 def import_reports_each_bad_line_kind():
     good = synthetic(3)
     bad_lines = [
@@ -1414,7 +1449,8 @@ CASES = {f.__name__: f for f in [
     unknown_commands_and_bad_options_point_at_the_right_help,
     stats_json_matches_the_text_form_and_compact_reports_space_saved,
     query_all_streams_every_match_and_formats_suit_scripts,
-    delete_by_query_removes_exactly_the_matches_and_dry_run_removes_none]}
+    delete_by_query_removes_exactly_the_matches_and_dry_run_removes_none,
+    table_cuts_and_aligns_by_display_width]}
 
 
 def main():

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <utf8proc.h>
 
 #include "articledb/archive.h"
 #include "articledb/article.h"
@@ -20,11 +21,42 @@
 namespace articledb::cli {
 namespace {
 
-// Cuts `s` to at most `n` bytes without splitting a UTF-8 sequence.
-std::string Clip(const std::string& s, size_t n) {
-  if (s.size() <= n) return s;
-  size_t cut = n;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+// Display width of the code point `c` in a terminal: 2 for East Asian wide and full-width
+// characters, 0 for combining marks, 1 otherwise.
+int CharWidth(utf8proc_int32_t c) { return std::max(0, utf8proc_charwidth(c)); }
+
+// Cuts `s` to at most `cols` terminal columns (then "..." inside that width), counting
+// wide CJK characters as two and combining marks as none; sets *width to the columns
+// taken. Invalid UTF-8 (never stored: records are checked on write) counts a byte a column.
+std::string Clip(const std::string& s, size_t cols, size_t* width) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  const utf8proc_ssize_t len = static_cast<utf8proc_ssize_t>(s.size());
+  std::vector<std::pair<size_t, size_t>> ends;  // (byte end, width so far) per code point
+  size_t w = 0;
+  for (utf8proc_ssize_t at = 0; at < len;) {
+    utf8proc_int32_t c = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(p + at, len - at, &c);
+    if (n <= 0) {
+      n = 1;
+      c = 0x3F;
+    }
+    w += static_cast<size_t>(CharWidth(c));
+    at += n;
+    ends.emplace_back(static_cast<size_t>(at), w);
+  }
+  if (w <= cols) {
+    *width = w;
+    return s;
+  }
+  // Keep the longest start that leaves room for "...".
+  const size_t room = cols >= 3 ? cols - 3 : 0;
+  size_t cut = 0, cut_w = 0;
+  for (const auto& [end, ew] : ends) {
+    if (ew > room) break;
+    cut = end;
+    cut_w = ew;
+  }
+  *width = cut_w + 3;
   return s.substr(0, cut) + "...";
 }
 
@@ -110,7 +142,13 @@ class Printer {
                              : std::string("-");
       std::string title = art.title();
       std::replace(title.begin(), title.end(), '\n', ' ');
-      rows_.push_back({when, Clip(art.source(), 24), Clip(art.id(), 40), Clip(title, 72)});
+      Row row;
+      row.cells[0] = when;
+      row.widths[0] = when.size();
+      row.cells[1] = Clip(art.source(), 24, &row.widths[1]);
+      row.cells[2] = Clip(art.id(), 40, &row.widths[2]);
+      row.cells[3] = Clip(title, 72, &row.widths[3]);
+      rows_.push_back(std::move(row));
     }
     ++n_;
     return Status::OK();
@@ -125,18 +163,21 @@ class Printer {
       out_.Line(tail + "}");
     }
     if (format_ != "table") return;
-    rows_.insert(rows_.begin(), {"PUBLISHED", "SOURCE", "ID", "TITLE"});
-    size_t w[3] = {0, 0, 0};
-    for (const auto& r : rows_) {
-      for (int c = 0; c < 3; ++c) w[c] = std::max(w[c], r[static_cast<size_t>(c)].size());
+    Row head;
+    head.cells = {"PUBLISHED", "SOURCE", "ID", "TITLE"};
+    head.widths = {9, 6, 2, 5};
+    rows_.insert(rows_.begin(), std::move(head));
+    size_t w[3] = {0, 0, 0};  // columns aligned by display width, not bytes
+    for (const Row& r : rows_) {
+      for (size_t c = 0; c < 3; ++c) w[c] = std::max(w[c], r.widths[c]);
     }
-    for (const auto& r : rows_) {
+    for (const Row& r : rows_) {
       std::string text;
-      for (int c = 0; c < 3; ++c) {
-        text += r[static_cast<size_t>(c)];
-        text.append(w[c] + 2 - r[static_cast<size_t>(c)].size(), ' ');
+      for (size_t c = 0; c < 3; ++c) {
+        text += r.cells[c];
+        text.append(w[c] + 2 - r.widths[c], ' ');
       }
-      text += r[3];
+      text += r.cells[3];
       out_.Line(text);
     }
   }
@@ -148,7 +189,11 @@ class Printer {
   std::vector<std::string> fields_;
   Out out_;
   std::string json_;
-  std::vector<std::array<std::string, 4>> rows_;
+  struct Row {
+    std::array<std::string, 4> cells;
+    std::array<size_t, 4> widths{};  // terminal columns of each cell
+  };
+  std::vector<Row> rows_;
   size_t n_ = 0;
 };
 
