@@ -437,6 +437,19 @@ def import_reads_stdin_and_zstd():
     ok("verify", db4)
 
 
+def import_skips_a_byte_order_mark_at_the_start_of_a_file():
+    recs = synthetic(20)
+    bom = b"\xef\xbb\xbf"
+    db = path("db")
+    _, _, err = ok("import", db, write("bom.jsonl", bom + jsonl(recs).encode()))
+    check("read 20, stored 20" in summary(err) and "rejected 0" in summary(err), summary(err))
+    check(export(db, "--oldest-first") == export(make_archive("plain", recs), "--oldest-first"),
+          "a file with a BOM imports differently")
+    # Only at the start of a file: elsewhere it is a bad line, named as such.
+    rc, _, err = run("import", db, write("mid.jsonl", jsonl(recs[:2]).encode() + bom + b"{}\n"))
+    check(rc == 1 and "rejected 1" in summary(err), summary(err))
+
+
 def import_is_an_upsert():
     recs = synthetic(500)
     db = make_archive("db", recs)
@@ -1450,7 +1463,8 @@ CASES = {f.__name__: f for f in [
     stats_json_matches_the_text_form_and_compact_reports_space_saved,
     query_all_streams_every_match_and_formats_suit_scripts,
     delete_by_query_removes_exactly_the_matches_and_dry_run_removes_none,
-    table_cuts_and_aligns_by_display_width]}
+    table_cuts_and_aligns_by_display_width,
+    import_skips_a_byte_order_mark_at_the_start_of_a_file]}
 
 
 def main():

@@ -193,6 +193,8 @@ int CmdImport(const ImportArgs& a) {
         if (a.strict) stop = true;
         continue;
       }
+      // A byte order mark at the start of a file (Windows tools write one) is not text.
+      if (line_no == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
       if (Blank(line)) continue;
       ++read;
       Status ps = ParseArticleJson(line, &article);
