@@ -450,6 +450,28 @@ def import_skips_a_byte_order_mark_at_the_start_of_a_file():
     check(rc == 1 and "rejected 1" in summary(err), summary(err))
 
 
+def import_summary_counts_and_names_ids_repeated_within_the_input():
+    recs = synthetic(30)
+    dup = dict(recs[3], title="a later version")
+    nourl = {"source": "Le Monde", "title": "no id, no url", "body": "same text"}
+    lines = recs + [dup, nourl, dict(nourl)]
+    db = path("db")
+    _, _, err = ok("import", db, write("in.jsonl", jsonl(lines)))
+    check("repeated ids 2" in summary(err), summary(err))
+    check(re.search(r"in\.jsonl:31: id 's/3' was on .*in\.jsonl:4 too; the later article is kept",
+                    err), err)
+    check(re.search(r"in\.jsonl:33: id 'hash:[0-9a-f]+' was on .*in\.jsonl:32 too", err), err)
+    stored = export(db)
+    check(len(stored) == 31, "%d articles stored" % len(stored))
+    check([a["title"] for a in stored if a["id"] == "s/3"] == ["a later version"],
+          "the later article was not the one kept")
+    # Across files of one import too; a second import of the same file repeats nothing.
+    _, _, err = ok("import", db, write("a.jsonl", jsonl(recs[:5])), write("b.jsonl", jsonl(recs[:2])))
+    check("repeated ids 2" in summary(err), summary(err))
+    _, _, err = ok("import", db, path("in.jsonl"))
+    check("repeated ids 2" in summary(err) and "new 0 /" in summary(err), summary(err))
+
+
 def import_is_an_upsert():
     recs = synthetic(500)
     db = make_archive("db", recs)
@@ -1464,7 +1486,8 @@ CASES = {f.__name__: f for f in [
     query_all_streams_every_match_and_formats_suit_scripts,
     delete_by_query_removes_exactly_the_matches_and_dry_run_removes_none,
     table_cuts_and_aligns_by_display_width,
-    import_skips_a_byte_order_mark_at_the_start_of_a_file]}
+    import_skips_a_byte_order_mark_at_the_start_of_a_file,
+    import_summary_counts_and_names_ids_repeated_within_the_input]}
 
 
 def main():
