@@ -514,7 +514,8 @@ TEST(ArchiveTest, CompressionRatioCountsOnlyRecordsInTableFiles) {
   std::string body;
   for (int i = 0; i < 50; ++i) body += "Prices rose again in Yerevan, the ministry said. ";
   for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("a" + std::to_string(i), "A", kMay2024, {}, body)).ok());
+    ASSERT_TRUE(
+        db->Put(WriteOptions(), MakeArticle("a" + std::to_string(i), "A", kMay2024, {}, body)).ok());
   }
   Stats st;
   ASSERT_TRUE(db->GetStats(&st).ok());
@@ -525,7 +526,8 @@ TEST(ArchiveTest, CompressionRatioCountsOnlyRecordsInTableFiles) {
   EXPECT_GT(flushed, 5.0);
   // Records written after the flush, still in memory, do not drag the ratio down.
   for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(db->Put(WriteOptions(), MakeArticle("b" + std::to_string(i), "A", kMay2024, {}, body)).ok());
+    ASSERT_TRUE(
+        db->Put(WriteOptions(), MakeArticle("b" + std::to_string(i), "A", kMay2024, {}, body)).ok());
   }
   ASSERT_TRUE(db->GetStats(&st).ok());
   EXPECT_EQ(st.compression_ratio, flushed);

@@ -634,7 +634,9 @@ void Store::DiskStats(Stats* stats) const {
           raw += props->raw_key_size + props->raw_value_size;
           data += props->data_size;
         }
-        if (data > 0) stats->compression_ratio = static_cast<double>(raw) / static_cast<double>(data);
+        if (data > 0) {
+          stats->compression_ratio = static_cast<double>(raw) / static_cast<double>(data);
+        }
       }
     }
     stats->column_families.push_back(cs);

@@ -59,7 +59,9 @@ int DeleteMatching(Archive* db, const std::string& path, const Filter& filter, b
                   " matching articles were deleted before; the others are intact)");
     }
     deleted += ws.deleted;
-    if (line.Due()) line.Show("delete: " + std::to_string(deleted) + " of " + std::to_string(ids.size()));
+    if (line.Due()) {
+      line.Show("delete: " + std::to_string(deleted) + " of " + std::to_string(ids.size()));
+    }
   }
   line.Done();
   std::fprintf(stderr, "deleted %" PRIu64 " matching articles of %s in %.2f s\n", deleted,

@@ -120,8 +120,9 @@ int CmdImport(const ImportArgs& a) {
   };
   std::vector<Article> batch;
   std::vector<Origin> origins;
-  // Ids met in this input, by a 64-bit hash (about 40 bytes of heap each; a collision, about one
-  // in 10^8 for a million ids, would only miscount a repeat), with where each was last.
+  // Ids met in this input, by a 64-bit hash (about 40 bytes of heap each; a collision,
+  // about one in 10^8 for a million ids, would only miscount a repeat), with where each
+  // was last.
   std::unordered_map<uint64_t, Origin> seen;
   uint64_t repeated = 0;
   constexpr uint64_t kRepeatsNamed = 10;  // the first ones get a line each
