@@ -273,6 +273,7 @@ Status ParseArticleJson(std::string_view json, Article* out) {
   }
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
+  options.case_insensitive_enum_parsing = true;  // entity kinds: "person", "Gpe"
   const auto st = google::protobuf::util::JsonStringToMessage(
       google::protobuf::StringPiece(json.data(), json.size()), out, options);
   if (!st.ok()) {

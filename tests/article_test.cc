@@ -131,6 +131,29 @@ TEST(ArticleJsonTest, UnknownEntityKindIsRejected) {
   EXPECT_NE(s.message().find("ANIMAL"), std::string::npos) << s.message();
 }
 
+TEST(ArticleJsonTest, EntityKindsIgnoreCaseAndTaggerLabelsMapToKinds) {
+  const std::vector<std::pair<std::string, Entity::Kind>> cases = {
+      {"person", Entity::PERSON},     {"Person", Entity::PERSON},   {"PER", Entity::PERSON},
+      {"per", Entity::PERSON},        {"ORG", Entity::ORGANIZATION}, {"org", Entity::ORGANIZATION},
+      {"organization", Entity::ORGANIZATION}, {"GPE", Entity::LOCATION}, {"gpe", Entity::LOCATION},
+      {"LOC", Entity::LOCATION},      {"location", Entity::LOCATION}, {"EVENT", Entity::EVENT},
+      {"event", Entity::EVENT},       {"NORP", Entity::OTHER},      {"MISC", Entity::OTHER},
+      {"FAC", Entity::OTHER},         {"WORK_OF_ART", Entity::OTHER}, {"cardinal", Entity::OTHER},
+      {"other", Entity::OTHER}};
+  for (const auto& [label, kind] : cases) {
+    Article a;
+    const std::string json =
+        R"({"id":"x","source":"S","entities":[{"name":"n","kind":")" + label + R"("}]})";
+    ASSERT_TRUE(ParseArticleJson(json, &a).ok()) << label;
+    ASSERT_EQ(a.entities_size(), 1);
+    EXPECT_EQ(a.entities(0).kind(), kind) << label;
+    // Output always names the kind, never the tagger's label.
+    std::string out;
+    ASSERT_TRUE(ArticleToJson(a, &out).ok());
+    EXPECT_NE(out.find("\"kind\":\"" + Entity::Kind_Name(kind) + "\""), std::string::npos) << out;
+  }
+}
+
 TEST(ArticleJsonTest, UnparseableDateIsRejectedNamingTheField) {
   Article a;
   Status s = ParseArticleJson(R"({"id":"x","source":"S","published_at":"31-MAR-1987"})", &a);
