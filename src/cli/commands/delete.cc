@@ -92,20 +92,8 @@ int CmdDelete(const std::string& path, const std::vector<std::string>& ids, cons
   int rc = kExitOk;
   uint64_t deleted = 0;
   for (const std::string& id : ids) {
-    if (dry_run) {
-      Article a;
-      Status s = db->Get(id, &a);
-      if (s.IsNotFound()) {
-        std::fprintf(stderr, "articledb: no article with id '%s'\n", id.c_str());
-        rc = kExitPartial;
-      } else if (!s.ok()) {
-        return Fail("delete '" + id + "': " + s.ToString());
-      } else {
-        ++deleted;
-      }
-      continue;
-    }
-    Status s = db->Delete(WriteOptions(), id);
+    Article stored;  // a dry run only looks the id up
+    Status s = dry_run ? db->Get(id, &stored) : db->Delete(WriteOptions(), id);
     if (s.IsNotFound()) {
       std::fprintf(stderr, "articledb: no article with id '%s'\n", id.c_str());
       rc = kExitPartial;
