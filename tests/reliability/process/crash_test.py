@@ -729,7 +729,8 @@ def main():
     ap.add_argument("--articledb", required=True)
     ap.add_argument("--writer", required=True)
     ap.add_argument("--seed", type=int, default=int(os.environ.get("ARTICLEDB_CRASH_SEED", "1")))
-    ap.add_argument("--rounds", type=int, default=20)
+    ap.add_argument("--rounds", type=int,
+                    default=int(os.environ.get("ARTICLEDB_CRASH_ROUNDS", "20")))
     ap.add_argument("case", choices=sorted(CASES))
     a = ap.parse_args()
     ARTICLEDB, WRITER, ROUNDS = a.articledb, a.writer, a.rounds
