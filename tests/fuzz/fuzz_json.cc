@@ -1,6 +1,8 @@
 // Fuzz target: the JSON record parser and validator. Any input is either refused with
-// InvalidArgument or parsed; a parsed article that validates prints to JSON that parses
+// InvalidArgument or parsed; an input the fast (simdjson) path takes is read by protobuf's
+// parser as the same record; a parsed article that validates prints to JSON that parses
 // back to the same message, and its derived id and normalised names are computed safely.
+#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 
 #include <cstddef>
@@ -8,11 +10,28 @@
 #include <string>
 #include <string_view>
 
+#include "article_json.h"
 #include "articledb/article.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view json(reinterpret_cast<const char*>(data), size);
+  if (articledb::IsValidUtf8(json)) {
+    articledb::Article fast;
+    if (articledb::internal::FastParseArticleJson(json, &fast)) {
+      google::protobuf::util::JsonParseOptions options;
+      options.case_insensitive_enum_parsing = true;
+      articledb::Article slow;
+      const auto st = google::protobuf::util::JsonStringToMessage(
+          google::protobuf::StringPiece(json.data(), json.size()), &slow, options);
+      if (!st.ok()) {
+        std::fprintf(stderr, "fast path took what protobuf refuses: %s\n",
+                     std::string(st.message()).c_str());
+        std::abort();
+      }
+      FUZZ_CHECK(google::protobuf::util::MessageDifferencer::Equals(fast, slow));
+    }
+  }
   articledb::Article a;
   const articledb::Status s = articledb::ParseArticleJson(json, &a);
   if (!s.ok()) {

@@ -1,0 +1,264 @@
+// The fast path of ParseArticleJson: simdjson's DOM parser, then the known fields set
+// through the generated accessors. Anything outside the forms handled here falls back to
+// protobuf's JSON parser (src/article.cc), so the accepted inputs, the resulting records
+// and the error messages are protobuf's; tests/article_json_test.cc and the fuzz_json
+// target compare the two parsers on every input the fast path accepts.
+#include "article_json.h"
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace articledb::internal {
+namespace {
+
+namespace dom = simdjson::dom;
+
+// Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar.
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+bool Digits(std::string_view s, size_t at, size_t n, int* value) {
+  if (at + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = at; i < at + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *value = v;
+  return true;
+}
+
+// RFC 3339 in the one spelling protobuf's Timestamp parser reads:
+// YYYY-MM-DDTHH:MM:SS[.1 to 9 digits](Z|+HH:MM|-HH:MM), upper-case T and Z, a real day.
+// Returns false for anything else (protobuf then accepts it or words the refusal).
+bool ParseTimestamp(std::string_view s, google::protobuf::Timestamp* out) {
+  int year, month, day, hour, minute, second;
+  if (!Digits(s, 0, 4, &year) || s.size() < 19 || s[4] != '-' || !Digits(s, 5, 2, &month) ||
+      s[7] != '-' || !Digits(s, 8, 2, &day) || s[10] != 'T' || !Digits(s, 11, 2, &hour) ||
+      s[13] != ':' || !Digits(s, 14, 2, &minute) || s[16] != ':' ||
+      !Digits(s, 17, 2, &second)) {
+    return false;
+  }
+  if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 ||
+      second > 59) {
+    return false;
+  }
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return false;
+  size_t at = 19;
+  int32_t nanos = 0;
+  if (at < s.size() && s[at] == '.') {
+    ++at;
+    int n = 0;
+    while (at < s.size() && s[at] >= '0' && s[at] <= '9' && n < 9) {
+      nanos = nanos * 10 + (s[at] - '0');
+      ++at;
+      ++n;
+    }
+    if (n == 0 || (at < s.size() && s[at] >= '0' && s[at] <= '9')) return false;
+    for (; n < 9; ++n) nanos *= 10;
+  }
+  int64_t offset = 0;
+  if (at < s.size() && s[at] == 'Z') {
+    ++at;
+  } else if (at < s.size() && (s[at] == '+' || s[at] == '-')) {
+    int oh, om;
+    if (!Digits(s, at + 1, 2, &oh) || at + 3 >= s.size() || s[at + 3] != ':' ||
+        !Digits(s, at + 4, 2, &om) || oh > 23 || om > 59) {
+      return false;
+    }
+    offset = (s[at] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+    at += 6;
+  } else {
+    return false;
+  }
+  if (at != s.size()) return false;
+  const int64_t days =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  out->set_seconds(days * 86400 + hour * 3600 + minute * 60 + second - offset);
+  out->set_nanos(nanos);
+  return true;
+}
+
+// An entity kind given by name: as written, or upper-cased with '-' read as '_' (the
+// case-insensitive enum parsing ParseArticleJson asks protobuf for).
+bool ParseKind(std::string_view s, int* kind) {
+  const google::protobuf::EnumDescriptor* d = v1::Entity::Kind_descriptor();
+  std::string name(s);
+  const google::protobuf::EnumValueDescriptor* v = d->FindValueByName(name);
+  if (v == nullptr) {
+    for (char& c : name) {
+      if (c == '-') c = '_';
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    // A name that is a number ("3") is read by protobuf as that number: not here.
+    if (name.empty() || (name[0] >= '0' && name[0] <= '9') || name[0] == '-') return false;
+    v = d->FindValueByName(name);
+  }
+  if (v == nullptr) return false;
+  *kind = v->number();
+  return true;
+}
+
+bool SetString(dom::element value, std::string* out) {
+  std::string_view s;
+  if (value.get_string().get(s) != simdjson::SUCCESS) return false;
+  out->assign(s.data(), s.size());
+  return true;
+}
+
+bool SetStrings(dom::element value, google::protobuf::RepeatedPtrField<std::string>* out) {
+  dom::array items;
+  if (value.get_array().get(items) != simdjson::SUCCESS) return false;
+  for (dom::element item : items) {
+    std::string_view s;
+    if (item.get_string().get(s) != simdjson::SUCCESS) return false;
+    out->Add()->assign(s.data(), s.size());
+  }
+  return true;
+}
+
+bool SetEntities(dom::element value, Article* out) {
+  dom::array items;
+  if (value.get_array().get(items) != simdjson::SUCCESS) return false;
+  for (dom::element item : items) {
+    dom::object fields;
+    if (item.get_object().get(fields) != simdjson::SUCCESS) return false;
+    Entity* e = out->add_entities();
+    bool seen_name = false, seen_kind = false;
+    for (dom::key_value_pair field : fields) {
+      if (field.value.is_null()) {
+        if (field.key != "name" && field.key != "kind") return false;
+        continue;
+      }
+      if (field.key == "name") {
+        if (seen_name || !SetString(field.value, e->mutable_name())) return false;
+        seen_name = true;
+      } else if (field.key == "kind") {
+        std::string_view s;
+        int kind = 0;
+        if (seen_kind || field.value.get_string().get(s) != simdjson::SUCCESS ||
+            !ParseKind(s, &kind)) {
+          return false;
+        }
+        e->set_kind(static_cast<v1::Entity::Kind>(kind));
+        seen_kind = true;
+      } else {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+bool SetAttributes(dom::element value, Article* out) {
+  dom::object fields;
+  if (value.get_object().get(fields) != simdjson::SUCCESS) return false;
+  auto* map = out->mutable_attributes();
+  for (dom::key_value_pair field : fields) {
+    std::string_view s;
+    if (field.value.get_string().get(s) != simdjson::SUCCESS) return false;
+    const auto [it, fresh] = map->try_emplace(std::string(field.key));
+    if (!fresh) return false;  // a repeated key: protobuf's rule decides
+    it->second.assign(s.data(), s.size());
+  }
+  return true;
+}
+
+enum Field : unsigned {
+  kId, kUrl, kSource, kLanguage, kPublishedAt, kUpdatedAt, kTitle, kSummary, kBody,
+  kAuthors, kTopics, kEntities, kAttributes, kUnknown
+};
+
+Field FieldNamed(std::string_view key) {
+  switch (key.size()) {
+    case 2: return key == "id" ? kId : kUnknown;
+    case 3: return key == "url" ? kUrl : kUnknown;
+    case 4: return key == "body" ? kBody : kUnknown;
+    case 5: return key == "title" ? kTitle : kUnknown;
+    case 6: return key == "source" ? kSource : key == "topics" ? kTopics : kUnknown;
+    case 7:
+      return key == "summary" ? kSummary : key == "authors" ? kAuthors : kUnknown;
+    case 8: return key == "language" ? kLanguage : key == "entities" ? kEntities : kUnknown;
+    case 9: return key == "updatedAt" ? kUpdatedAt : kUnknown;
+    case 10:
+      return key == "attributes" ? kAttributes : key == "updated_at" ? kUpdatedAt : kUnknown;
+    case 11: return key == "publishedAt" ? kPublishedAt : kUnknown;
+    case 12: return key == "published_at" ? kPublishedAt : kUnknown;
+    default: return kUnknown;
+  }
+}
+
+bool SetField(Field f, dom::element value, Article* out) {
+  switch (f) {
+    case kId: return SetString(value, out->mutable_id());
+    case kUrl: return SetString(value, out->mutable_url());
+    case kSource: return SetString(value, out->mutable_source());
+    case kLanguage: return SetString(value, out->mutable_language());
+    case kTitle: return SetString(value, out->mutable_title());
+    case kSummary: return SetString(value, out->mutable_summary());
+    case kBody: return SetString(value, out->mutable_body());
+    case kPublishedAt:
+    case kUpdatedAt: {
+      std::string_view s;
+      if (value.get_string().get(s) != simdjson::SUCCESS) return false;
+      return ParseTimestamp(s, f == kPublishedAt ? out->mutable_published_at()
+                                                 : out->mutable_updated_at());
+    }
+    case kAuthors: return SetStrings(value, out->mutable_authors());
+    case kTopics: return SetStrings(value, out->mutable_topics());
+    case kEntities: return SetEntities(value, out);
+    case kAttributes: return SetAttributes(value, out);
+    case kUnknown: return false;
+  }
+  return false;
+}
+
+bool Parse(dom::parser& parser, std::string_view json, Article* out) {
+  dom::element root;
+  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return false;
+  dom::object fields;
+  if (root.get_object().get(fields) != simdjson::SUCCESS) return false;
+  uint32_t seen = 0;
+  for (dom::key_value_pair field : fields) {
+    const Field f = FieldNamed(field.key);
+    if (f == kUnknown) return false;
+    const uint32_t bit = 1u << f;
+    if ((seen & bit) != 0) return false;  // given twice (perhaps under both names)
+    seen |= bit;
+    if (field.value.is_null()) continue;  // protobuf: null leaves the field unset
+    if (!SetField(f, field.value, out)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool FastParseArticleJson(std::string_view json, Article* out) {
+  out->Clear();
+  // One parser per thread, reused: it keeps buffers sized for the largest input it met,
+  // so inputs past 1 MiB get a parser of their own, freed after.
+  constexpr size_t kReusedUpTo = 1u << 20;
+  bool ok;
+  if (json.size() <= kReusedUpTo) {
+    thread_local dom::parser parser;
+    ok = Parse(parser, json, out);
+  } else {
+    auto parser = std::make_unique<dom::parser>();
+    ok = Parse(*parser, json, out);
+  }
+  if (!ok) out->Clear();
+  return ok;
+}
+
+}  // namespace articledb::internal
