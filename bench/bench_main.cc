@@ -14,6 +14,7 @@
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -35,6 +36,8 @@
 
 #include "corpus.h"
 #include "engines.h"
+
+#include "articledb/article.h"
 
 #ifndef ARTICLEDB_CORPORA_DIR
 #define ARTICLEDB_CORPORA_DIR "../shared/corpora"
@@ -963,6 +966,143 @@ void BM_Restore(benchmark::State& state, std::string name) {
   fs::remove(DumpPath());
 }
 
+// ------------------------------------------------------------------ import
+
+// The corpus as JSON Lines (ArticleToJson of every record, in corpus order), written once
+// to the work directory: the input of ENGINE/import.
+const std::string& JsonLinesPath() {
+  static const std::string path = [] {
+    const std::string p = (fs::path(g_workdir) / "corpus.jsonl").string();
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    auto reader = TheCorpus().Read();
+    Article a;
+    std::string json;
+    while (reader->Next(&a)) {
+      if (!ArticleToJson(a, &json).ok()) Fail("import: an article does not print as JSON");
+      out << json << '\n';
+    }
+    out.close();
+    if (!out) Fail("import: cannot write " + p);
+    return p;
+  }();
+  return path;
+}
+
+// Runs `argv` with stdin from `input` (or /dev/null) and stdout and stderr to `log`;
+// returns the exit status, and the child's peak resident memory in MB in *peak_mb.
+int RunProcess(const std::vector<std::string>& argv, const std::string& input,
+               const std::string& log, double* peak_mb) {
+  const pid_t pid = ::fork();
+  if (pid < 0) Fail("import: fork failed");
+  if (pid == 0) {
+    const int in = ::open(input.empty() ? "/dev/null" : input.c_str(), O_RDONLY);
+    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in < 0 || out < 0) ::_exit(126);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(out, 2);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  if (::wait4(pid, &status, 0, &usage) != pid) Fail("import: wait4 failed");
+  *peak_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string FileText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The sqlite3 shell's load of the same file: each line into a table as JSON text, then
+// the indexes ArticleDB keeps (id, date, source by date, entity names), as expression
+// indexes and an entity table made with json_each. WAL journal, synchronous=NORMAL, as
+// the sqlite engine of the other benchmarks.
+std::string SqliteLoadScript(const std::string& jsonl) {
+  return "PRAGMA journal_mode=WAL;\n"
+         "PRAGMA synchronous=NORMAL;\n"
+         "CREATE TABLE articles(j TEXT NOT NULL);\n"
+         ".mode ascii\n"
+         ".separator \"\\037\" \"\\n\"\n"
+         ".import '" + jsonl + "' articles\n"
+         "CREATE INDEX articles_id ON articles(j->>'id');\n"
+         "CREATE INDEX articles_date ON articles(j->>'published_at');\n"
+         "CREATE INDEX articles_source ON articles(j->>'source', j->>'published_at');\n"
+         "CREATE TABLE entities AS SELECT a.rowid AS doc, e.value->>'name' AS name\n"
+         "  FROM articles a, json_each(a.j, '$.entities') e;\n"
+         "CREATE INDEX entities_name ON entities(name, doc);\n";
+}
+
+// ENGINE/import: a JSON Lines file to a committed, indexed archive through each engine's
+// own command-line tool, timed end to end (process start to exit): `articledb import`
+// for articledb, the `sqlite3` shell with SqliteLoadScript for sqlite. peak_rss_mb is the
+// tool's. The archive is checked afterwards (outside the time): every article stored.
+void BM_Import(benchmark::State& state, std::string name) {
+  Use("");
+  const Corpus& corpus = TheCorpus();
+  const std::string jsonl = JsonLinesPath();
+  const std::string dir = (fs::path(g_workdir) / (name + "-import")).string();
+  const std::string log = dir + ".log";
+  std::vector<std::string> argv;
+  std::string input;
+  if (name == "articledb") {
+#ifdef ARTICLEDB_CLI_PATH
+    argv = {ARTICLEDB_CLI_PATH, "import", "--quiet", dir, jsonl};
+#endif
+  } else {
+    if (std::system("sqlite3 -version >/dev/null 2>&1") == 0) {
+      input = dir + ".sql";
+      std::ofstream(input) << SqliteLoadScript(jsonl);
+      argv = {"sqlite3", (fs::path(dir) / "articles.sqlite").string()};
+    }
+  }
+  if (argv.empty()) {
+    const std::string message = "skipped: no " + std::string(name == "articledb"
+                                    ? "articledb tool in this build" : "sqlite3 shell");
+    std::cerr << "articledb_bench: " << name << "/import " << message << std::endl;
+    Skipped().push_back(name + "/import");
+    state.SkipWithError(message.c_str());
+    return;
+  }
+  double peak_mb = 0;
+  for (auto _ : state) {
+    fs::remove_all(dir);
+    fs::create_directories(fs::path(dir).parent_path());
+    if (name != "articledb") fs::create_directories(dir);
+    const auto t0 = Clock::now();
+    const int rc = RunProcess(argv, input, log, &peak_mb);
+    state.SetIterationTime(Seconds(Clock::now() - t0));
+    if (rc != 0) Fail(name + "/import: exit status " + std::to_string(rc) + ":\n" + FileText(log));
+  }
+  // Every article stored: the tool's own count, checked outside the time.
+  const std::string n = std::to_string(corpus.size());
+  if (name == "articledb") {
+    if (FileText(log).find("stored " + n + " ") == std::string::npos) {
+      Fail("articledb/import: the summary does not say 'stored " + n + "':\n" + FileText(log));
+    }
+  } else {
+    double unused = 0;
+    const std::string count_log = dir + ".count";
+    RunProcess({"sqlite3", (fs::path(dir) / "articles.sqlite").string(),
+                "SELECT count(*) FROM articles;"}, "", count_log, &unused);
+    if (FileText(count_log) != n + "\n") {
+      Fail("sqlite/import: " + FileText(count_log) + " rows, not " + n);
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(corpus.size()) * state.iterations());
+  state.SetBytesProcessed(static_cast<int64_t>(corpus.json_bytes()) * state.iterations());
+  state.counters["peak_rss_mb"] = peak_mb;
+  state.counters["disk_mb"] = static_cast<double>(DirBytes(dir)) / 1e6;
+  fs::remove_all(dir);
+}
+
 // ------------------------------------------------------------------ registration
 
 void Register() {
@@ -991,6 +1131,9 @@ void Register() {
       }
     }
     reg("ingest_single", BM_IngestSingle)->Iterations(1)->Unit(benchmark::kMillisecond);
+    if (name != "rocksdb_raw") {
+      reg("import", BM_Import)->Iterations(1)->Unit(benchmark::kMillisecond);
+    }
     if (name == "articledb") {
       reg("dump", BM_Dump)->Iterations(1)->Unit(benchmark::kMillisecond);
       reg("restore", BM_Restore)->Iterations(1)->Unit(benchmark::kMillisecond);

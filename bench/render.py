@@ -35,6 +35,7 @@ OPS = [
     ("query_not", "entity + month, NOT a co-occurring entity", "queries/s"),
     ("facets", "top 20 entities of entity + month", "queries/s"),
     ("count_timeline", "per-day counts of an entity over a year", "timelines/s"),
+    ("import", "JSON Lines file to archive, by the command-line tool", "articles/s"),
     ("dump", "dump to file", "articles/s"),
     ("restore", "restore from dump", "articles/s"),
 ]
@@ -436,6 +437,13 @@ def main():
   figures are the clean ones; SQLite's and raw RocksDB's also hold heap the process kept
   from the benchmarks before them (their `harness_rss_mb`, 600-700 MB at 1M), so they
   are not comparable with it.
+- **Import.** `import` is the whole command-line path from a JSON Lines file (the corpus
+  printed by `ArticleToJson`, in the page cache) to a committed, indexed store, timed from
+  process start to exit: `articledb import --quiet` for ArticleDB; for SQLite, the
+  `sqlite3` shell loading each line into a table as JSON text (`.import`), then building
+  expression indexes on id, date and source by date and an entity table (`json_each`)
+  indexed by name, in WAL mode with `synchronous=NORMAL`. Peak RSS is the tool's. Not
+  run at 1M.
 - **Reads.** `get`: one id a call from a pool of 10,000 random ids read once before timing
   (cache warm). `get_cold`: every 100 reads the store is closed, its files are dropped from
   the OS page cache (`posix_fadvise(DONTNEED)`) and it is reopened, so the block or page
