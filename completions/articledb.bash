@@ -34,7 +34,13 @@ _articledb() {
 
   # Values of options.
   case $prev in
-    --format) COMPREPLY=($(compgen -W "json ids table" -- "$cur")); return 0 ;;
+    --format)
+      if [[ $cmd == import ]]; then
+        COMPREPLY=($(compgen -W "auto jsonl json newsapi news-please" -- "$cur"))
+      else
+        COMPREPLY=($(compgen -W "jsonl json ids csv table" -- "$cur"))
+      fi
+      return 0 ;;
     --by)
       if [[ $cmd == facets ]]; then
         COMPREPLY=($(compgen -W "entity source topic language author" -- "$cur"))
@@ -42,7 +48,7 @@ _articledb() {
         COMPREPLY=($(compgen -W "day week month year" -- "$cur"))
       fi
       return 0 ;;
-    --tz)
+    --tz|--assume-tz)
       # IANA zone names, from the system's time zone database.
       COMPREPLY=($(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur"))
       return 0 ;;
@@ -55,7 +61,7 @@ _articledb() {
 
   local opts
   case $cmd in
-    import) opts="--rejects --strict --sync --bulk --batch --max-record-bytes" ;;
+    import) opts="--format --keep-unknown --refuse-unknown --assume-tz --rejects --strict --sync --bulk --batch --max-record-bytes" ;;
     export) opts="$filters --oldest-first" ;;
     query) opts="$filters --oldest-first --limit --cursor --all --format --fields --summary" ;;
     count) opts="$filters --by --tz --zero-fill" ;;

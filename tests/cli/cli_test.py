@@ -353,6 +353,85 @@ def table_cuts_and_aligns_by_display_width():
             check(shown == r["title"], "a short title was cut: %r" % shown)
 
 
+IMPORT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "import")
+
+
+def sorted_export(db):
+    return sorted((json.dumps(r, ensure_ascii=False, sort_keys=True) for r in export(db)))
+
+
+def import_reads_feed_formats_and_json_arrays_by_their_mappings():
+    # tests/data/import: NewsAPI, news-please and a JSON array, found by content.
+    files = [os.path.join(IMPORT_DATA, f) for f in
+             ("newsapi.json", "news-please-1.json", "news-please-2.json", "articles.json")]
+    db = path("db")
+    _, _, err = ok("import", db, *files)
+    check("stored 8 (new 8 / updated 0), rejected 0" in summary(err), summary(err))
+    with open(os.path.join(IMPORT_DATA, "expected.jsonl"), encoding="utf-8") as f:
+        expected = sorted(line.rstrip("\n") for line in f)
+    check(sorted_export(db) == expected, "stored articles differ from expected.jsonl")
+    # Round trip: the export imports back to the same articles.
+    again = path("again")
+    ok("import", again, write("export.jsonl", b"".join(ok("export", db)[1].splitlines(True))))
+    check(sorted_export(again) == expected, "export did not import back the same")
+    # Named formats give the same; a file in another format is refused, nothing stored.
+    named = path("named")
+    ok("import", "--format", "newsapi", named, files[0])
+    ok("import", "--format", "news-please", named, files[1], files[2])
+    ok("import", "--format", "json", named, files[3])
+    check(sorted_export(named) == expected, "named formats differ from auto")
+    rc, _, err = run("import", "--format", "news-please", path("wrong"), files[0])
+    check(rc == 1 and "field 'source': required, and missing" in err and "stored 0" in summary(err),
+          "newsapi file as news-please: %s" % err)
+    # --assume-tz: news-please's zone-less dates in Paris time (UTC+2 in May).
+    paris = path("paris")
+    ok("import", "--assume-tz", "Europe/Paris", paris, files[1])
+    check(export(paris)[0]["published_at"] == "2024-05-09T12:05:00Z", "--assume-tz")
+    rc, _, err = run("import", "--assume-tz", "Mars/Olympus", paris, files[1])
+    check(rc == 2 and "unknown time zone 'Mars/Olympus'" in err, "bad zone: %s" % err)
+
+
+def import_names_every_unknown_field_and_keeps_them_on_request():
+    src = os.path.join(IMPORT_DATA, "unknown-fields.jsonl")
+    db = path("db")
+    rc, _, err = run("import", db, src)
+    check(rc == 1, "exit %d" % rc)
+    check("unknown-fields.jsonl:1: fields 'section', 'wordcount' are not in the schema" in err, err)
+    check([a["id"] for a in export(db)] == ["u/2"], "the good line not stored alone")
+    kept = path("kept")
+    ok("import", "--keep-unknown", kept, src)
+    u1 = [a for a in export(kept) if a["id"] == "u/1"][0]
+    check(u1["attributes"] == {"section": "world", "wordcount": "412"}, str(u1))
+    # The feed formats keep by default; --refuse-unknown refuses, naming each field.
+    np = os.path.join(IMPORT_DATA, "news-please-1.json")
+    rc, _, err = run("import", "--refuse-unknown", path("refused"), np)
+    check(rc == 1 and "fields 'date_download', 'filename', 'image_url' are not in the schema" in err,
+          err)
+    # Each bad value of a NewsAPI response is named by its place and field; the others stay.
+    resp = {"status": "ok", "totalResults": 3, "articles": [
+        {"source": {"name": "X"}, "title": "t", "publishedAt": "yesterday", "url": "u1"},
+        {"source": {"name": "Y"}, "title": ["x"], "url": "u2"},
+        {"source": {"name": "Z"}, "title": "ok", "url": "u3",
+         "publishedAt": "Thu, 09 May 2024 14:05:00 GMT"}]}
+    rc, _, err = run("import", path("na"), write("na.json", json.dumps(resp, indent=2)))
+    check(rc == 1, "exit %d" % rc)
+    check("na.json:1: articles[0]: field 'publishedAt': unreadable date 'yesterday'" in err, err)
+    check("na.json:1: articles[1]: field 'title': expected a string, got an array" in err, err)
+    got = export(path("na"))
+    check([(a["source"], a["published_at"]) for a in got] == [("Z", "2024-05-09T14:05:00Z")],
+          str(got))
+    # A NewsAPI error response says NewsAPI's message.
+    rc, _, err = run("import", path("e"), write("e.json", json.dumps(
+        {"status": "error", "code": "apiKeyInvalid", "message": "Your API key is invalid."})))
+    check(rc == 1 and "a NewsAPI error response (apiKeyInvalid): Your API key is invalid." in err,
+          err)
+    # A JSON array cut off: what came before it is stored, the break is named.
+    rc, _, err = run("import", path("cut"), write("cut.json",
+                     '[{"id":"a","source":"s"},\n{"id":"b","source":"s"},\n{"id":"c",'))
+    check(rc == 1 and "cut.json:3: the value starting on line 3 is not closed" in err, err)
+    check(sorted(a["id"] for a in export(path("cut"))) == ["a", "b"], "articles before the cut")
+
+
 def import_reports_each_bad_line_kind():
     good = synthetic(3)
     bad_lines = [
@@ -1457,6 +1536,8 @@ def v2_filters_counts_pages_and_facets_match_the_json():
 
 CASES = {f.__name__: f for f in [
     help_on_every_command, usage_errors_exit_2, import_reports_each_bad_line_kind,
+    import_reads_feed_formats_and_json_arrays_by_their_mappings,
+    import_names_every_unknown_field_and_keeps_them_on_request,
     import_strict_stops_at_first_bad_line, import_reads_stdin_and_zstd, import_is_an_upsert,
     bulk_import_survives_and_flushes, get_and_delete_report_missing_ids,
     query_pages_with_cursor_cover_every_match, writer_lock_is_reported_as_busy,

@@ -26,6 +26,7 @@
 #include "articledb/options.h"
 #include "common.h"
 #include "commands/commands.h"
+#include "import_formats.h"
 #include "line_reader.h"
 
 namespace articledb::cli {
@@ -49,6 +50,8 @@ struct ImportArgs {
   size_t batch = 1000;
   size_t max_record_bytes = Limits().max_record_bytes;
   bool quiet = false;
+  InputFormat format = InputFormat::kAuto;
+  ConvertOptions convert;
 };
 
 bool Blank(const std::string& line) {
@@ -180,6 +183,48 @@ int CmdImport(const ImportArgs& a) {
   bool stop = false;
   std::string line;
   Article article;
+  // One article (or the refusal of one) from `file`, starting on line `line_no`: validated,
+  // its id tracked, batched; the batch written when full. `raw` is its input text, for
+  // --rejects.
+  auto take = [&](const std::string& file, uint64_t line_no, Status ps, Article* parsed,
+                  std::string_view raw) {
+    if (stop) return;
+    ++read;
+    if (ps.ok()) ps = ValidateArticle(*parsed, limits);
+    if (!ps.ok()) {
+      // One line in the rejects file, whatever the input's layout (JSON text holds no
+      // raw newline inside a string, so this changes no value).
+      std::string text(raw);
+      std::replace(text.begin(), text.end(), '\n', ' ');
+      reject(file, line_no, ps.message(), &text);
+      if (a.strict) stop = true;
+      return;
+    }
+    {
+      // An id met before in this input: the later article replaces the earlier (an
+      // upsert), and the summary says how often that happened.
+      const std::string derived = parsed->id().empty() ? DeriveArticleId(*parsed) : std::string();
+      const std::string& id = parsed->id().empty() ? derived : parsed->id();
+      const auto [at, fresh] =
+          seen.try_emplace(XXH3_64bits(id.data(), id.size()), Origin{&file, line_no});
+      if (!fresh) {
+        if (++repeated <= kRepeatsNamed) {
+          progress.Done();
+          std::fprintf(stderr, "%s:%" PRIu64 ": id '%s' was on %s:%" PRIu64
+                               " too; the later article is kept\n",
+                       file == "-" ? "<stdin>" : file.c_str(), line_no, Shorten(id).c_str(),
+                       *at->second.file == "-" ? "<stdin>" : at->second.file->c_str(),
+                       at->second.line);
+        }
+        at->second = Origin{&file, line_no};
+      }
+    }
+    batch.push_back(std::move(*parsed));
+    parsed->Clear();
+    origins.push_back({&file, line_no});
+    if (batch.size() >= a.batch && !commit()) stop = true;
+  };
+
   for (const std::string& file : a.files) {
     if (stop) break;
     LineReader reader(max_line);
@@ -194,6 +239,17 @@ int CmdImport(const ImportArgs& a) {
     uint64_t line_no = 0;
     bool too_long = false;
     Status err;
+    // The file's format: named, or found from its first non-blank line. JSON Lines go a
+    // line at a time; the other formats through the splitter, a value at a time.
+    InputFormat format = a.format == InputFormat::kAuto ? InputFormat::kAuto : a.format;
+    bool format_known = a.format != InputFormat::kAuto;
+    JsonValueSplitter splitter(max_line);
+    bool file_failed = false;
+    auto emit = [&](std::string_view value, uint64_t first_line) {
+      ConvertValue(format, value, a.convert, [&](Status ps, Article* parsed, std::string_view raw) {
+        take(file, first_line, ps, parsed != nullptr ? parsed : &article, raw);
+      });
+    };
     // The interrupt is looked at for every line (rejected ones too), and by the reader
     // for every read: Ctrl-C ends an import of endless bad input within a second.
     while (!stop && !g_interrupted &&
@@ -207,43 +263,29 @@ int CmdImport(const ImportArgs& a) {
                    std::to_string(limits.max_record_bytes) + " can take as JSON",
                nullptr);
         if (a.strict) stop = true;
+        if (format_known && format != InputFormat::kJsonl) {
+          file_failed = true;  // a value cut off: the rest of the file cannot be split
+          break;
+        }
         continue;
       }
       // A byte order mark at the start of a file (Windows tools write one) is not text.
       if (line_no == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
-      if (Blank(line)) continue;
-      ++read;
-      Status ps = ParseArticleJson(line, &article);
-      if (ps.ok()) ps = ValidateArticle(article, limits);
-      if (!ps.ok()) {
-        reject(file, line_no, ps.message(), &line);
+      if (!format_known) {
+        if (Blank(line)) continue;
+        format = DetectFormat(line);
+        format_known = true;
+      }
+      if (format == InputFormat::kJsonl) {
+        if (Blank(line)) continue;
+        Status ps = ParseInterchange(line, a.convert.unknown, &article);
+        take(file, line_no, ps, &article, line);
+      } else if (Status fs = splitter.Feed(line, line_no, emit); !fs.ok()) {
+        ++read;
+        reject(file, line_no, "not JSON values: " + fs.message() + "; the rest of the file is skipped",
+               nullptr);
         if (a.strict) stop = true;
-        continue;
-      }
-      {
-        // An id met before in this input: the later article replaces the earlier (an
-        // upsert), and the summary says how often that happened.
-        const std::string derived = article.id().empty() ? DeriveArticleId(article) : std::string();
-        const std::string& id = article.id().empty() ? derived : article.id();
-        const auto [at, fresh] =
-            seen.try_emplace(XXH3_64bits(id.data(), id.size()), Origin{&file, line_no});
-        if (!fresh) {
-          if (++repeated <= kRepeatsNamed) {
-            progress.Done();
-            std::fprintf(stderr, "%s:%" PRIu64 ": id '%s' was on %s:%" PRIu64
-                                 " too; the later article is kept\n",
-                         file == "-" ? "<stdin>" : file.c_str(), line_no, Shorten(id).c_str(),
-                         *at->second.file == "-" ? "<stdin>" : at->second.file->c_str(),
-                         at->second.line);
-          }
-          at->second = Origin{&file, line_no};
-        }
-      }
-      batch.push_back(std::move(article));
-      article.Clear();
-      origins.push_back({&file, line_no});
-      if (batch.size() >= a.batch && !commit()) {
-        stop = true;
+        file_failed = true;
         break;
       }
       if (g_interrupted) stop = true;
@@ -264,6 +306,13 @@ int CmdImport(const ImportArgs& a) {
     if (!err.ok()) {
       fatal = err.message();
       break;
+    }
+    if (!file_failed && !stop && !g_interrupted && format != InputFormat::kJsonl) {
+      if (Status fs = splitter.Finish(); !fs.ok()) {
+        ++read;
+        reject(file, line_no, fs.message(), nullptr);
+        if (a.strict) stop = true;
+      }
     }
     if (g_interrupted) stop = true;
   }
@@ -306,13 +355,45 @@ int CmdImport(const ImportArgs& a) {
 void AddImportCommand(CLI::App* app, Context* ctx) {
   auto ia = std::make_shared<ImportArgs>();
   auto* imp = app->add_subcommand(
-      "import", "Import JSON Lines articles (interchange schema) into DB, creating it if "
-                "needed. Articles are upserts by id.");
+      "import", "Import articles into DB, creating it if needed: JSON Lines of the "
+                "interchange schema, a JSON array, NewsAPI responses or news-please files. "
+                "Articles are upserts by id.");
   imp->add_option("DB", ia->db, "Archive directory")->required();
   imp->add_option("FILE", ia->files,
-                  "Input files: JSON Lines, plain or zstd-compressed (.zst); - for "
-                  "standard input")
+                  "Input files, plain or zstd-compressed (.zst); - for standard input")
       ->required();
+  imp->add_option_function<std::string>(
+         "--format",
+         [ia](const std::string& name) {
+           if (!ParseInputFormat(name, &ia->format)) {
+             throw CLI::ValidationError("--format", "unknown format '" + name +
+                                                        "' (auto, jsonl, json, newsapi, news-please)");
+           }
+         },
+         "Input format: jsonl (one interchange article a line), json (an array of them), "
+         "newsapi (NewsAPI responses), news-please (its article files), or auto (the "
+         "default: found from the content of each file, and each value by its fields). "
+         "docs/import.md maps each format's fields")
+      ->type_name("FORMAT");
+  imp->add_flag_callback(
+      "--keep-unknown", [ia] { ia->convert.unknown = ConvertOptions::Unknown::kKeep; },
+      "Store fields the schema lacks in attributes (strings as they are, other values as "
+      "JSON); the default for newsapi and news-please");
+  imp->add_flag_callback(
+      "--refuse-unknown", [ia] { ia->convert.unknown = ConvertOptions::Unknown::kRefuse; },
+      "Refuse an article with fields the schema lacks, naming them all; the default for "
+      "jsonl and json");
+  imp->add_option_function<std::string>(
+         "--assume-tz",
+         [ia](const std::string& name) {
+           if (!cctz::load_time_zone(name, &ia->convert.assume_tz)) {
+             throw CLI::ValidationError("--assume-tz", "unknown time zone '" + name +
+                                                           "' (an IANA name: Europe/Paris, UTC)");
+           }
+         },
+         "Zone of dates written without one in newsapi and news-please input "
+         "('2024-05-09 14:05:00'); default UTC")
+      ->type_name("ZONE");
   imp->add_option("--rejects", ia->rejects, "Write every rejected line, verbatim, to PATH")
       ->type_name("PATH");
   imp->add_flag("--strict", ia->strict,

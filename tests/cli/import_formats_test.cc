@@ -1,0 +1,162 @@
+// The date forms, the JSON value splitter and the field mappings of `articledb import`
+// (src/cli/import_formats.h).
+#include "import_formats.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace articledb::cli {
+namespace {
+
+// "seconds.nanos" of a date read in `zone`, or "refused".
+std::string Date(const std::string& text, const std::string& zone = "UTC") {
+  cctz::time_zone tz;
+  EXPECT_TRUE(cctz::load_time_zone(zone, &tz));
+  google::protobuf::Timestamp ts;
+  if (!ParseFlexibleDate(text, tz, &ts)) return "refused";
+  return std::to_string(ts.seconds()) + "." + std::to_string(ts.nanos());
+}
+
+TEST(ImportFormatsTest, DatesAreReadInRfc3339SpaceSeparatedRfc822AndEpochForms) {
+  const std::string t = "1715263500.0";  // 2024-05-09T14:05:00Z
+  EXPECT_EQ(Date("2024-05-09T14:05:00Z"), t);
+  EXPECT_EQ(Date("2024-05-09T16:05:00+02:00"), t);
+  EXPECT_EQ(Date("2024-05-09 14:05:00Z"), t);
+  EXPECT_EQ(Date("2024-05-09T14:05:00.250Z"), "1715263500.250000000");
+  EXPECT_EQ(Date("2024-05-09 14:05:00"), t);
+  EXPECT_EQ(Date("2024-05-09T14:05"), t);
+  EXPECT_EQ(Date("Thu, 09 May 2024 14:05:00 GMT"), t);
+  EXPECT_EQ(Date("Thu, 09 May 2024 16:05:00 +0200"), t);
+  EXPECT_EQ(Date("Thu, 09 May 2024 10:05:00 EDT"), t);
+  EXPECT_EQ(Date("09 May 2024 14:05 +0000"), t);
+  EXPECT_EQ(Date("1715263500"), t);
+  EXPECT_EQ(Date("  2024-05-09T14:05:00Z "), t);
+  EXPECT_EQ(Date("2024-05-09"), "1715212800.0");
+  EXPECT_EQ(Date("0001-01-01T00:00:00Z"), "-62135596800.0");  // the whole range
+  EXPECT_EQ(Date("9999-12-31T23:59:59.999999999Z"), "253402300799.999999999");
+}
+
+TEST(ImportFormatsTest, DatesWithoutAZoneAreReadInTheAssumedZone) {
+  EXPECT_EQ(Date("2024-05-09 16:05:00", "Europe/Paris"), "1715263500.0");  // CEST, UTC+2
+  EXPECT_EQ(Date("2024-01-09 15:05:00", "Europe/Paris"), "1704809100.0");  // CET, UTC+1
+  EXPECT_EQ(Date("2024-05-09T14:05:00Z", "Europe/Paris"), "1715263500.0");  // zone given
+}
+
+TEST(ImportFormatsTest, UnreadableAndOutOfRangeDatesAreRefused) {
+  for (const char* bad : {"", "yesterday", "May 5", "2024-13-01", "2024-05-09T25:00:00Z",
+                          "10000-01-01T00:00:00Z", "0000-12-31T00:00:00Z", "0x1234"}) {
+    EXPECT_EQ(Date(bad), "refused") << bad;
+  }
+}
+
+// The values a splitter finds in `lines`, as (text, first line), and its final status.
+std::pair<std::vector<std::pair<std::string, uint64_t>>, Status> Split(
+    const std::vector<std::string>& lines) {
+  JsonValueSplitter splitter(1000);
+  std::vector<std::pair<std::string, uint64_t>> values;
+  Status s;
+  for (size_t i = 0; i < lines.size() && s.ok(); ++i) {
+    s = splitter.Feed(lines[i], i + 1, [&](std::string_view v, uint64_t line) {
+      values.emplace_back(std::string(v), line);
+    });
+  }
+  if (s.ok()) s = splitter.Finish();
+  return {values, s};
+}
+
+TEST(ImportFormatsTest, SplitterFindsArrayElementsAcrossLinesPastBracketsInStrings) {
+  auto [values, s] = Split({"[ {\"a\": \"x]}\\\"\"},", "  {\"b\": [1,", "2]} ,", "3, \"s\" ]"});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(values.size(), 4u);
+  EXPECT_EQ(values[0], std::make_pair(std::string("{\"a\": \"x]}\\\"\"}"), uint64_t{1}));
+  EXPECT_EQ(values[1], std::make_pair(std::string("{\"b\": [1,\n2]}"), uint64_t{2}));
+  EXPECT_EQ(values[2], std::make_pair(std::string("3"), uint64_t{4}));
+  EXPECT_EQ(values[3], std::make_pair(std::string("\"s\""), uint64_t{4}));
+}
+
+TEST(ImportFormatsTest, SplitterReadsValuesOneAfterAnotherWhenThereIsNoArray) {
+  auto [values, s] = Split({"{\"a\":1}{\"b\":", "2}", "", "{\"c\":3}"});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(values.size(), 3u);
+  EXPECT_EQ(values[1].first, "{\"b\":\n2}");
+  EXPECT_EQ(values[2].second, 4u);
+}
+
+TEST(ImportFormatsTest, SplitterRefusesUnclosedOversizedAndStrayText) {
+  EXPECT_FALSE(Split({"[{\"a\":1},", "{\"b\":"}).second.ok());
+  EXPECT_FALSE(Split({"[{\"a\":1}"}).second.ok());
+  EXPECT_FALSE(Split({"[{\"a\":1}] {}"}).second.ok());
+  EXPECT_FALSE(Split({"{\"a\":1} }"}).second.ok());
+  EXPECT_FALSE(Split({"[\"" + std::string(2000, 'x') + "\"]"}).second.ok());
+}
+
+// The articles ConvertValue gives for `json`, or the error of the first refusal.
+std::vector<Article> Convert(InputFormat f, const std::string& json, std::string* error,
+                             ConvertOptions options = ConvertOptions()) {
+  std::vector<Article> out;
+  ConvertValue(f, json, options, [&](Status s, Article* a, std::string_view) {
+    if (!s.ok() && error->empty()) *error = s.message();
+    if (s.ok()) out.push_back(*a);
+  });
+  return out;
+}
+
+TEST(ImportFormatsTest, NewsApiArticlesMapToTheSchemaAndKeepUnknownFields) {
+  std::string error;
+  const auto got = Convert(InputFormat::kAuto,
+                           R"({"status":"ok","totalResults":1,"articles":[{"source":{"id":"x",
+      "name":"Le Monde"},"author":"A. B","title":"T","description":"D","url":"U",
+      "urlToImage":"I","publishedAt":"2024-05-09T14:05:00Z","content":"C","extra":[1]}]})",
+                           &error);
+  ASSERT_EQ(got.size(), 1u) << error;
+  const Article& a = got[0];
+  EXPECT_EQ(a.source(), "Le Monde");
+  EXPECT_EQ(a.authors_size(), 1);
+  EXPECT_EQ(a.authors(0), "A. B");
+  EXPECT_EQ(a.title(), "T");
+  EXPECT_EQ(a.summary(), "D");
+  EXPECT_EQ(a.url(), "U");
+  EXPECT_EQ(a.body(), "C");
+  EXPECT_EQ(a.published_at().seconds(), 1715263500);
+  EXPECT_EQ(a.attributes().at("urlToImage"), "I");
+  EXPECT_EQ(a.attributes().at("extra"), "[1]");
+}
+
+TEST(ImportFormatsTest, NewsPleaseArticlesMapToTheSchemaAndNullsLeaveFieldsUnset) {
+  std::string error;
+  const auto got = Convert(InputFormat::kAuto,
+                           R"({"title":"T","maintext":"M","description":null,
+      "date_publish":"2024-05-09 14:05:00","date_modify":null,"authors":["A","B"],
+      "source_domain":"example.org","url":"U","language":"de","localpath":null})",
+                           &error);
+  ASSERT_EQ(got.size(), 1u) << error;
+  const Article& a = got[0];
+  EXPECT_EQ(a.body(), "M");
+  EXPECT_EQ(a.source(), "example.org");
+  EXPECT_EQ(a.authors_size(), 2);
+  EXPECT_EQ(a.language(), "de");
+  EXPECT_TRUE(a.has_published_at());
+  EXPECT_FALSE(a.has_updated_at());
+  EXPECT_EQ(a.attributes_size(), 0);
+}
+
+TEST(ImportFormatsTest, UnknownFieldsAreAllNamedWhenRefused) {
+  std::string error;
+  ConvertOptions refuse;
+  refuse.unknown = ConvertOptions::Unknown::kRefuse;
+  EXPECT_TRUE(Convert(InputFormat::kNewsPlease,
+                      R"({"title":"T","source_domain":"s","x":1,"y":"2"})", &error, refuse)
+                  .empty());
+  EXPECT_EQ(error, "fields 'x', 'y' are not in the schema (--keep-unknown keeps them in attributes)");
+  error.clear();
+  EXPECT_TRUE(Convert(InputFormat::kJson, R"({"source":"s","x":1,"y":"2","z":null})", &error)
+                  .empty());
+  EXPECT_EQ(error,
+            "fields 'x', 'y', 'z' are not in the schema (--keep-unknown keeps them in attributes)");
+}
+
+}  // namespace
+}  // namespace articledb::cli
