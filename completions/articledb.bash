@@ -36,7 +36,7 @@ _articledb() {
   case $prev in
     --format)
       if [[ $cmd == import ]]; then
-        COMPREPLY=($(compgen -W "auto jsonl json newsapi news-please" -- "$cur"))
+        COMPREPLY=($(compgen -W "auto jsonl json newsapi news-please rss" -- "$cur"))
       else
         COMPREPLY=($(compgen -W "jsonl json ids csv table" -- "$cur"))
       fi

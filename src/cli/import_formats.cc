@@ -58,7 +58,7 @@ bool ParseInputFormat(std::string_view name, InputFormat* out) {
   static const std::pair<const char*, InputFormat> kNames[] = {
       {"auto", InputFormat::kAuto}, {"jsonl", InputFormat::kJsonl},
       {"json", InputFormat::kJson}, {"newsapi", InputFormat::kNewsApi},
-      {"news-please", InputFormat::kNewsPlease}};
+      {"news-please", InputFormat::kNewsPlease}, {"rss", InputFormat::kRss}};
   for (const auto& [n, f] : kNames) {
     if (name == n) {
       *out = f;
@@ -75,6 +75,7 @@ const char* InputFormatName(InputFormat format) {
     case InputFormat::kJson: return "json";
     case InputFormat::kNewsApi: return "newsapi";
     case InputFormat::kNewsPlease: return "news-please";
+    case InputFormat::kRss: return "rss";
   }
   return "?";
 }
@@ -551,6 +552,7 @@ void ConvertValue(InputFormat format, std::string_view json, const ConvertOption
 
 InputFormat DetectFormat(std::string_view first_line) {
   const std::string_view t = Trim(first_line);
+  if (!t.empty() && t.front() == '<') return InputFormat::kRss;
   if (t.empty() || t.front() != '{') return InputFormat::kAuto;
   dom::parser parser;
   dom::object fields;

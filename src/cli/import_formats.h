@@ -23,9 +23,10 @@ enum class InputFormat {
   kJson,        // interchange articles as a top-level array, or objects one after another
   kNewsApi,     // NewsAPI responses: {"status":"ok","articles":[...]}
   kNewsPlease,  // news-please articles: one object a file, or several
+  kRss,         // RSS 0.9x/1.0/2.0 and Atom 1.0 feeds (feed_reader.h)
 };
 
-// "auto", "jsonl", "json", "newsapi", "news-please".
+// "auto", "jsonl", "json", "newsapi", "news-please", "rss".
 bool ParseInputFormat(std::string_view name, InputFormat* out);
 const char* InputFormatName(InputFormat format);
 
@@ -84,9 +85,9 @@ class JsonValueSplitter {
 void ConvertValue(InputFormat format, std::string_view json, const ConvertOptions& options,
                   const std::function<void(Status, Article*, std::string_view)>& each);
 
-// The format of a file from its first non-blank line (a BOM removed): kJsonl when that
-// line is a whole interchange-looking JSON object, kAuto (values found by the splitter,
-// each told by its fields) otherwise.
+// The format of a file from its first non-blank line (a BOM removed): kRss when it starts
+// with '<' (XML), kJsonl when it is a whole interchange-looking JSON object, kAuto (values
+// found by the splitter, each told by its fields) otherwise.
 InputFormat DetectFormat(std::string_view first_line);
 
 // One interchange article (a JSON Lines line): exactly ParseArticleJson, but for fields

@@ -432,6 +432,37 @@ def import_names_every_unknown_field_and_keeps_them_on_request():
     check(sorted(a["id"] for a in export(path("cut"))) == ["a", "b"], "articles before the cut")
 
 
+def import_reads_rss_and_atom_feeds_item_by_item():
+    files = [os.path.join(IMPORT_DATA, f) for f in ("rss.xml", "atom.xml")]
+    db = path("db")
+    _, _, err = ok("import", db, *files)
+    check("stored 4 (new 4 / updated 0), rejected 0" in summary(err), summary(err))
+    with open(os.path.join(IMPORT_DATA, "expected-feeds.jsonl"), encoding="utf-8") as f:
+        expected = sorted(line.rstrip("\n") for line in f)
+    check(sorted_export(db) == expected, "stored articles differ from expected-feeds.jsonl")
+    # From standard input, named: the same articles.
+    named = path("named")
+    with open(files[0], "rb") as rss, open(files[1], "rb") as atom:
+        ok("import", "--format", "rss", named, "-", stdin=rss)
+        ok("import", "--format", "rss", named, "-", stdin=atom)
+    check(sorted_export(named) == expected, "rss from stdin differs")
+    # A bad date refuses its item only (written to --rejects as JSON); broken XML stops
+    # the file at the line it breaks, keeping the items before it.
+    bad = write("bad.xml", "<rss><channel><title>T</title>\n"
+                "<item><title>a</title><link>https://t.example/a</link></item>\n"
+                "<item><title>b</title><pubDate>soon</pubDate></item>\n"
+                "<item><title>c</title></chanel></rss>\n")
+    rc, _, err = run("import", "--rejects", path("rej.jsonl"), path("bad"), bad)
+    check(rc == 1, "exit %d" % rc)
+    check("bad.xml:3: field 'pubDate': unreadable date 'soon'" in err, err)
+    check("bad.xml:4: line 4, column" in err and "mismatched tag" in err, err)
+    check([a["title"] for a in export(path("bad"))] == ["a"], "items before the break")
+    with open(path("rej.jsonl"), encoding="utf-8") as f:
+        check(json.loads(f.read()) == {"source": "T", "title": "b"}, "rejects file")
+    rc, _, err = run("import", path("html"), write("page.xml", "<html><p>x</p></html>\n"))
+    check(rc == 1 and "not an RSS or Atom feed (its root element is <html>)" in err, err)
+
+
 def import_reports_each_bad_line_kind():
     good = synthetic(3)
     bad_lines = [
@@ -1538,6 +1569,7 @@ CASES = {f.__name__: f for f in [
     help_on_every_command, usage_errors_exit_2, import_reports_each_bad_line_kind,
     import_reads_feed_formats_and_json_arrays_by_their_mappings,
     import_names_every_unknown_field_and_keeps_them_on_request,
+    import_reads_rss_and_atom_feeds_item_by_item,
     import_strict_stops_at_first_bad_line, import_reads_stdin_and_zstd, import_is_an_upsert,
     bulk_import_survives_and_flushes, get_and_delete_report_missing_ids,
     query_pages_with_cursor_cover_every_match, writer_lock_is_reported_as_busy,

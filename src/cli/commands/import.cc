@@ -26,6 +26,7 @@
 #include "articledb/options.h"
 #include "common.h"
 #include "commands/commands.h"
+#include "feed_reader.h"
 #include "import_formats.h"
 #include "line_reader.h"
 
@@ -244,6 +245,14 @@ int CmdImport(const ImportArgs& a) {
     InputFormat format = a.format == InputFormat::kAuto ? InputFormat::kAuto : a.format;
     bool format_known = a.format != InputFormat::kAuto;
     JsonValueSplitter splitter(max_line);
+    std::unique_ptr<FeedReader> feed;
+    std::string feed_text;
+    std::string rejected_json;
+    auto each_item = [&](Status ps, Article* item, uint64_t item_line) {
+      rejected_json.clear();
+      if (!ps.ok()) (void)ArticleToJson(*item, &rejected_json);  // for --rejects, as JSON
+      take(file, item_line, ps, item, rejected_json);
+    };
     bool file_failed = false;
     auto emit = [&](std::string_view value, uint64_t first_line) {
       ConvertValue(format, value, a.convert, [&](Status ps, Article* parsed, std::string_view raw) {
@@ -280,6 +289,16 @@ int CmdImport(const ImportArgs& a) {
         if (Blank(line)) continue;
         Status ps = ParseInterchange(line, a.convert.unknown, &article);
         take(file, line_no, ps, &article, line);
+      } else if (format == InputFormat::kRss) {
+        if (!feed) feed = std::make_unique<FeedReader>(a.convert, each_item);
+        feed_text.assign(line).push_back('\n');
+        if (Status fs = feed->Feed(feed_text, false); !fs.ok()) {
+          ++read;
+          reject(file, line_no, fs.message() + "; the rest of the file is skipped", nullptr);
+          if (a.strict) stop = true;
+          file_failed = true;
+          break;
+        }
       } else if (Status fs = splitter.Feed(line, line_no, emit); !fs.ok()) {
         ++read;
         reject(file, line_no, "not JSON values: " + fs.message() + "; the rest of the file is skipped",
@@ -307,7 +326,14 @@ int CmdImport(const ImportArgs& a) {
       fatal = err.message();
       break;
     }
-    if (!file_failed && !stop && !g_interrupted && format != InputFormat::kJsonl) {
+    if (!file_failed && !stop && !g_interrupted && format == InputFormat::kRss) {
+      if (!feed) feed = std::make_unique<FeedReader>(a.convert, each_item);
+      if (Status fs = feed->Feed("", true); !fs.ok()) {
+        ++read;
+        reject(file, line_no, fs.message(), nullptr);
+        if (a.strict) stop = true;
+      }
+    } else if (!file_failed && !stop && !g_interrupted && format != InputFormat::kJsonl) {
       if (Status fs = splitter.Finish(); !fs.ok()) {
         ++read;
         reject(file, line_no, fs.message(), nullptr);
@@ -356,7 +382,8 @@ void AddImportCommand(CLI::App* app, Context* ctx) {
   auto ia = std::make_shared<ImportArgs>();
   auto* imp = app->add_subcommand(
       "import", "Import articles into DB, creating it if needed: JSON Lines of the "
-                "interchange schema, a JSON array, NewsAPI responses or news-please files. "
+                "interchange schema, a JSON array, NewsAPI responses, news-please files or "
+                "RSS and Atom feeds. "
                 "Articles are upserts by id.");
   imp->add_option("DB", ia->db, "Archive directory")->required();
   imp->add_option("FILE", ia->files,
@@ -367,18 +394,18 @@ void AddImportCommand(CLI::App* app, Context* ctx) {
          [ia](const std::string& name) {
            if (!ParseInputFormat(name, &ia->format)) {
              throw CLI::ValidationError("--format", "unknown format '" + name +
-                                                        "' (auto, jsonl, json, newsapi, news-please)");
+                                                        "' (auto, jsonl, json, newsapi, news-please, rss)");
            }
          },
          "Input format: jsonl (one interchange article a line), json (an array of them), "
-         "newsapi (NewsAPI responses), news-please (its article files), or auto (the "
-         "default: found from the content of each file, and each value by its fields). "
-         "docs/import.md maps each format's fields")
+         "newsapi (NewsAPI responses), news-please (its article files), rss (RSS and Atom "
+         "feeds), or auto (the default: found from the content of each file, and each JSON "
+         "value by its fields). docs/import.md maps each format's fields")
       ->type_name("FORMAT");
   imp->add_flag_callback(
       "--keep-unknown", [ia] { ia->convert.unknown = ConvertOptions::Unknown::kKeep; },
       "Store fields the schema lacks in attributes (strings as they are, other values as "
-      "JSON); the default for newsapi and news-please");
+      "JSON); the default for newsapi, news-please and rss");
   imp->add_flag_callback(
       "--refuse-unknown", [ia] { ia->convert.unknown = ConvertOptions::Unknown::kRefuse; },
       "Refuse an article with fields the schema lacks, naming them all; the default for "
@@ -391,7 +418,7 @@ void AddImportCommand(CLI::App* app, Context* ctx) {
                                                            "' (an IANA name: Europe/Paris, UTC)");
            }
          },
-         "Zone of dates written without one in newsapi and news-please input "
+         "Zone of dates written without one in newsapi, news-please and rss input "
          "('2024-05-09 14:05:00'); default UTC")
       ->type_name("ZONE");
   imp->add_option("--rejects", ia->rejects, "Write every rejected line, verbatim, to PATH")
