@@ -8,7 +8,7 @@ _articledb() {
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="import export get delete query count facets sources entities dump restore
+  local commands="import export get delete query tail count facets sources entities dump restore
     verify-dump stats verify quarantine reindex upgrade compact salvage checkpoint generate"
   local filters="--from --to --source --entity --any-entity --not-entity --language --topic
     --author"
@@ -55,7 +55,7 @@ _articledb() {
     --rejects) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
     --from|--to|--source|--entity|--any-entity|--not-entity|--language|--topic|--author|\
     --batch|--max-record-bytes|--limit|--cursor|--prefix|\
-    --level|--drop|--seed)
+    --level|--drop|--seed|--lines|-n|--interval)
       return 0 ;;
   esac
 
@@ -64,6 +64,7 @@ _articledb() {
     import) opts="--format --keep-unknown --refuse-unknown --assume-tz --rejects --strict --sync --bulk --batch --max-record-bytes" ;;
     export) opts="$filters --oldest-first" ;;
     query) opts="$filters --oldest-first --limit --cursor --all --format --fields --summary" ;;
+    tail) opts="$filters -n --lines -f --follow --interval --ids" ;;
     count) opts="$filters --by --tz --zero-fill" ;;
     facets) opts="$filters --by --limit" ;;
     entities|sources) opts="--prefix --limit" ;;

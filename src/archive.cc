@@ -75,6 +75,11 @@ class ArchiveImpl final : public Archive {
     store::ReadView view(store_);
     return query::Scan(view, filter, order, visit);
   }
+  Status ScanStoredAfter(uint64_t position, const Filter& filter, uint64_t* next,
+                         const std::function<bool(const Article&)>& visit) override {
+    store::ReadView view(store_);
+    return query::ScanStoredAfter(view, position, filter, next, visit);
+  }
   Status Count(const Filter& filter, uint64_t* count) override {
     store::ReadView view(store_);
     return query::Count(view, filter, count);

@@ -209,6 +209,17 @@ class Archive {
   // memory. `visit` returns false to stop early (Scan then returns OK).
   virtual Status Scan(const Filter& filter, Order order,
                       const std::function<bool(const Article&)>& visit) = 0;
+  // Articles first stored after `position`, in the order they were stored, that match
+  // `filter`, read from one snapshot; for following an archive another process writes
+  // (`articledb tail --follow`: Refresh, then this, every second). Position 0 starts
+  // before the first article stored. *next is the position to pass next time: past every
+  // article stored so far, matching or not (or, when `visit` returned false, past the
+  // article it stopped at). An update keeps an article's place, so it is not visited
+  // again; a deleted article is not visited. `position` UINT64_MAX visits nothing and sets
+  // *next to the current end (follow from now). Each record is read and matched in memory
+  // against the index keys it implies, so the matches are exactly a query's.
+  virtual Status ScanStoredAfter(uint64_t position, const Filter& filter, uint64_t* next,
+                                 const std::function<bool(const Article&)>& visit) = 0;
   // Number of matching articles, from index keys only.
   virtual Status Count(const Filter& filter, uint64_t* count) = 0;
   // Matching articles counted per bucket of time, oldest bucket first (see

@@ -90,6 +90,7 @@ int Main(int argc, char** argv) {
   AddDeleteCommand(&app, &ctx);
   AddQueryCommand(&app, &ctx);
   AddCountCommand(&app, &ctx);
+  AddTailCommand(&app, &ctx);
   AddFacetsCommand(&app, &ctx);
   AddSourcesCommand(&app, &ctx);
   AddEntitiesCommand(&app, &ctx);

@@ -1,6 +1,7 @@
 // Record reads: by id, and the pages and chunks of a query (reader.h).
 #include "query/reader.h"
 
+#include <algorithm>
 #include <limits>
 #include <memory>
 #include <string>
@@ -263,6 +264,66 @@ Status ForEachRecord(store::ReadView& view,
   std::unique_ptr<rocksdb::Iterator> it(view.db()->NewIterator(ro, view.cf(store::kRecords)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (!visit(ToView(it->value()))) return Status::OK();
+  }
+  return FromRocks(it->status(), "reading records");
+}
+
+namespace {
+
+// True when `a` is a match of `nf`: its time in range, and the index prefixes it implies
+// (the keys index::Derive makes, without their 16-byte position) holding every name
+// `nf` requires, one of each any-of list, and none of none_of. The indexes answer the
+// same question, so a record matches here exactly when a query would find it.
+bool MatchesInMemory(const NormalFilter& nf, const Article& a, index::Derived* scratch,
+                     std::vector<std::string_view>* have) {
+  const int64_t t = index::IndexTime(a);
+  if (t < nf.lo || (nf.hi && t >= *nf.hi)) return false;
+  *scratch = index::Derived();
+  index::Derive(a, 0, scratch);
+  have->clear();
+  for (const std::string& k : scratch->index_keys) {
+    if (k.size() >= 16) have->push_back(std::string_view(k).substr(0, k.size() - 16));
+  }
+  std::sort(have->begin(), have->end());
+  auto has = [&](const std::string& p) { return std::binary_search(have->begin(), have->end(), p); };
+  for (const std::string& p : nf.prefixes) {
+    if (!has(p)) return false;
+  }
+  for (const auto& group : nf.any_of) {
+    if (std::none_of(group.begin(), group.end(), has)) return false;
+  }
+  return std::none_of(nf.none_of.begin(), nf.none_of.end(), has);
+}
+
+}  // namespace
+
+Status ScanStoredAfter(store::ReadView& view, uint64_t position, const Filter& filter,
+                       uint64_t* next, const std::function<bool(const Article&)>& visit) {
+  NormalFilter nf;
+  if (Status s = Normalize(filter, &nf); !s.ok()) return s;
+  if (Status s = view.Begin(); !s.ok()) return s;
+  rocksdb::ReadOptions ro = view.options();
+  std::unique_ptr<rocksdb::Iterator> it(view.db()->NewIterator(ro, view.cf(store::kRecords)));
+  it->SeekToLast();
+  if (!it->status().ok()) return FromRocks(it->status(), "reading records");
+  const uint64_t last = it->Valid() && it->key().size() == 8 ? keys::DecodeDocno(it->key().data())
+                                                             : 0;
+  *next = position == std::numeric_limits<uint64_t>::max() ? last : std::max(position, last);
+  if (position >= last) return Status::OK();
+  index::Derived scratch;
+  std::vector<std::string_view> have;
+  Article a;
+  for (it->Seek(keys::DocnoKey(position + 1)); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) continue;
+    const uint64_t docno = keys::DecodeDocno(it->key().data());
+    if (!ParseRecord(ToView(it->value()), &a)) {
+      return Status::Corruption("record " + std::to_string(docno) +
+                                " cannot be parsed; run verify, then reindex");
+    }
+    if (MatchesInMemory(nf, a, &scratch, &have) && !visit(a)) {
+      *next = docno;  // stopped: the next call goes on after this one
+      return Status::OK();
+    }
   }
   return FromRocks(it->status(), "reading records");
 }

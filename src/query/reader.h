@@ -28,6 +28,10 @@ Status ReadPage(store::ReadView& view, uint64_t cursor_key, const Filter& filter
 Status Scan(store::ReadView& view, const Filter& filter, Order order,
             const std::function<bool(const Article&)>& visit);
 Status ForEachRecord(store::ReadView& view, const std::function<bool(std::string_view)>& visit);
+// Archive::ScanStoredAfter: records after docno `position`, in docno order, matched against
+// the filter in memory by the index keys the article implies (index::Derive).
+Status ScanStoredAfter(store::ReadView& view, uint64_t position, const Filter& filter,
+                       uint64_t* next, const std::function<bool(const Article&)>& visit);
 
 // Reads the records of `positions` in order, stopping once about 32 MiB have been read
 // (always at least one): *out holds the first out->size() of them. `view` has begun.

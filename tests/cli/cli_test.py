@@ -463,6 +463,54 @@ def import_reads_rss_and_atom_feeds_item_by_item():
     check(rc == 1 and "not an RSS or Atom feed (its root element is <html>)" in err, err)
 
 
+def tail_follow_prints_new_matching_articles_as_another_process_stores_them():
+    recs = synthetic(30)
+    for i, r in enumerate(recs):
+        r["source"] = "Watched" if i % 2 == 0 else "Other"
+    db = make_archive("db", recs)
+    newest = sorted((r for r in recs if r["source"] == "Watched"),
+                    key=lambda r: r["published_at"])[-3:]
+    p = subprocess.Popen([ARTICLEDB, "tail", db, "--source", "watched", "-n", "3", "--follow",
+                          "--interval", "0.1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         bufsize=0)  # unbuffered: select() sees every line not yet read
+    lines = []
+
+    def read_lines(count, seconds):
+        import select
+        deadline = time.monotonic() + seconds
+        while len(lines) < count and time.monotonic() < deadline:
+            ready, _, _ = select.select([p.stdout], [], [], 0.2)
+            if ready:
+                line = p.stdout.readline()
+                if not line:
+                    break
+                lines.append(json.loads(line))
+    try:
+        read_lines(3, 30)
+        check([a["id"] for a in lines] == [r["id"] for r in newest],
+              "the newest three, oldest of them first: %s" % [a["id"] for a in lines])
+        # Another process stores two matching articles, one other, and updates a watched
+        # one: tail prints the two new matching ones, in the order they were stored.
+        new = [dict(recs[0], id="new/1", published_at="2025-01-01T00:00:01Z"),
+               dict(recs[1], id="new/x", published_at="2025-01-01T00:00:03Z"),
+               dict(recs[0], id="new/2", published_at="2025-01-01T00:00:02Z"),
+               dict(recs[2], title="updated")]
+        ok("import", db, write("new.jsonl", jsonl(new)))
+        read_lines(5, 30)
+        check([a["id"] for a in lines[3:]] == ["new/1", "new/2"],
+              "followed: %s" % [a["id"] for a in lines[3:]])
+        time.sleep(0.5)
+        read_lines(6, 0.5)
+        check(len(lines) == 5, "printed more than the new articles: %s" % lines[5:])
+    finally:
+        p.send_signal(2)  # Ctrl-C
+        rc = p.wait(timeout=30)
+    check(rc == 0, "tail --follow after Ctrl-C: exit %d" % rc)
+    # Without --follow: the newest two by publication time, the newest last.
+    _, out, _ = ok("tail", db, "--source", "watched", "-n", "2", "--ids")
+    check(out.decode().split() == ["new/1", "new/2"], out.decode())
+
+
 def import_reports_each_bad_line_kind():
     good = synthetic(3)
     bad_lines = [
@@ -1570,6 +1618,7 @@ CASES = {f.__name__: f for f in [
     import_reads_feed_formats_and_json_arrays_by_their_mappings,
     import_names_every_unknown_field_and_keeps_them_on_request,
     import_reads_rss_and_atom_feeds_item_by_item,
+    tail_follow_prints_new_matching_articles_as_another_process_stores_them,
     import_strict_stops_at_first_bad_line, import_reads_stdin_and_zstd, import_is_an_upsert,
     bulk_import_survives_and_flushes, get_and_delete_report_missing_ids,
     query_pages_with_cursor_cover_every_match, writer_lock_is_reported_as_busy,

@@ -21,6 +21,7 @@ void AddGetCommand(CLI::App* app, Context* ctx);
 void AddDeleteCommand(CLI::App* app, Context* ctx);
 void AddQueryCommand(CLI::App* app, Context* ctx);
 void AddCountCommand(CLI::App* app, Context* ctx);
+void AddTailCommand(CLI::App* app, Context* ctx);
 void AddFacetsCommand(CLI::App* app, Context* ctx);
 void AddSourcesCommand(CLI::App* app, Context* ctx);
 void AddEntitiesCommand(CLI::App* app, Context* ctx);
