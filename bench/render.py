@@ -442,8 +442,8 @@ def main():
   process start to exit: `articledb import --quiet` for ArticleDB; for SQLite, the
   `sqlite3` shell loading each line into a table as JSON text (`.import`), then building
   expression indexes on id, date and source by date and an entity table (`json_each`)
-  indexed by name, in WAL mode with `synchronous=NORMAL`. Peak RSS is the tool's. Not
-  run at 1M.
+  indexed by name, in WAL mode with `synchronous=NORMAL`. Peak RSS is the tool's (its
+  VmHWM, read every 5 ms while it runs). Not run at 1M.
 - **Reads.** `get`: one id a call from a pool of 10,000 random ids read once before timing
   (cache warm). `get_cold`: every 100 reads the store is closed, its files are dropped from
   the OS page cache (`posix_fadvise(DONTNEED)`) and it is reopened, so the block or page
