@@ -7,35 +7,17 @@
 
 #include <simdjson.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+
+#include "time_util.h"
 
 namespace articledb::internal {
 namespace {
 
 namespace dom = simdjson::dom;
-
-// Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-bool Digits(std::string_view s, size_t at, size_t n, int* value) {
-  if (at + n > s.size()) return false;
-  int v = 0;
-  for (size_t i = at; i < at + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *value = v;
-  return true;
-}
 
 // RFC 3339 in the one spelling protobuf's Timestamp parser reads:
 // YYYY-MM-DDTHH:MM:SS[.1 to 9 digits](Z|+HH:MM|-HH:MM), upper-case T and Z, a real day.
@@ -48,13 +30,10 @@ bool ParseTimestamp(std::string_view s, google::protobuf::Timestamp* out) {
       !Digits(s, 17, 2, &second)) {
     return false;
   }
-  if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 ||
-      second > 59) {
-    return false;
-  }
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return false;
+  const std::chrono::year_month_day date{std::chrono::year{year},
+                                         std::chrono::month{static_cast<unsigned>(month)},
+                                         std::chrono::day{static_cast<unsigned>(day)}};
+  if (year < 1 || !date.ok() || hour > 23 || minute > 59 || second > 59) return false;
   size_t at = 19;
   int32_t nanos = 0;
   if (at < s.size() && s[at] == '.') {
@@ -83,8 +62,7 @@ bool ParseTimestamp(std::string_view s, google::protobuf::Timestamp* out) {
     return false;
   }
   if (at != s.size()) return false;
-  const int64_t days =
-      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t days = std::chrono::sys_days(date).time_since_epoch().count();
   out->set_seconds(days * 86400 + hour * 3600 + minute * 60 + second - offset);
   out->set_nanos(nanos);
   return true;

@@ -20,17 +20,6 @@ int64_t DayMicros(const std::chrono::year_month_day& ymd) {
   return static_cast<int64_t>(sys_days(ymd).time_since_epoch().count()) * kMicrosPerDay;
 }
 
-bool Digits(std::string_view s, size_t pos, size_t n, int* value) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *value = v;
-  return true;
-}
-
 Status Bad(std::string_view text, const char* why) {
   return Status::InvalidArgument("time '" + std::string(text) + "': " + why +
                                  " (expected 2024, 2024-05, 2024-05-01, 2024-05-01T12:00:00Z, "
@@ -168,6 +157,17 @@ std::string FormatTime(int64_t micros) {
   if (frac != 0) n += std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), ".%06d", static_cast<int>(frac));
   std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), "Z");
   return buf;
+}
+
+bool Digits(std::string_view s, size_t pos, size_t n, int* value) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *value = v;
+  return true;
 }
 
 }  // namespace articledb

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "articledb/query.h"
 
@@ -15,6 +16,10 @@ inline constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
 // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the range of google.protobuf.Timestamp.
 inline constexpr int64_t kMinTimestampSeconds = -62135596800;
 inline constexpr int64_t kMaxTimestampSeconds = 253402300799;
+
+// The `n` decimal digits of `s` at `pos` as a number; false when any is not a digit or
+// `s` is too short.
+bool Digits(std::string_view s, size_t pos, size_t n, int* value);
 
 }  // namespace articledb
 

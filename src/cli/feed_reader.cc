@@ -207,12 +207,7 @@ struct FeedReader::State {
     }
     Status s = item_error;
     if (s.ok() && options.unknown == ConvertOptions::Unknown::kRefuse && !unknown.empty()) {
-      std::string names;
-      for (const std::string& n : unknown) names += (names.empty() ? "'" : ", '") + n + "'";
-      s = Status::InvalidArgument(std::string(unknown.size() == 1 ? "field " : "fields ") +
-                                  names + (unknown.size() == 1 ? " is" : " are") +
-                                  " not in the schema (--keep-unknown keeps them in "
-                                  "attributes)");
+      s = UnknownFieldsError(unknown);
     }
     each(s, &article, item_line);
   }

@@ -3,6 +3,8 @@
 
 #include <simdjson.h>
 
+#include "time_util.h"
+
 #include <chrono>
 #include <cstring>
 #include <string>
@@ -12,9 +14,6 @@ namespace articledb::cli {
 namespace {
 
 namespace dom = simdjson::dom;
-
-constexpr int64_t kMinSeconds = -62135596800;  // 0001-01-01T00:00:00Z
-constexpr int64_t kMaxSeconds = 253402300799;  // 9999-12-31T23:59:59Z
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -128,7 +127,7 @@ bool ParseFlexibleDate(std::string_view text, const cctz::time_zone& assume_tz,
     seconds = tp.time_since_epoch().count();
     nanos = static_cast<int32_t>(fs.count() / 1000000);
   }
-  if (seconds < kMinSeconds || seconds > kMaxSeconds) return false;
+  if (seconds < kMinTimestampSeconds || seconds > kMaxTimestampSeconds) return false;
   out->set_seconds(seconds);
   out->set_nanos(nanos);
   return true;
@@ -230,6 +229,14 @@ Status JsonValueSplitter::Finish() const {
 
 // ------------------------------------------------------------------ mapping
 
+Status UnknownFieldsError(const std::vector<std::string>& names) {
+  std::string list;
+  for (const std::string& n : names) list += (list.empty() ? "'" : ", '") + Short(n) + "'";
+  return Status::InvalidArgument(std::string(names.size() == 1 ? "field " : "fields ") + list +
+                                 (names.size() == 1 ? " is" : " are") +
+                                 " not in the schema (--keep-unknown keeps them in attributes)");
+}
+
 namespace {
 
 // Sets the article fields of one input format from a JSON object, by a table of names;
@@ -313,13 +320,7 @@ class Mapper {
 
   // After every field: the unknown ones refused, all named, unless they are kept.
   Status Done() const {
-    if (keep_ || unknown_.empty()) return Status::OK();
-    std::string names;
-    for (const std::string& n : unknown_) names += (names.empty() ? "'" : ", '") + Short(n) + "'";
-    return Status::InvalidArgument(
-        std::string(unknown_.size() == 1 ? "field " : "fields ") + names +
-        (unknown_.size() == 1 ? " is" : " are") +
-        " not in the schema (--keep-unknown keeps them in attributes)");
+    return keep_ || unknown_.empty() ? Status::OK() : UnknownFieldsError(unknown_);
   }
 
  private:
@@ -458,13 +459,10 @@ Status ParseInterchange(std::string_view json, ConvertOptions::Unknown unknown_p
   known += '}';
   if (unknown.empty()) return first;  // protobuf's message names what is wrong
   if (unknown_policy != ConvertOptions::Unknown::kKeep) {
-    std::string names;
-    for (const auto& u : unknown) names += (names.empty() ? "'" : ", '") + Short(u.first) + "'";
+    std::vector<std::string> names;
+    for (const auto& u : unknown) names.push_back(u.first);
     out->Clear();
-    return Status::InvalidArgument(
-        std::string(unknown.size() == 1 ? "field " : "fields ") + names +
-        (unknown.size() == 1 ? " is" : " are") +
-        " not in the schema (--keep-unknown keeps them in attributes)");
+    return UnknownFieldsError(names);
   }
   const Status s = ParseArticleJson(known, out);
   if (!s.ok()) return s;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <cctz/time_zone.h>
 
@@ -89,6 +90,10 @@ void ConvertValue(InputFormat format, std::string_view json, const ConvertOption
 // with '<' (XML), kJsonl when it is a whole interchange-looking JSON object, kAuto (values
 // found by the splitter, each told by its fields) otherwise.
 InputFormat DetectFormat(std::string_view first_line);
+
+// The refusal of an article with fields the schema lacks, naming every one:
+// "fields 'section', 'wordcount' are not in the schema (--keep-unknown keeps them ...)".
+Status UnknownFieldsError(const std::vector<std::string>& names);
 
 // One interchange article (a JSON Lines line): exactly ParseArticleJson, but for fields
 // the schema lacks, which are all named in the refusal, or (kKeep) moved to `attributes`.
