@@ -360,19 +360,26 @@ def sorted_export(db):
     return sorted((json.dumps(r, ensure_ascii=False, sort_keys=True) for r in export(db)))
 
 
+def import_samples_as_expected(db, files, n, expected_name):
+    """Imports `files` into db, checks that all n were stored as tests/data/import/
+    expected_name says (sorted, keys sorted); returns those lines."""
+    _, _, err = ok("import", db, *files)
+    check("stored %d (new %d / updated 0), rejected 0" % (n, n) in summary(err), summary(err))
+    with open(os.path.join(IMPORT_DATA, expected_name), encoding="utf-8") as f:
+        expected = sorted(line.rstrip("\n") for line in f)
+    check(sorted_export(db) == expected, "stored articles differ from " + expected_name)
+    return expected
+
+
 def import_reads_feed_formats_and_json_arrays_by_their_mappings():
     # tests/data/import: NewsAPI, news-please and a JSON array, found by content.
     files = [os.path.join(IMPORT_DATA, f) for f in
              ("newsapi.json", "news-please-1.json", "news-please-2.json", "articles.json")]
     db = path("db")
-    _, _, err = ok("import", db, *files)
-    check("stored 8 (new 8 / updated 0), rejected 0" in summary(err), summary(err))
-    with open(os.path.join(IMPORT_DATA, "expected.jsonl"), encoding="utf-8") as f:
-        expected = sorted(line.rstrip("\n") for line in f)
-    check(sorted_export(db) == expected, "stored articles differ from expected.jsonl")
+    expected = import_samples_as_expected(db, files, 8, "expected.jsonl")
     # Round trip: the export imports back to the same articles.
     again = path("again")
-    ok("import", again, write("export.jsonl", b"".join(ok("export", db)[1].splitlines(True))))
+    ok("import", again, write("export.jsonl", ok("export", db)[1]))
     check(sorted_export(again) == expected, "export did not import back the same")
     # Named formats give the same; a file in another format is refused, nothing stored.
     named = path("named")
@@ -435,11 +442,7 @@ def import_names_every_unknown_field_and_keeps_them_on_request():
 def import_reads_rss_and_atom_feeds_item_by_item():
     files = [os.path.join(IMPORT_DATA, f) for f in ("rss.xml", "atom.xml")]
     db = path("db")
-    _, _, err = ok("import", db, *files)
-    check("stored 4 (new 4 / updated 0), rejected 0" in summary(err), summary(err))
-    with open(os.path.join(IMPORT_DATA, "expected-feeds.jsonl"), encoding="utf-8") as f:
-        expected = sorted(line.rstrip("\n") for line in f)
-    check(sorted_export(db) == expected, "stored articles differ from expected-feeds.jsonl")
+    expected = import_samples_as_expected(db, files, 4, "expected-feeds.jsonl")
     # From standard input, named: the same articles.
     named = path("named")
     with open(files[0], "rb") as rss, open(files[1], "rb") as atom:

@@ -242,7 +242,7 @@ int CmdImport(const ImportArgs& a) {
     Status err;
     // The file's format: named, or found from its first non-blank line. JSON Lines go a
     // line at a time; the other formats through the splitter, a value at a time.
-    InputFormat format = a.format == InputFormat::kAuto ? InputFormat::kAuto : a.format;
+    InputFormat format = a.format;
     bool format_known = a.format != InputFormat::kAuto;
     JsonValueSplitter splitter(max_line);
     std::unique_ptr<FeedReader> feed;
