@@ -8,10 +8,11 @@ _articledb() {
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="import export get delete query tail count facets sources entities dump restore
+  local commands="import export get delete query search tail count facets sources entities dump restore
     verify-dump stats verify quarantine reindex upgrade compact salvage checkpoint generate"
   local filters="--from --to --source --entity --any-entity --not-entity --language --topic
     --author"
+  local text="--text"
   local common="-h --help -q --quiet"
 
   # The first word that is not an option names the command.
@@ -55,25 +56,27 @@ _articledb() {
     --rejects) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
     --from|--to|--source|--entity|--any-entity|--not-entity|--language|--topic|--author|\
     --batch|--max-record-bytes|--limit|--cursor|--prefix|\
-    --level|--drop|--seed|--lines|-n|--interval)
+    --level|--drop|--seed|--lines|-n|--interval|--text)
       return 0 ;;
+    --order) COMPREPLY=($(compgen -W "newest oldest" -- "$cur")); return 0 ;;
   esac
 
   local opts
   case $cmd in
     import) opts="--format --keep-unknown --refuse-unknown --assume-tz --rejects --strict --sync --bulk --batch --max-record-bytes" ;;
-    export) opts="$filters --oldest-first" ;;
-    query) opts="$filters --oldest-first --limit --cursor --all --format --fields --summary" ;;
-    tail) opts="$filters -n --lines -f --follow --interval --ids" ;;
-    count) opts="$filters --by --tz --zero-fill" ;;
-    facets) opts="$filters --by --limit" ;;
+    export) opts="$filters $text --oldest-first" ;;
+    query) opts="$filters $text --oldest-first --limit --cursor --all --format --fields --summary" ;;
+    search) opts="$filters --order --limit --cursor --all --format --fields" ;;
+    tail) opts="$filters $text -n --lines -f --follow --interval --ids" ;;
+    count) opts="$filters $text --by --tz --zero-fill" ;;
+    facets) opts="$filters $text --by --limit" ;;
     entities|sources) opts="--prefix --limit" ;;
     dump) opts="--level" ;;
     restore) opts="--merge --max-record-bytes" ;;
     quarantine) opts="--drop" ;;
     generate) opts="--seed" ;;
     stats) opts="--format" ;;
-    delete) opts="$filters --dry-run" ;;
+    delete) opts="$filters $text --dry-run" ;;
     get|verify-dump|verify|reindex|upgrade|compact|salvage|checkpoint) opts= ;;
     *) return 0 ;;
   esac

@@ -5,7 +5,7 @@ articledb_packages=(
   build-essential cmake ninja-build pkg-config python3 zstd
   librocksdb-dev libprotobuf-dev protobuf-compiler libzstd-dev libutf8proc-dev
   libcli11-dev libxxhash-dev libsimdjson-dev libexpat1-dev libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
-  libcctz-dev tzdata
+  libcctz-dev tzdata libicu-dev libstemmer-dev
 )
 # Extra packages for the reliability work: clang with its sanitizer runtimes for libFuzzer.
 articledb_fuzz_packages=(clang libclang-rt-14-dev)

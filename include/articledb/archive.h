@@ -220,7 +220,8 @@ class Archive {
   // against the index keys it implies, so the matches are exactly a query's.
   virtual Status ScanStoredAfter(uint64_t position, const Filter& filter, uint64_t* next,
                                  const std::function<bool(const Article&)>& visit) = 0;
-  // Number of matching articles, from index keys only.
+  // Number of matching articles, from index keys only (with Filter::text, the records the
+  // other conditions select are read and matched too).
   virtual Status Count(const Filter& filter, uint64_t* count) = 0;
   // Matching articles counted per bucket of time, oldest bucket first (see
   // TimelineOptions). Articles without published_at are not counted.
@@ -235,7 +236,8 @@ class Archive {
   // The values of one field (sources, entities, topics, languages or authors) among the
   // articles matching `filter`, with the number of matching articles that carry each,
   // most first (ties by name), at most options.limit. Computed from the indexes, without
-  // reading records. Names are the spelling most recently stored.
+  // reading records (but for Filter::text, see Count). Names are the spelling most
+  // recently stored.
   virtual Status Facets(const Filter& filter, const FacetOptions& options,
                         std::vector<NameCount>* facets) = 0;
   // Sources with their article counts, most first (ties by name).

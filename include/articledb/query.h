@@ -4,7 +4,8 @@
 // of, any of, none of), languages (any of), topics and authors (all of). Names match
 // after NormalizeName, so case, accents and Unicode spelling do not matter. Results
 // come in time order, newest first by default, ties broken by storage order, and are
-// found by walking the indexes: records are read only for the articles returned.
+// found by walking the indexes: records are read only for the articles returned (and,
+// for a text query, for the articles its other conditions select).
 // Underneath, a Filter becomes a tree of AND, OR and NOT operators over posting lists,
 // ordered by a planner by their counted sizes (docs/storage.md).
 #ifndef ARTICLEDB_QUERY_H_
@@ -48,6 +49,14 @@ struct Filter {
   std::vector<std::string> topics;
   // Authors that must all be on the article, matched after normalisation.
   std::vector<std::string> authors;
+  // When not empty, a text query the article's title, summary and body must match:
+  // words, "phrases", prefix*, AND / OR / NOT (or -word), parentheses, and title:,
+  // summary:, body: to name a field (docs/search.md). Words match after case and accent
+  // folding and stemming in the article's language. A query that does not parse is
+  // refused with InvalidArgument naming the problem and its column. This release has no
+  // text index: the records the other conditions select are read and matched one by
+  // one, so narrow a text query by time, source or entity on large archives.
+  std::string text;
 };
 
 // What a query returns of each article.

@@ -16,7 +16,7 @@ void AddNames(CLI::App* cmd, const char* name, std::vector<std::string>* values,
 
 }  // namespace
 
-void AddFilterOptions(CLI::App* cmd, FilterArgs* f, bool with_order) {
+void AddFilterOptions(CLI::App* cmd, FilterArgs* f, bool with_order, bool with_text) {
   cmd->add_option("--from", f->from,
                   "Published at or after T: 2024, 2024-05 or 2024-05-01 (the first instant "
                   "of that year, month or day, UTC), RFC 3339 2024-05-01T12:00:00Z, epoch "
@@ -42,6 +42,13 @@ void AddFilterOptions(CLI::App* cmd, FilterArgs* f, bool with_order) {
   AddNames(cmd, "--author", &f->authors,
            "Only articles by this author; repeat it: all must match. Names match with "
            "case and accents ignored");
+  if (with_text) {
+    cmd->add_option("--text", f->text,
+                    "Only articles whose title, summary or body match this text query: "
+                    "words, \"phrases\", prefix*, AND, OR, NOT or -word, ( ), title:word "
+                    "(docs/search.md)")
+        ->type_name("QUERY");
+  }
   if (with_order) {
     cmd->add_flag("--oldest-first", f->oldest_first, "Oldest first (default: newest first)");
   }
@@ -72,6 +79,7 @@ int BuildFilter(const FilterArgs& a, Filter* f) {
   f->languages = a.languages;
   f->topics = a.topics;
   f->authors = a.authors;
+  f->text = a.text;
   return kExitOk;
 }
 

@@ -21,13 +21,16 @@ struct FilterArgs {
   std::vector<std::string> languages;     // any of
   std::vector<std::string> topics;        // all of
   std::vector<std::string> authors;       // all of
+  std::string text;                       // a text query (Filter::text)
   bool oldest_first = false;
 };
 
 // Adds --from, --to, --source, --entity, --any-entity, --not-entity, --language, --topic
 // and --author to `cmd`, stored in `*f`; also --oldest-first when `with_order` (commands
-// whose output is in time order).
-void AddFilterOptions(CLI::App* cmd, FilterArgs* f, bool with_order = true);
+// whose output is in time order), and --text when `with_text` (search takes its query as
+// an argument instead).
+void AddFilterOptions(CLI::App* cmd, FilterArgs* f, bool with_order = true,
+                      bool with_text = true);
 
 // Fills `*f` from the options; on a bad option prints why and returns kExitFailure.
 int BuildFilter(const FilterArgs& a, Filter* f);

@@ -89,6 +89,7 @@ int Main(int argc, char** argv) {
   AddGetCommand(&app, &ctx);
   AddDeleteCommand(&app, &ctx);
   AddQueryCommand(&app, &ctx);
+  AddSearchCommand(&app, &ctx);
   AddCountCommand(&app, &ctx);
   AddTailCommand(&app, &ctx);
   AddFacetsCommand(&app, &ctx);

@@ -76,11 +76,20 @@ Status Normalize(const Filter& f, NormalFilter* out) {
   sort_unique(&out->prefixes);
   sort_unique(&out->none_of);
   std::sort(out->any_of.begin(), out->any_of.end());
+  out->text.reset();
+  out->text_canon.clear();
+  if (!f.text.empty()) {
+    auto query = std::make_shared<text::QueryNode>();
+    if (Status s = text::ParseQuery(f.text, query.get()); !s.ok()) return s;
+    out->text_canon = text::ToString(*query);
+    out->text = std::move(query);
+  }
   return Status::OK();
 }
 
-// The canonical form hashed: order, range, then each list; the bytes 0x01 and 0x02 that open
-// the any-of and none-of lists are never the first byte of a name's prefix (its type).
+// The canonical form hashed: order, range, then each list, then the text query; the bytes
+// 0x01, 0x02 and 0x03 that open the any-of and none-of lists and the text are never the
+// first byte of a name's prefix (its type).
 uint64_t Fingerprint(const NormalFilter& f, Order order) {
   std::string canon;
   canon.push_back(order == Order::kNewestFirst ? 'n' : 'o');
@@ -97,6 +106,10 @@ uint64_t Fingerprint(const NormalFilter& f, Order order) {
   if (!f.none_of.empty()) {
     canon.push_back('\x02');
     for (const std::string& p : f.none_of) keys::AppendName(&canon, p);
+  }
+  if (f.text) {
+    canon.push_back('\x03');
+    canon += f.text_canon;
   }
   return XXH3_64bits(canon.data(), canon.size());
 }

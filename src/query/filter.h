@@ -4,12 +4,14 @@
 #define ARTICLEDB_SRC_QUERY_FILTER_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "articledb/query.h"
 #include "store/keys.h"
+#include "text/query_parser.h"
 
 namespace articledb::query {
 
@@ -27,11 +29,16 @@ struct NormalFilter {
   std::vector<std::vector<std::string>> any_of;
   // Names no match carries: not_entities.
   std::vector<std::string> none_of;
+  // Filter::text parsed, or null; `text_canon` its canonical form (text::ToString).
+  std::shared_ptr<const text::QueryNode> text;
+  std::string text_canon;
   // Only `prefixes`, at most one of them, and no time range: counted by one counter.
   bool single() const { return !bounded && one_stream(); }
   // At most one name and nothing else but a time range: one stream, whose per-day
   // counters answer counts and UTC timelines.
-  bool one_stream() const { return prefixes.size() <= 1 && any_of.empty() && none_of.empty(); }
+  bool one_stream() const {
+    return prefixes.size() <= 1 && any_of.empty() && none_of.empty() && !text;
+  }
 };
 
 Status Normalize(const Filter& f, NormalFilter* out);

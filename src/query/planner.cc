@@ -8,6 +8,7 @@
 
 #include "index/counters.h"
 #include "query/operators.h"
+#include "query/text_filter.h"
 #include "store/keys.h"
 #include "store/store.h"
 
@@ -22,7 +23,8 @@ PlannerLimits& MutablePlannerLimitsForTesting() {
 // leads with its cheapest child: costs are the names' counters, an OR's the sum of its
 // names'), then AND-NOT the OR of the excluded names, within the time range, from after
 // the cursor. Without a positive name, the date index (every article) is the positive
-// side. Counters are read only when there is something to order.
+// side. Counters are read only when there is something to order. A text query filters
+// what that tree gives (query/text_filter.h).
 Status Plan(const store::ReadView& view, const NormalFilter& nf, Order order,
             const std::optional<Pos>& after, std::unique_ptr<PostingIterator>* matcher) {
   const Direction dir = order == Order::kOldestFirst ? Direction::kForward : Direction::kBackward;
@@ -122,6 +124,8 @@ Status Plan(const store::ReadView& view, const NormalFilter& nf, Order order,
   if (nf.lo != keys::kUndated || nf.hi) {
     root = std::make_unique<TimeRangeIterator>(std::move(root), nf.lo, nf.hi, dir);
   }
+  // The text query last: it reads a record per position the rest of the tree gives.
+  if (nf.text) root = NewTextFilter(view, std::move(root), nf.text);
   if (after) {
     const std::optional<Pos> start = After(*after, dir);
     if (!start) {

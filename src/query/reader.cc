@@ -14,6 +14,7 @@
 #include "store/keys.h"
 #include "store/record_codec.h"
 #include "store/store.h"
+#include "text/matcher.h"
 
 namespace articledb::query {
 
@@ -292,7 +293,12 @@ bool MatchesInMemory(const NormalFilter& nf, const Article& a, index::Derived* s
   for (const auto& group : nf.any_of) {
     if (std::none_of(group.begin(), group.end(), has)) return false;
   }
-  return std::none_of(nf.none_of.begin(), nf.none_of.end(), has);
+  if (std::any_of(nf.none_of.begin(), nf.none_of.end(), has)) return false;
+  if (nf.text) {
+    thread_local text::Matcher matcher;
+    return matcher.Matches(*nf.text, a);
+  }
+  return true;
 }
 
 }  // namespace

@@ -127,7 +127,7 @@ def summary(err):
 
 # ---------------------------------------------------------------------------------------
 
-COMMANDS = ["import", "export", "get", "delete", "query", "count", "facets", "sources", "entities",
+COMMANDS = ["import", "export", "get", "delete", "query", "search", "count", "facets", "sources", "entities",
             "dump", "restore", "verify-dump", "stats", "verify", "reindex", "compact",
             "checkpoint", "salvage", "quarantine"]
 
@@ -700,6 +700,60 @@ def expected_ids(recs, filters):
             continue
         out.add(r["id"])
     return out
+
+
+def search_finds_words_phrases_and_refuses_bad_queries():
+    recs = [
+        {"id": "en1", "source": "Reuters", "language": "en", "published_at": "2024-05-01T10:00:00Z",
+         "title": "Elections in Armenia", "body": "Climate change talks stalled before the vote."},
+        {"id": "en2", "source": "Reuters", "language": "en", "published_at": "2024-05-02T10:00:00Z",
+         "title": "Peace talks", "body": "The ministers elected a chair; change of climate."},
+        {"id": "fr1", "source": "Le Monde", "language": "fr", "published_at": "2024-05-03T10:00:00Z",
+         "title": "L'Arménie vote", "body": "Les élections et le changement climatique."},
+        {"id": "fr2", "source": "Le Monde", "language": "fr", "published_at": "2024-06-01T10:00:00Z",
+         "title": "Économie", "body": "La paix, aujourd'hui."},
+    ]
+    db = make_archive("db", recs)
+
+    def ids(*args):
+        return ok("search", db, *args, "--format", "ids")[1].decode().split()
+
+    # Words match other forms of their stem in each article's language, newest first.
+    # Accents are folded: the French and the English forms find one another.
+    check(ids("election") == ["fr1", "en2", "en1"], "election: %s" % ids("election"))
+    check(ids("élection") == ["fr1", "en2", "en1"], "élection: %s" % ids("élection"))
+    check(ids("vote") == ["fr1", "en1"], "vote: %s" % ids("vote"))
+    check(ids("arménie") == ["fr1"], "elision: %s" % ids("arménie"))
+    check(ids('"climate change"') == ["en1"], "phrase: %s" % ids('"climate change"'))
+    check(ids("climat* -talks") == ["fr1"], "prefix and NOT: %s" % ids("climat* -talks"))
+    check(ids("title:talks OR paix", "--order", "oldest") == ["en2", "fr2"], "OR, order")
+    check(ids("vote", "--source", "le monde") == ["fr1"], "with --source")
+    check(ids("vote OR paix", "--from", "2024-06") == ["fr2"], "with --from")
+    # Pages with a cursor cover the matches.
+    _, out, err = ok("search", db, "election OR élection", "--limit", "2", "--format", "ids")
+    cursor = [l[len("next_cursor="):] for l in err.splitlines() if l.startswith("next_cursor=")]
+    check(out.decode().split() == ["fr1", "en2"] and len(cursor) == 1, "first page")
+    _, out, _ = ok("search", db, "election OR élection", "--limit", "2", "--format", "ids",
+                   "--cursor", cursor[0])
+    check(out.decode().split() == ["en1"], "second page: %s" % out)
+    # The table shows the matches.
+    out = ok("search", db, "peace")[1].decode()
+    check("Peace talks" in out and "Économie" not in out, "table: %s" % out)
+    # --text in the other commands.
+    check(ok("count", db, "--text", "talks")[1].decode().split() == ["2"], "count --text")
+    out = ok("facets", db, "--by", "source", "--text", "vote OR talks")[1].decode()
+    check(out.splitlines() == ["Reuters\t2", "Le Monde\t1"], "facets --text: %r" % out)
+    check([a["id"] for a in export(db, "--text", "paix")] == ["fr2"], "export --text")
+    # A query that does not parse: its problem and column, exit 2, nothing printed.
+    rc, out, err = run("search", db, "talks AND (vote")
+    check(rc == 2 and out == b"", "bad query: exit %d" % rc)
+    one_line_error(err, "unbalanced '('", "column 11")
+    rc, _, err = run("count", db, "--text", "NOT talks")
+    check(rc == 2, "pure NOT accepted")
+    one_line_error(err, "nothing to subtract from")
+    rc, _, err = run("search", db)
+    check(rc == 2, "search without a query: exit %d" % rc)
+    one_line_error(err, "QUERY")
 
 
 def query_pages_with_cursor_cover_every_match():
@@ -1624,7 +1678,8 @@ CASES = {f.__name__: f for f in [
     tail_follow_prints_new_matching_articles_as_another_process_stores_them,
     import_strict_stops_at_first_bad_line, import_reads_stdin_and_zstd, import_is_an_upsert,
     bulk_import_survives_and_flushes, get_and_delete_report_missing_ids,
-    query_pages_with_cursor_cover_every_match, writer_lock_is_reported_as_busy,
+    query_pages_with_cursor_cover_every_match,
+    search_finds_words_phrases_and_refuses_bad_queries, writer_lock_is_reported_as_busy,
     read_only_commands_work_while_import_runs, dump_restore_round_trip,
     damaged_dumps_are_refused, restore_refuses_non_empty_archive_without_merge,
     interrupted_import_keeps_what_it_read,

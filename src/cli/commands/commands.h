@@ -20,6 +20,7 @@ void AddExportCommand(CLI::App* app, Context* ctx);
 void AddGetCommand(CLI::App* app, Context* ctx);
 void AddDeleteCommand(CLI::App* app, Context* ctx);
 void AddQueryCommand(CLI::App* app, Context* ctx);
+void AddSearchCommand(CLI::App* app, Context* ctx);
 void AddCountCommand(CLI::App* app, Context* ctx);
 void AddTailCommand(CLI::App* app, Context* ctx);
 void AddFacetsCommand(CLI::App* app, Context* ctx);

@@ -24,7 +24,7 @@ namespace {
 bool HasFilter(const FilterArgs& f) {
   return !f.from.empty() || !f.to.empty() || !f.sources.empty() || !f.entities.empty() ||
          !f.any_entities.empty() || !f.not_entities.empty() || !f.languages.empty() ||
-         !f.topics.empty() || !f.authors.empty();
+         !f.topics.empty() || !f.authors.empty() || !f.text.empty();
 }
 
 // Deletes every article matching the filters: their ids are read from one snapshot

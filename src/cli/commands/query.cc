@@ -197,7 +197,8 @@ class Printer {
   size_t n_ = 0;
 };
 
-int CmdQuery(const std::string& path, const FilterArgs& fa, size_t limit, bool all,
+int CmdQuery(const char* name, const std::string& path, const FilterArgs& fa, size_t limit,
+             bool all,
              const std::string& cursor, const std::string& format, const std::string& fields_arg,
              bool summary) {
   Filter filter;
@@ -212,13 +213,13 @@ int CmdQuery(const std::string& path, const FilterArgs& fa, size_t limit, bool a
       if (std::find(std::begin(kCsvFields), std::end(kCsvFields), f) == std::end(kCsvFields)) {
         std::string known;
         for (const char* k : kCsvFields) known += (known.empty() ? "" : ",") + std::string(k);
-        return Fail("query: --fields: no field '" + f + "' (fields: " + known + ")");
+        return Fail(std::string(name) + ": --fields: no field '" + f + "' (fields: " + known + ")");
       }
       fields.push_back(std::move(f));
       at = comma + 1;
     }
   } else if (!fields_arg.empty()) {
-    return Fail("query: --fields goes with --format csv");
+    return Fail(std::string(name) + ": --fields goes with --format csv");
   }
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(path, Mode::kReadOnly, &db); rc != kExitOk) return rc;
@@ -239,8 +240,8 @@ int CmdQuery(const std::string& path, const FilterArgs& fa, size_t limit, bool a
       }
       return inner.ok() && !std::ferror(stdout);
     });
-    if (!inner.ok()) return Fail("query: " + inner.ToString());
-    if (!s.ok()) return Fail("query: " + s.ToString());
+    if (!inner.ok()) return Fail(std::string(name) + ": " + inner.ToString());
+    if (!s.ok()) return Fail(std::string(name) + ": " + s.ToString());
   } else {
     QueryOptions qo;
     qo.order = OrderOf(fa);
@@ -249,9 +250,9 @@ int CmdQuery(const std::string& path, const FilterArgs& fa, size_t limit, bool a
     qo.projection = summary ? Projection::kSummary : Projection::kFull;
     Page page;
     Status s = db->Query(filter, qo, &page);
-    if (!s.ok()) return Fail("query: " + s.ToString());
+    if (!s.ok()) return Fail(std::string(name) + ": " + s.ToString());
     for (const Article& art : page.articles) {
-      if (Status j = printer.Add(art); !j.ok()) return Fail("query: " + j.ToString());
+      if (Status j = printer.Add(art); !j.ok()) return Fail(std::string(name) + ": " + j.ToString());
     }
     next_cursor = page.next_cursor;
   }
@@ -305,8 +306,55 @@ void AddQueryCommand(CLI::App* app, Context* ctx) {
                 "without touching the stored text, so faster)");
   qry->callback([ctx, a] {
     ctx->run = [a] {
-      return CmdQuery(a->db, a->fa, a->limit, a->all, a->cursor, a->format, a->fields,
+      return CmdQuery("query", a->db, a->fa, a->limit, a->all, a->cursor, a->format, a->fields,
                       a->summary);
+    };
+  });
+}
+
+void AddSearchCommand(CLI::App* app, Context* ctx) {
+  struct Args {
+    std::string db, cursor, format = "table", fields, order = "newest";
+    FilterArgs fa;
+    size_t limit = 20;
+    bool all = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = app->add_subcommand(
+      "search",
+      "Print the articles matching a text query (words, \"phrases\", prefix*, AND, OR, "
+      "NOT or -word, ( ), title:word; docs/search.md) and the filters, newest first; when "
+      "more exist, print next_cursor=TOKEN on standard error. Without a text index yet, it "
+      "reads every article the filters select: narrow big archives with --from, --source, "
+      "--entity");
+  cmd->add_option("DB", a->db, "Archive directory")->required();
+  cmd->add_option("QUERY", a->fa.text, "The text query; quote it for the shell")->required();
+  AddFilterOptions(cmd, &a->fa, /*with_order=*/false, /*with_text=*/false);
+  cmd->add_option("--order", a->order, "newest or oldest first")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"newest", "oldest"}));
+  auto* limit = cmd->add_option("--limit", a->limit, "Articles per page (1-10000)")
+                    ->type_name("N")
+                    ->capture_default_str()
+                    ->check(CLI::Range(1, 10000));
+  auto* cursor =
+      cmd->add_option("--cursor", a->cursor, "Continue after the page that printed this token")
+          ->type_name("TOKEN");
+  cmd->add_flag("--all", a->all, "Every match, not one page (no --limit, no --cursor)")
+      ->excludes(limit)
+      ->excludes(cursor);
+  cmd->add_option("--format", a->format,
+                  "Output: table, jsonl (one article a line), json (one object: articles and "
+                  "next_cursor), ids (one id a line), csv (with --fields as for query)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "jsonl", "json", "ids", "csv"}));
+  cmd->add_option("--fields", a->fields, "With --format csv: the columns, as for query")
+      ->type_name("LIST");
+  cmd->callback([ctx, a] {
+    ctx->run = [a] {
+      a->fa.oldest_first = a->order == "oldest";
+      return CmdQuery("search", a->db, a->fa, a->limit, a->all, a->cursor, a->format,
+                      a->fields, /*summary=*/false);
     };
   });
 }

@@ -1,0 +1,299 @@
+// Text queries (Filter::text) through every read of the archive, checked against brute
+// force: each stored article run through text::Matcher (the meaning of a text query,
+// pinned by tests/text_query_test.cc) and the other filters, for Scan in both orders,
+// pages of every size, Count, Timeline, Facets and ScanStoredAfter, on articles in
+// English, French, German, Russian, Chinese and without a language.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "articledb/archive.h"
+#include "test_util.h"
+#include "text/matcher.h"
+#include "text/query_parser.h"
+
+namespace articledb {
+namespace {
+
+constexpr int64_t kStart = 1704067200000000;  // 2024-01-01
+constexpr int64_t kHour = 3600000000;
+
+struct Language {
+  const char* tag;
+  std::vector<std::string> words;
+};
+
+const std::vector<Language> kLanguages = {
+    {"en", {"election", "elections", "elected", "minister", "ministers", "climate", "change",
+            "changes", "talks", "peace", "Armenia", "Paris", "the", "of", "economy",
+            "economic", "economists", "e-mail", "Reuters's"}},
+    {"fr", {"élection", "élections", "ministre", "ministres", "l'Arménie", "Arménie", "climat",
+            "changement", "paix", "Paris", "de", "la", "économie", "économique", "aujourd'hui"}},
+    {"de", {"Wahl", "Wahlen", "Minister", "Klima", "Wandel", "Frieden", "Armenien", "Paris",
+            "der", "die", "Wirtschaft", "Häuser"}},
+    {"ru", {"выборы", "выборов", "министр", "министры", "климат", "мир", "Армения",
+            "Армении", "Париж", "в"}},
+    {"zh", {"气候变化", "选举", "部长", "和平", "亚美尼亚", "巴黎", "经济"}},
+    {"", {"election", "élections", "Armenia", "peace", "climate", "Paris", "the"}},
+};
+
+const std::vector<std::string> kSources = {"Le Monde", "Reuters", "Armenpress"};
+
+// Query words: forms that stem together or not, across the languages, a few prefixes.
+const std::vector<std::string> kQueryWords = {
+    "election", "elections", "élection", "minister", "ministre", "climate", "climat",
+    "change", "peace", "paix", "Arménie", "Armenia", "Paris", "economy", "économie",
+    "Wahl", "Klima", "выборы", "министр", "气候变化", "选举", "the", "de", "e-mail", "Reuters"};
+const std::vector<std::string> kPrefixes = {"elect*", "minist*", "clim*", "econ*", "arm*",
+                                            "вы*", "pa*"};
+
+class SearchModelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = testing::OpenOrDie(dir_.path());
+    for (int i = 0; i < 400; ++i) Put("a" + std::to_string(i));
+    for (int i = 0; i < 40; ++i) Put("a" + std::to_string(rng_() % 400));  // updates
+    for (int i = 0; i < 20; ++i) {  // deletes
+      const std::string id = "a" + std::to_string(rng_() % 400);
+      if (stored_.erase(id) > 0) {
+        ASSERT_TRUE(db_->Delete(WriteOptions(), id).ok());
+      }
+    }
+  }
+
+  std::string Words(const Language& l, size_t n) {
+    std::string s;
+    for (size_t i = 0; i < n; ++i) {
+      s += (s.empty() ? "" : (rng_() % 6 == 0 ? ", " : " ")) + l.words[rng_() % l.words.size()];
+    }
+    return s;
+  }
+
+  void Put(const std::string& id) {
+    const Language& l = kLanguages[rng_() % kLanguages.size()];
+    Article a;
+    a.set_id(id);
+    a.set_source(kSources[rng_() % kSources.size()]);
+    a.set_language(l.tag);
+    if (rng_() % 8 != 0) testing::SetPublished(&a, kStart + static_cast<int64_t>(rng_() % 9000) * kHour);
+    a.set_title(Words(l, 2 + rng_() % 3));
+    if (rng_() % 2) a.set_summary(Words(l, 3));
+    a.set_body(Words(l, 5 + rng_() % 20));
+    ASSERT_TRUE(db_->Put(WriteOptions(), a).ok());
+    stored_[id] = a;
+    if (!seq_.count(id)) seq_[id] = next_seq_++;
+  }
+
+  std::string RandomLeaf() {
+    switch (rng_() % 6) {
+      case 0: return kPrefixes[rng_() % kPrefixes.size()];
+      case 1: {  // a phrase cut from a stored text
+        auto it = stored_.begin();
+        std::advance(it, static_cast<long>(rng_() % stored_.size()));
+        const std::string& body = it->second.body();
+        const size_t space = body.find(' ', rng_() % std::max<size_t>(body.size(), 1));
+        if (space == std::string::npos) return "\"" + body.substr(0, body.find(' ')) + "\"";
+        const size_t next = body.find(' ', space + 1);
+        const size_t end = body.find(' ', next == std::string::npos ? body.size() : next + 1);
+        std::string phrase = body.substr(space + 1, end == std::string::npos ? std::string::npos
+                                                                             : end - space - 1);
+        phrase.erase(std::remove(phrase.begin(), phrase.end(), '"'), phrase.end());
+        return "\"" + phrase + "\"";
+      }
+      case 2: return "title:" + kQueryWords[rng_() % kQueryWords.size()];
+      default: return kQueryWords[rng_() % kQueryWords.size()];
+    }
+  }
+
+  std::string RandomQuery() {
+    switch (rng_() % 6) {
+      case 0: return RandomLeaf() + " " + RandomLeaf();
+      case 1: return RandomLeaf() + " OR " + RandomLeaf();
+      case 2: return RandomLeaf() + " -" + RandomLeaf();
+      case 3: return "(" + RandomLeaf() + " OR " + RandomLeaf() + ") NOT " + RandomLeaf();
+      default: return RandomLeaf();
+    }
+  }
+
+  Filter RandomFilter() {
+    Filter f;
+    f.text = RandomQuery();
+    if (rng_() % 3 == 0) f.source = kSources[rng_() % kSources.size()];
+    if (rng_() % 3 == 0) {
+      const int64_t from = kStart + static_cast<int64_t>(rng_() % 9000) * kHour;
+      f.from_micros = from;
+      f.to_micros = from + static_cast<int64_t>(rng_() % 4000) * kHour;
+    }
+    return f;
+  }
+
+  std::vector<std::string> Expected(const Filter& f, Order order) {
+    text::QueryNode q;
+    EXPECT_TRUE(text::ParseQuery(f.text, &q).ok()) << f.text;
+    std::vector<const Article*> hits;
+    for (const auto& [id, a] : stored_) {
+      const bool dated = a.has_published_at();
+      const int64_t t = dated ? TimestampMicros(a.published_at()) : INT64_MIN;
+      if ((f.from_micros || f.to_micros) && !dated) continue;
+      if (f.from_micros && t < *f.from_micros) continue;
+      if (f.to_micros && t >= *f.to_micros) continue;
+      if (f.source && a.source() != *f.source) continue;
+      if (matcher_.Matches(q, a)) hits.push_back(&a);
+    }
+    std::sort(hits.begin(), hits.end(), [&](const Article* x, const Article* y) {
+      const int64_t tx = x->has_published_at() ? TimestampMicros(x->published_at()) : INT64_MIN;
+      const int64_t ty = y->has_published_at() ? TimestampMicros(y->published_at()) : INT64_MIN;
+      return tx != ty ? tx < ty : seq_.at(x->id()) < seq_.at(y->id());
+    });
+    if (order == Order::kNewestFirst) std::reverse(hits.begin(), hits.end());
+    std::vector<std::string> ids;
+    for (const Article* a : hits) ids.push_back(a->id());
+    return ids;
+  }
+
+  std::vector<std::string> ScanIds(const Filter& f, Order order) {
+    std::vector<std::string> ids;
+    const Status s = db_->Scan(f, order, [&](const Article& a) {
+      ids.push_back(a.id());
+      return true;
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return ids;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Archive> db_;
+  std::mt19937_64 rng_{20261207};
+  std::map<std::string, Article> stored_;
+  std::map<std::string, uint64_t> seq_;  // storage order (docno order), kept by updates
+  uint64_t next_seq_ = 0;
+  text::Matcher matcher_;
+};
+
+TEST_F(SearchModelTest, TextQueriesWithFiltersMatchBruteForceInBothOrdersAndInCounts) {
+  int nonempty = 0;
+  for (int round = 0; round < 150; ++round) {
+    const Filter f = RandomFilter();
+    for (Order order : {Order::kNewestFirst, Order::kOldestFirst}) {
+      const auto want = Expected(f, order);
+      ASSERT_EQ(ScanIds(f, order), want) << f.text;
+      nonempty += want.empty() ? 0 : 1;
+    }
+    uint64_t count = 0;
+    ASSERT_TRUE(db_->Count(f, &count).ok());
+    EXPECT_EQ(count, Expected(f, Order::kOldestFirst).size()) << f.text;
+  }
+  EXPECT_GT(nonempty, 100);  // the random queries do find articles
+}
+
+TEST_F(SearchModelTest, PagesOfEverySizeConcatenateToTheFullResult) {
+  for (int round = 0; round < 40; ++round) {
+    const Filter f = RandomFilter();
+    const Order order = round % 2 ? Order::kOldestFirst : Order::kNewestFirst;
+    const auto want = Expected(f, order);
+    QueryOptions qo;
+    qo.order = order;
+    qo.limit = 1 + rng_() % 7;
+    std::vector<std::string> got;
+    for (int pages = 0; pages < 1000; ++pages) {
+      Page page;
+      const Status s = db_->Query(f, qo, &page);
+      ASSERT_TRUE(s.ok()) << s.ToString();
+      for (const Article& a : page.articles) got.push_back(a.id());
+      if (page.next_cursor.empty()) break;
+      qo.cursor = page.next_cursor;
+    }
+    EXPECT_EQ(got, want) << f.text << " limit " << qo.limit;
+  }
+}
+
+TEST_F(SearchModelTest, ACursorOfOneTextQueryIsRefusedByAnother) {
+  Filter f;
+  f.text = "election OR peace OR Paris OR the";
+  QueryOptions qo;
+  qo.limit = 1;
+  Page page;
+  ASSERT_TRUE(db_->Query(f, qo, &page).ok());
+  ASSERT_FALSE(page.next_cursor.empty());
+  f.text = "election OR peace";
+  qo.cursor = page.next_cursor;
+  EXPECT_TRUE(db_->Query(f, qo, &page).IsInvalidArgument());
+}
+
+TEST_F(SearchModelTest, TimelinesAndFacetsOfTextQueriesCountTheMatches) {
+  for (int round = 0; round < 30; ++round) {
+    const Filter f = RandomFilter();
+    const auto want = Expected(f, Order::kOldestFirst);
+    std::map<std::string, uint64_t> by_month, by_source;
+    for (const std::string& id : want) {
+      const Article& a = stored_.at(id);
+      ++by_source[a.source()];
+      if (a.has_published_at()) {
+        by_month[FormatTime(TimestampMicros(a.published_at())).substr(0, 7)] += 1;
+      }
+    }
+    std::vector<TimelineEntry> timeline;
+    ASSERT_TRUE(db_->Timeline(f, Bucket::kMonth, &timeline).ok());
+    std::map<std::string, uint64_t> got_months;
+    for (const TimelineEntry& e : timeline) got_months[e.label] = e.count;
+    EXPECT_EQ(got_months, by_month) << f.text;
+    FacetOptions fo;
+    fo.by = FacetField::kSource;
+    std::vector<NameCount> facets;
+    ASSERT_TRUE(db_->Facets(f, fo, &facets).ok());
+    std::map<std::string, uint64_t> got_sources;
+    for (const NameCount& n : facets) got_sources[n.name] = n.count;
+    EXPECT_EQ(got_sources, by_source) << f.text;
+  }
+}
+
+TEST_F(SearchModelTest, FollowingStoredArticlesMatchesTextQueriesLikeAScan) {
+  for (int round = 0; round < 20; ++round) {
+    const Filter f = RandomFilter();
+    auto want = Expected(f, Order::kOldestFirst);
+    std::vector<std::string> got;
+    uint64_t next = 0;
+    ASSERT_TRUE(db_->ScanStoredAfter(0, f, &next, [&](const Article& a) {
+                     got.push_back(a.id());
+                     return true;
+                   }).ok());
+    std::sort(want.begin(), want.end());
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, want) << f.text;
+  }
+}
+
+TEST(SearchErrorsTest, AQueryThatDoesNotParseIsRefusedByEveryReadNamingItsColumn) {
+  testing::TempDir dir;
+  auto db = testing::OpenOrDie(dir.path());
+  Article a;
+  a.set_id("x");
+  a.set_source("S");
+  a.set_body("peace talks");
+  ASSERT_TRUE(db->Put(WriteOptions(), a).ok());
+  Filter f;
+  f.text = "peace AND (talks";
+  Page page;
+  Status s = db->Query(f, QueryOptions(), &page);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "text query: unbalanced '(' at column 11");
+  uint64_t n = 0;
+  EXPECT_TRUE(db->Count(f, &n).IsInvalidArgument());
+  std::vector<NameCount> facets;
+  EXPECT_TRUE(db->Facets(f, FacetOptions(), &facets).IsInvalidArgument());
+  std::vector<TimelineEntry> timeline;
+  EXPECT_TRUE(db->Timeline(f, Bucket::kDay, &timeline).IsInvalidArgument());
+  EXPECT_TRUE(db->Scan(f, Order::kNewestFirst, [](const Article&) { return true; })
+                  .IsInvalidArgument());
+  f.text = "\"peace talks\"";
+  ASSERT_TRUE(db->Count(f, &n).ok());
+  EXPECT_EQ(n, 1u);
+}
+
+}  // namespace
+}  // namespace articledb
