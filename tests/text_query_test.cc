@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "articledb/search.h"
 #include "text/matcher.h"
 #include "text/query_parser.h"
 
@@ -169,6 +170,52 @@ TEST(TextMatchTest, ChineseWordsMatchAsPhrasesOfDictionaryWords) {
   EXPECT_TRUE(Matches("气候变化", a));
   EXPECT_TRUE(Matches("农业", a));
   EXPECT_FALSE(Matches("变化气候", a));
+}
+
+std::string Snip(std::string_view query, const Article& a, size_t words = 5) {
+  SnippetOptions o;
+  o.max_words = words;
+  std::string out;
+  const Status s = MakeSnippet(query, a, o, &out);
+  return s.ok() ? out : "error: " + s.message();
+}
+
+TEST(SnippetTest, ThePassageWithTheMostDistinctMatchedWordsIsChosenAndMarked) {
+  const Article a = MakeArticle(
+      "en", "Title", "Oil prices rose. Then nothing happened for a long while, until the "
+                     "OPEC ministers met and oil output quotas changed again.");
+  EXPECT_EQ(Snip("oil opec quota", a), "...[OPEC] ministers met and [oil]...");
+  // Of the two 8-word windows with all three, the first.
+  EXPECT_EQ(Snip("oil opec quota", a, 8),
+            "...the [OPEC] ministers met and [oil] output [quotas]...");
+  // One word: its first passage.
+  EXPECT_EQ(Snip("oil", a), "[Oil] prices rose. Then nothing...");
+}
+
+TEST(SnippetTest, PhrasesAndPrefixesAreMarkedAndExcludedWordsAreNot) {
+  const Article a = MakeArticle("en", "", "Climate change talks: climatic shifts, not talks.");
+  // "climatic" is a form of "climate" (both stem to "climat").
+  EXPECT_EQ(Snip("\"climate change\" -talks", a, 10),
+            "[Climate] [change] talks: [climatic] shifts, not talks.");
+  EXPECT_EQ(Snip("\"change\" -talks", a, 10), "Climate [change] talks: climatic shifts, not talks.");
+  EXPECT_EQ(Snip("clim*", a, 10), "[Climate] change talks: [climatic] shifts, not talks.");
+}
+
+TEST(SnippetTest, WithoutAMatchInTheBodyTheSummaryThenTheTitleIsUsed) {
+  Article a = MakeArticle("fr", "L'Arménie vote", "Rien ici.\nVraiment rien.");
+  // The word as written is marked, elision included.
+  EXPECT_EQ(Snip("armenie", a), "[L'Arménie] vote");
+  a.set_summary("Le vote et les élections en Arménie.");
+  EXPECT_EQ(Snip("arménie", a), "...et les élections en [Arménie].");
+  // No match anywhere: the body's first words, line breaks as spaces, unmarked.
+  EXPECT_EQ(Snip("absent", a), "Rien ici. Vraiment rien.");
+}
+
+TEST(SnippetTest, BadQueriesAndLengthsAreRefused) {
+  const Article a = MakeArticle("en", "t", "b");
+  EXPECT_EQ(Snip("(a", a), "error: text query: unbalanced '(' at column 1");
+  EXPECT_EQ(Snip("a", a, 0), "error: snippet length must be 1 to 1000 words, not 0");
+  EXPECT_EQ(Snip("a", MakeArticle("en", "", "")), "");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 //   articledb/article.h  Article, JSON interchange, validation, name normalisation
 //   articledb/options.h  Options (open) and WriteOptions (each write)
 //   articledb/query.h    Filter, QueryOptions, Page, timelines, listings
+//   articledb/search.h   snippets for text queries
 //   articledb/archive.h  Archive, the engine
 //   articledb/dump.h     portable dump and restore of a whole archive
 #ifndef ARTICLEDB_ARTICLEDB_H_
@@ -15,6 +16,7 @@
 #include "articledb/article.h"
 #include "articledb/options.h"
 #include "articledb/query.h"
+#include "articledb/search.h"
 #include "articledb/status.h"
 #if __has_include("articledb/dump.h")
 #include "articledb/dump.h"

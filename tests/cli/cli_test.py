@@ -736,9 +736,14 @@ def search_finds_words_phrases_and_refuses_bad_queries():
     _, out, _ = ok("search", db, "election OR élection", "--limit", "2", "--format", "ids",
                    "--cursor", cursor[0])
     check(out.decode().split() == ["en1"], "second page: %s" % out)
-    # The table shows the matches.
+    # The table shows the matches, each with its best passage, matched words marked.
     out = ok("search", db, "peace")[1].decode()
     check("Peace talks" in out and "Économie" not in out, "table: %s" % out)
+    lines = ok("search", db, "climate vote")[1].decode().splitlines()
+    check(len(lines) == 5 and lines[1].endswith("L'Arménie vote") and
+          lines[2] == "    Les élections et le changement [climatique]." and
+          lines[3].endswith("Elections in Armenia") and
+          lines[4] == "    [Climate] change talks stalled before the [vote].", "snippet: %r" % lines)
     # --text in the other commands.
     check(ok("count", db, "--text", "talks")[1].decode().split() == ["2"], "count --text")
     out = ok("facets", db, "--by", "source", "--text", "vote OR talks")[1].decode()

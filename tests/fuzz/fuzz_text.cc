@@ -4,7 +4,8 @@
 //    as a query that parses to the same tree.
 //  - Any text analyses without a crash: offsets inside the text, positions ascending and
 //    below the count returned, terms not empty and at most kMaxTermBytes.
-//  - Matching a parsed query against an article made of the text never crashes, and a word
+//  - Matching a parsed query against an article made of the text, and making its snippet,
+//    never crash, and a word
 //    of the text (one term alone as in its text) matches its own article.
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "articledb/search.h"
 #include "fuzz_util.h"
 #include "text/analyzer.h"
 #include "text/matcher.h"
@@ -55,6 +57,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       FUZZ_CHECK(text::ToString(again) == printed);
     }
     matcher.Matches(root, article);
+    articledb::SnippetOptions so;
+    so.max_words = 1 + body.size() % 40;
+    std::string snippet;
+    FUZZ_CHECK(articledb::MakeSnippet(query, article, so, &snippet).ok());
   }
   // A word of the text, quoted, matches the article it came from (valid UTF-8 only: the
   // article's text is validated on write).

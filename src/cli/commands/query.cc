@@ -14,6 +14,7 @@
 #include "articledb/archive.h"
 #include "articledb/article.h"
 #include "articledb/query.h"
+#include "articledb/search.h"
 #include "common.h"
 #include "commands/commands.h"
 #include "filters.h"
@@ -107,8 +108,10 @@ std::string CsvCell(const std::string& v) {
 // --all); the table's columns are sized on the articles of one page.
 class Printer {
  public:
-  Printer(std::string format, std::vector<std::string> fields)
-      : format_(std::move(format)), fields_(std::move(fields)) {}
+  // `snippets`: a text query whose snippet (articledb/search.h) the table shows under
+  // each article; empty for none.
+  Printer(std::string format, std::vector<std::string> fields, std::string snippets = "")
+      : format_(std::move(format)), fields_(std::move(fields)), snippets_(std::move(snippets)) {}
 
   void Begin() {
     if (format_ == "json") out_.Raw("{\"articles\":[");
@@ -148,6 +151,11 @@ class Printer {
       row.cells[1] = Clip(art.source(), 24, &row.widths[1]);
       row.cells[2] = Clip(art.id(), 40, &row.widths[2]);
       row.cells[3] = Clip(title, 72, &row.widths[3]);
+      if (!snippets_.empty()) {
+        SnippetOptions so;
+        so.max_words = 24;
+        if (Status s = MakeSnippet(snippets_, art, so, &row.snippet); !s.ok()) return s;
+      }
       rows_.push_back(std::move(row));
     }
     ++n_;
@@ -179,6 +187,7 @@ class Printer {
       }
       text += r.cells[3];
       out_.Line(text);
+      if (!r.snippet.empty()) out_.Line("    " + r.snippet);
     }
   }
 
@@ -187,11 +196,13 @@ class Printer {
  private:
   std::string format_;
   std::vector<std::string> fields_;
+  std::string snippets_;
   Out out_;
   std::string json_;
   struct Row {
     std::array<std::string, 4> cells;
     std::array<size_t, 4> widths{};  // terminal columns of each cell
+    std::string snippet;
   };
   std::vector<Row> rows_;
   size_t n_ = 0;
@@ -223,7 +234,8 @@ int CmdQuery(const char* name, const std::string& path, const FilterArgs& fa, si
   }
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(path, Mode::kReadOnly, &db); rc != kExitOk) return rc;
-  Printer printer(format, std::move(fields));
+  // search's table shows each match's best passage.
+  Printer printer(format, std::move(fields), std::string(name) == "search" ? fa.text : "");
   printer.Begin();
   std::string next_cursor;
   if (all) {
