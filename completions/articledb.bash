@@ -37,7 +37,7 @@ _articledb() {
   case $prev in
     --format)
       if [[ $cmd == import ]]; then
-        COMPREPLY=($(compgen -W "auto jsonl json newsapi news-please rss" -- "$cur"))
+        COMPREPLY=($(compgen -W "auto jsonl json newsapi news-please rss csv" -- "$cur"))
       else
         COMPREPLY=($(compgen -W "jsonl json ids csv table" -- "$cur"))
       fi
@@ -56,14 +56,14 @@ _articledb() {
     --rejects) COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
     --from|--to|--source|--entity|--any-entity|--not-entity|--language|--topic|--author|\
     --batch|--max-record-bytes|--limit|--cursor|--prefix|\
-    --level|--drop|--seed|--lines|-n|--interval|--text)
+    --level|--drop|--seed|--lines|-n|--interval|--text|--map)
       return 0 ;;
     --order) COMPREPLY=($(compgen -W "newest oldest" -- "$cur")); return 0 ;;
   esac
 
   local opts
   case $cmd in
-    import) opts="--format --keep-unknown --refuse-unknown --assume-tz --rejects --strict --sync --bulk --batch --max-record-bytes" ;;
+    import) opts="--format --map --keep-unknown --refuse-unknown --assume-tz --rejects --strict --sync --bulk --batch --max-record-bytes" ;;
     export) opts="$filters $text --oldest-first" ;;
     query) opts="$filters $text --oldest-first --limit --cursor --all --format --fields --summary" ;;
     search) opts="$filters --order --limit --cursor --all --format --fields" ;;

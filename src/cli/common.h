@@ -39,6 +39,9 @@ double Seconds(std::chrono::steady_clock::time_point since);
 
 std::string HumanBytes(double b);
 
+// One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break.
+std::string CsvCell(const std::string& v);
+
 // A progress line on standard error, redrawn at most 4 times a second, only when
 // standard error is a terminal.
 class ProgressLine {

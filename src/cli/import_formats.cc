@@ -5,6 +5,7 @@
 
 #include "time_util.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <string>
@@ -57,7 +58,8 @@ bool ParseInputFormat(std::string_view name, InputFormat* out) {
   static const std::pair<const char*, InputFormat> kNames[] = {
       {"auto", InputFormat::kAuto}, {"jsonl", InputFormat::kJsonl},
       {"json", InputFormat::kJson}, {"newsapi", InputFormat::kNewsApi},
-      {"news-please", InputFormat::kNewsPlease}, {"rss", InputFormat::kRss}};
+      {"news-please", InputFormat::kNewsPlease}, {"rss", InputFormat::kRss},
+      {"csv", InputFormat::kCsv}};
   for (const auto& [n, f] : kNames) {
     if (name == n) {
       *out = f;
@@ -75,6 +77,7 @@ const char* InputFormatName(InputFormat format) {
     case InputFormat::kNewsApi: return "newsapi";
     case InputFormat::kNewsPlease: return "news-please";
     case InputFormat::kRss: return "rss";
+    case InputFormat::kCsv: return "csv";
   }
   return "?";
 }
@@ -551,6 +554,22 @@ void ConvertValue(InputFormat format, std::string_view json, const ConvertOption
 InputFormat DetectFormat(std::string_view first_line) {
   const std::string_view t = Trim(first_line);
   if (!t.empty() && t.front() == '<') return InputFormat::kRss;
+  if (!t.empty() && t.front() != '{' && t.front() != '[') {
+    // A CSV header names at least one field.
+    std::vector<std::string> cells;
+    CsvSplitter splitter(t.size() + 2);
+    if (splitter.Feed(t, 1, [&](const std::vector<std::string>& c, uint64_t) { cells = c; }).ok()) {
+      for (const std::string& c : cells) {
+        std::string name(Trim(c));
+        for (char& ch : name) {
+          if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+        }
+        const auto& known = CsvFieldNames();
+        if (std::find(known.begin(), known.end(), name) != known.end()) return InputFormat::kCsv;
+      }
+    }
+    return InputFormat::kAuto;
+  }
   if (t.empty() || t.front() != '{') return InputFormat::kAuto;
   dom::parser parser;
   dom::object fields;
@@ -562,6 +581,194 @@ InputFormat DetectFormat(std::string_view first_line) {
     return InputFormat::kAuto;
   }
   return InputFormat::kJsonl;
+}
+
+Status CsvSplitter::Feed(
+    std::string_view line, uint64_t line_no,
+    const std::function<void(const std::vector<std::string>&, uint64_t)>& emit) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (in_quotes_) {
+    cells_.back() += '\n';  // a line break inside a quoted cell
+  } else {
+    cells_.assign(1, std::string());
+    first_line_ = line_no;
+    bytes_ = 0;
+  }
+  bytes_ += line.size() + 1;
+  if (bytes_ > max_record_bytes_) {
+    in_quotes_ = false;
+    return Status::InvalidArgument("CSV record from line " + std::to_string(first_line_) +
+                                   " is over " + std::to_string(max_record_bytes_) + " bytes");
+  }
+  bool after_quote = false;  // a quoted cell was closed; only a comma may follow
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (in_quotes_) {
+      if (c != '"') {
+        cells_.back() += c;
+      } else if (i + 1 < line.size() && line[i + 1] == '"') {
+        cells_.back() += '"';
+        ++i;
+      } else {
+        in_quotes_ = false;
+        after_quote = true;
+      }
+    } else if (c == ',') {
+      cells_.emplace_back();
+      after_quote = false;
+    } else if (after_quote) {
+      return Status::InvalidArgument("CSV line " + std::to_string(line_no) + ", column " +
+                                     std::to_string(i + 1) +
+                                     ": text after a closing quote (a quote in a quoted "
+                                     "cell is written twice)");
+    } else if (c == '"' && cells_.back().empty()) {
+      in_quotes_ = true;
+    } else {
+      cells_.back() += c;
+    }
+  }
+  if (!in_quotes_) emit(cells_, first_line_);
+  return Status::OK();
+}
+
+Status CsvSplitter::Finish() const {
+  if (in_quotes_) {
+    return Status::InvalidArgument("CSV record from line " + std::to_string(first_line_) +
+                                   " ends inside a quoted cell");
+  }
+  return Status::OK();
+}
+
+const std::vector<std::string>& CsvFieldNames() {
+  static const std::vector<std::string> names = {
+      "id",   "url",     "source", "language", "published_at", "updated_at", "title",
+      "summary", "body", "authors", "topics", "entities"};
+  return names;
+}
+
+namespace {
+
+std::string LowerTrimmed(std::string_view s) {
+  std::string out(Trim(s));
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// The names of a list cell: separated by ';', each trimmed, empty ones left out.
+std::vector<std::string> ListCell(std::string_view cell) {
+  std::vector<std::string> out;
+  while (!cell.empty()) {
+    const size_t semi = cell.find(';');
+    const std::string_view item = Trim(cell.substr(0, semi));
+    if (!item.empty()) out.emplace_back(item);
+    if (semi == std::string_view::npos) break;
+    cell.remove_prefix(semi + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+Status MapCsvColumns(const std::vector<std::string>& header, const ConvertOptions& options,
+                     CsvColumns* out) {
+  const std::vector<std::string>& known = CsvFieldNames();
+  out->names = header;
+  out->fields.assign(header.size(), "");
+  std::vector<bool> mapped(header.size(), false);
+  for (const auto& [column, field] : options.csv_map) {
+    if (field != "-" && std::find(known.begin(), known.end(), field) == known.end()) {
+      std::string list;
+      for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+      return Status::InvalidArgument("--map " + column + "=" + field + ": no field '" + field +
+                                     "' (fields: " + list + ", or - to ignore the column)");
+    }
+    bool found = false;
+    for (size_t i = 0; i < header.size(); ++i) {
+      if (header[i] == column || LowerTrimmed(header[i]) == LowerTrimmed(column)) {
+        out->fields[i] = field;
+        mapped[i] = true;
+        found = true;
+      }
+    }
+    if (!found) {
+      return Status::InvalidArgument("--map " + column + "=" + field + ": the header has no column '" +
+                                     Short(column) + "'");
+    }
+  }
+  std::vector<std::string> unknown;
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (mapped[i]) continue;
+    const std::string name = LowerTrimmed(header[i]);
+    if (std::find(known.begin(), known.end(), name) != known.end()) {
+      out->fields[i] = name;
+    } else {
+      unknown.push_back(header[i]);
+    }
+  }
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (out->fields[i].empty() || out->fields[i] == "-") continue;
+    for (size_t j = 0; j < i; ++j) {
+      if (out->fields[j] == out->fields[i]) {
+        return Status::InvalidArgument("columns '" + Short(header[j]) + "' and '" + Short(header[i]) +
+                                       "' both fill field '" + out->fields[i] +
+                                       "' (--map one of them to another field, or to -)");
+      }
+    }
+  }
+  if (!unknown.empty() && options.unknown == ConvertOptions::Unknown::kRefuse) {
+    return Status::InvalidArgument(UnknownFieldsError(unknown).message() +
+                                   ", or --map COLUMN=FIELD names their field");
+  }
+  return Status::OK();
+}
+
+Status ConvertCsvRecord(const CsvColumns& columns, const std::vector<std::string>& cells,
+                        const ConvertOptions& options, Article* out) {
+  out->Clear();
+  if (cells.size() != columns.fields.size()) {
+    return Status::InvalidArgument("the record has " + std::to_string(cells.size()) +
+                                   " cells, the header " + std::to_string(columns.fields.size()));
+  }
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const std::string& field = columns.fields[i];
+    const std::string& cell = cells[i];
+    if (field == "-" || cell.empty()) continue;
+    if (field.empty()) {
+      (*out->mutable_attributes())[columns.names[i]] = cell;
+    } else if (field == "id") {
+      out->set_id(cell);
+    } else if (field == "url") {
+      out->set_url(cell);
+    } else if (field == "source") {
+      out->set_source(cell);
+    } else if (field == "language") {
+      out->set_language(std::string(Trim(cell)));
+    } else if (field == "title") {
+      out->set_title(cell);
+    } else if (field == "summary") {
+      out->set_summary(cell);
+    } else if (field == "body") {
+      out->set_body(cell);
+    } else if (field == "published_at" || field == "updated_at") {
+      google::protobuf::Timestamp* ts =
+          field == "published_at" ? out->mutable_published_at() : out->mutable_updated_at();
+      if (!ParseFlexibleDate(cell, options.assume_tz, ts)) {
+        return Status::InvalidArgument("column '" + Short(columns.names[i]) + "' (" + field +
+                                       "): '" + Short(cell) +
+                                       "' is not a date (RFC 3339, 2024-05-09 14:05:00, RFC "
+                                       "822 or epoch seconds)");
+      }
+    } else if (field == "authors") {
+      for (std::string& a : ListCell(cell)) out->add_authors(std::move(a));
+    } else if (field == "topics") {
+      for (std::string& t : ListCell(cell)) out->add_topics(std::move(t));
+    } else if (field == "entities") {
+      for (std::string& e : ListCell(cell)) out->add_entities()->set_name(std::move(e));
+    }
+  }
+  return Status::OK();
 }
 
 }  // namespace articledb::cli

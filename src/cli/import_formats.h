@@ -25,9 +25,10 @@ enum class InputFormat {
   kNewsApi,     // NewsAPI responses: {"status":"ok","articles":[...]}
   kNewsPlease,  // news-please articles: one object a file, or several
   kRss,         // RSS 0.9x/1.0/2.0 and Atom 1.0 feeds (feed_reader.h)
+  kCsv,         // CSV (RFC 4180) with a header line; columns named as fields or --map'ped
 };
 
-// "auto", "jsonl", "json", "newsapi", "news-please", "rss".
+// "auto", "jsonl", "json", "newsapi", "news-please", "rss", "csv".
 bool ParseInputFormat(std::string_view name, InputFormat* out);
 const char* InputFormatName(InputFormat format);
 
@@ -39,6 +40,8 @@ struct ConvertOptions {
   Unknown unknown = Unknown::kFormatDefault;
   // The zone of dates and times written without one ("2024-05-09 14:05:00").
   cctz::time_zone assume_tz = cctz::utc_time_zone();
+  // CSV: column -> field pairs (--map COLUMN=FIELD) over the columns named as fields.
+  std::vector<std::pair<std::string, std::string>> csv_map;
 };
 
 // Reads a date in the forms feeds and scrapers write: RFC 3339 (`T` or a space between
@@ -88,8 +91,57 @@ void ConvertValue(InputFormat format, std::string_view json, const ConvertOption
 
 // The format of a file from its first non-blank line (a BOM removed): kRss when it starts
 // with '<' (XML), kJsonl when it is a whole interchange-looking JSON object, kAuto (values
-// found by the splitter, each told by its fields) otherwise.
+// found by the splitter, each told by its fields) when it starts with '{' or '[', kCsv
+// when it is a CSV line with a cell naming a field (CsvFieldNames, any case), kAuto
+// otherwise.
 InputFormat DetectFormat(std::string_view first_line);
+
+// Splits CSV text (RFC 4180: cells separated by commas, quoted cells holding commas,
+// doubled quotes and line breaks; CRLF or LF) given a line at a time into records.
+class CsvSplitter {
+ public:
+  explicit CsvSplitter(size_t max_record_bytes) : max_record_bytes_(max_record_bytes) {}
+  // Feeds line `line_no` (without its line break). Calls `emit(cells, first_line)` for the
+  // record it completes, if any. A quote inside an unquoted cell is taken as text; text
+  // after a closing quote before the next comma is an error (the record is dropped and
+  // the splitter goes on with the next line), as is a record over max_record_bytes.
+  Status Feed(std::string_view line, uint64_t line_no,
+              const std::function<void(const std::vector<std::string>&, uint64_t)>& emit);
+  // After the last line: an error when a quoted cell is left open.
+  Status Finish() const;
+
+ private:
+  size_t max_record_bytes_;
+  std::vector<std::string> cells_;
+  bool in_quotes_ = false;
+  uint64_t first_line_ = 0;
+  size_t bytes_ = 0;
+};
+
+// The columns of a CSV file mapped to fields, from its header.
+struct CsvColumns {
+  // Per column: the field it fills ("title", "published_at", ...); "" for a column the
+  // schema lacks (kept in attributes under its header name); "-" for one to ignore.
+  std::vector<std::string> fields;
+  std::vector<std::string> names;  // the header
+};
+
+// The fields a CSV column can fill: the interchange schema's scalar fields, and authors,
+// topics and entities (names separated by ';').
+const std::vector<std::string>& CsvFieldNames();
+
+// Maps the header's columns: a --map pair first, else a column named as a field (case and
+// surrounding spaces ignored), else unknown. InvalidArgument when a --map pair names a
+// column the header lacks or a field CsvFieldNames lacks, two columns fill one field, or
+// (under kRefuse) a column is unknown, naming every one.
+Status MapCsvColumns(const std::vector<std::string>& header, const ConvertOptions& options,
+                     CsvColumns* out);
+
+// One CSV record to an article. InvalidArgument naming the column when its cell cannot
+// fill its field (a date in none of ParseFlexibleDate's forms), or when the record does
+// not have the header's number of cells.
+Status ConvertCsvRecord(const CsvColumns& columns, const std::vector<std::string>& cells,
+                        const ConvertOptions& options, Article* out);
 
 // The refusal of an article with fields the schema lacks, naming every one:
 // "fields 'section', 'wordcount' are not in the schema (--keep-unknown keeps them ...)".

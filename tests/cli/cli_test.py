@@ -439,6 +439,47 @@ def import_names_every_unknown_field_and_keeps_them_on_request():
     check(sorted(a["id"] for a in export(path("cut"))) == ["a", "b"], "articles before the cut")
 
 
+def import_reads_csv_by_its_header_and_map():
+    db = path("db")
+    _, _, err = ok("import", db, os.path.join(IMPORT_DATA, "articles.csv"))
+    check("stored 2 (new 2 / updated 0), rejected 0" in summary(err), summary(err))
+    maps = ["--map", "Headline=title", "--map", "Outlet=source", "--map", "Date=published_at",
+            "--map", "Text=body", "--map", "Link=url", "--map", "Words=-"]
+    ok("import", db, *maps, os.path.join(IMPORT_DATA, "mapped.csv"))
+    with open(os.path.join(IMPORT_DATA, "expected-csv.jsonl"), encoding="utf-8") as f:
+        expected = sorted(line.rstrip("\n") for line in f)
+    check(sorted_export(db) == expected, "stored articles differ from expected-csv.jsonl")
+    # Round trip: query's CSV imports back to the same articles (attributes are not a
+    # CSV field of query's).
+    fields = "id,url,source,language,published_at,updated_at,title,summary,body,authors,topics,entities"
+    csv_out = ok("query", db, "--all", "--format", "csv", "--fields", fields)[1]
+    again = path("again")
+    ok("import", again, write("again.csv", csv_out))
+    strip = lambda rows: sorted(json.dumps({k: v for k, v in r.items() if k != "attributes"},
+                                           ensure_ascii=False, sort_keys=True) for r in rows)
+    check(strip(export(again)) == strip(export(db)), "CSV round trip differs")
+    # Bad cells are rejected naming the line and column; the other rows are stored.
+    bad = write("bad.csv", "source,published_at,title\nS,2024-05-01,ok\nS,someday,bad date\n"
+                           "S,2024-05-02\n\"S\"x,2024-05-03,after quote\n")
+    rc, _, err = run("import", path("bad"), bad)
+    check(rc == 1 and "stored 1 " in summary(err) and "rejected 3" in summary(err), summary(err))
+    for needle in ("bad.csv:3: column 'published_at' (published_at): 'someday' is not a date",
+                   "bad.csv:4: the record has 2 cells, the header 3",
+                   "bad.csv:5: CSV line 5, column 4: text after a closing quote"):
+        check(needle in err, "missing %r in %s" % (needle, err))
+    # Unknown columns: refused on request, naming them, nothing stored; --map errors.
+    rc, _, err = run("import", "--refuse-unknown", path("refused"),
+                     os.path.join(IMPORT_DATA, "articles.csv"))
+    check(rc == 1 and "field 'section' is not in the schema" in err and "stored 0" in summary(err),
+          "refuse-unknown: %s" % err)
+    rc, _, err = run("import", "--map", "Headline=headline", path("x"),
+                     os.path.join(IMPORT_DATA, "mapped.csv"))
+    check(rc == 2, "--map to no field: exit %d" % rc)
+    one_line_error(err, "no field 'headline'")
+    rc, _, err = run("import", "--map", "Nope=title", path("y"), os.path.join(IMPORT_DATA, "mapped.csv"))
+    check(rc == 1 and "the header has no column 'Nope'" in err, "--map of no column: %s" % err)
+
+
 def import_reads_rss_and_atom_feeds_item_by_item():
     files = [os.path.join(IMPORT_DATA, f) for f in ("rss.xml", "atom.xml")]
     db = path("db")
@@ -1679,7 +1720,7 @@ CASES = {f.__name__: f for f in [
     help_on_every_command, usage_errors_exit_2, import_reports_each_bad_line_kind,
     import_reads_feed_formats_and_json_arrays_by_their_mappings,
     import_names_every_unknown_field_and_keeps_them_on_request,
-    import_reads_rss_and_atom_feeds_item_by_item,
+    import_reads_rss_and_atom_feeds_item_by_item, import_reads_csv_by_its_header_and_map,
     tail_follow_prints_new_matching_articles_as_another_process_stores_them,
     import_strict_stops_at_first_bad_line, import_reads_stdin_and_zstd, import_is_an_upsert,
     bulk_import_survives_and_flushes, get_and_delete_report_missing_ids,

@@ -252,5 +252,94 @@ TEST(ImportFormatsTest, FeedReaderMapsRssItemsAndAtomEntries) {
   EXPECT_EQ(got[1].source(), "Example Wire");  // the item's own <source>
 }
 
+std::vector<std::vector<std::string>> SplitCsv(const std::vector<std::string>& lines,
+                                               std::vector<std::string>* errors = nullptr) {
+  CsvSplitter csv(1000);
+  std::vector<std::vector<std::string>> out;
+  uint64_t n = 0;
+  for (const std::string& l : lines) {
+    Status s = csv.Feed(l, ++n, [&](const std::vector<std::string>& cells, uint64_t) {
+      out.push_back(cells);
+    });
+    if (!s.ok() && errors != nullptr) errors->push_back(s.message());
+  }
+  Status f = csv.Finish();
+  if (!f.ok() && errors != nullptr) errors->push_back(f.message());
+  return out;
+}
+
+using Rows = std::vector<std::vector<std::string>>;
+
+TEST(CsvTest, QuotedCellsHoldCommasDoubledQuotesAndLineBreaks) {
+  EXPECT_EQ(SplitCsv({"a,b,c", "1,\"x, y\",\"say \"\"hi\"\"\"", "2,\"two", "lines\",", "3,,\r"}),
+            (Rows{{"a", "b", "c"}, {"1", "x, y", "say \"hi\""}, {"2", "two\nlines", ""},
+                  {"3", "", ""}}));
+  // A quote inside an unquoted cell is text.
+  EXPECT_EQ(SplitCsv({"5\" screen,ok"}), (Rows{{"5\" screen", "ok"}}));
+}
+
+TEST(CsvTest, TextAfterAClosingQuoteAndAnOpenQuoteAtTheEndAreErrors) {
+  std::vector<std::string> errors;
+  EXPECT_EQ(SplitCsv({"\"a\"b,c", "d,e", "\"open"}, &errors), (Rows{{"d", "e"}}));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0], "CSV line 1, column 4: text after a closing quote (a quote in a quoted "
+                       "cell is written twice)");
+  EXPECT_EQ(errors[1], "CSV record from line 3 ends inside a quoted cell");
+}
+
+TEST(CsvTest, ColumnsAreFieldsByNameOrByMapAndTheRestAreKeptOrRefused) {
+  ConvertOptions o;
+  CsvColumns c;
+  ASSERT_TRUE(MapCsvColumns({" Title ", "SOURCE", "Outlet", "Words", "section"}, o, &c).ok());
+  EXPECT_EQ(c.fields, (std::vector<std::string>{"title", "source", "", "", ""}));
+  o.csv_map = {{"Outlet", "source"}, {"SOURCE", "-"}, {"words", "-"}};
+  ASSERT_TRUE(MapCsvColumns({" Title ", "SOURCE", "Outlet", "Words", "section"}, o, &c).ok());
+  EXPECT_EQ(c.fields, (std::vector<std::string>{"title", "-", "source", "-", ""}));
+  o.unknown = ConvertOptions::Unknown::kRefuse;
+  EXPECT_EQ(MapCsvColumns({" Title ", "SOURCE", "Outlet", "Words", "section"}, o, &c).message(),
+            "field 'section' is not in the schema (--keep-unknown keeps them in attributes), "
+            "or --map COLUMN=FIELD names their field");
+  o = ConvertOptions();
+  EXPECT_EQ(MapCsvColumns({"title", "headline"}, o, &c).ok(), true);
+  o.csv_map = {{"headline", "title"}};
+  EXPECT_EQ(MapCsvColumns({"title", "headline"}, o, &c).message(),
+            "columns 'title' and 'headline' both fill field 'title' (--map one of them to "
+            "another field, or to -)");
+  o.csv_map = {{"Outlet", "source"}};
+  EXPECT_EQ(MapCsvColumns({"title"}, o, &c).message(),
+            "--map Outlet=source: the header has no column 'Outlet'");
+}
+
+TEST(CsvTest, RecordsFillDatesListsAndAttributesAndNameTheColumnOfABadCell) {
+  ConvertOptions o;
+  ASSERT_TRUE(cctz::load_time_zone("Europe/Paris", &o.assume_tz));
+  CsvColumns c;
+  ASSERT_TRUE(MapCsvColumns({"source", "published_at", "authors", "entities", "topics", "desk"},
+                            o, &c).ok());
+  Article a;
+  ASSERT_TRUE(ConvertCsvRecord(c, {"Le Monde", "2024-05-09 16:05:00", "A. B; C D;", "Erevan",
+                                   "", "World"}, o, &a).ok());
+  EXPECT_EQ(a.source(), "Le Monde");
+  EXPECT_EQ(a.published_at().seconds(), 1715263500);  // 14:05 UTC
+  EXPECT_EQ(std::vector<std::string>(a.authors().begin(), a.authors().end()),
+            (std::vector<std::string>{"A. B", "C D"}));
+  ASSERT_EQ(a.entities_size(), 1);
+  EXPECT_EQ(a.entities(0).name(), "Erevan");
+  EXPECT_EQ(a.topics_size(), 0);
+  EXPECT_EQ(a.attributes().at("desk"), "World");
+  EXPECT_EQ(ConvertCsvRecord(c, {"S", "last tuesday", "", "", "", ""}, o, &a).message(),
+            "column 'published_at' (published_at): 'last tuesday' is not a date (RFC 3339, "
+            "2024-05-09 14:05:00, RFC 822 or epoch seconds)");
+  EXPECT_EQ(ConvertCsvRecord(c, {"S", ""}, o, &a).message(),
+            "the record has 2 cells, the header 6");
+}
+
+TEST(CsvTest, AHeaderNamingAFieldIsFoundAsCsv) {
+  EXPECT_EQ(DetectFormat("id,source,title"), InputFormat::kCsv);
+  EXPECT_EQ(DetectFormat("\"Title\",Outlet"), InputFormat::kCsv);
+  EXPECT_EQ(DetectFormat("Headline,Outlet"), InputFormat::kAuto);  // --map makes it CSV
+  EXPECT_EQ(DetectFormat("[{\"source\":\"S\"}]"), InputFormat::kAuto);
+}
+
 }  // namespace
 }  // namespace articledb::cli

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -245,6 +246,9 @@ int CmdImport(const ImportArgs& a) {
     InputFormat format = a.format;
     bool format_known = a.format != InputFormat::kAuto;
     JsonValueSplitter splitter(max_line);
+    CsvSplitter csv(max_line);
+    std::optional<CsvColumns> columns;  // from the CSV header, once read
+    Status header_error;
     std::unique_ptr<FeedReader> feed;
     std::string feed_text;
     std::string rejected_json;
@@ -254,6 +258,21 @@ int CmdImport(const ImportArgs& a) {
       take(file, item_line, ps, item, rejected_json);
     };
     bool file_failed = false;
+    auto emit_csv = [&](const std::vector<std::string>& cells, uint64_t first_line) {
+      if (!columns) {
+        columns.emplace();
+        header_error = MapCsvColumns(cells, a.convert, &*columns);
+        return;
+      }
+      if (cells.size() == 1 && cells[0].empty()) return;  // a blank line
+      Status ps = ConvertCsvRecord(*columns, cells, a.convert, &article);
+      std::string raw;  // the record as one CSV line, for --rejects
+      for (size_t i = 0; i < cells.size(); ++i) {
+        if (i > 0) raw += ',';
+        raw += CsvCell(cells[i]);
+      }
+      take(file, first_line, ps, &article, raw);
+    };
     auto emit = [&](std::string_view value, uint64_t first_line) {
       ConvertValue(format, value, a.convert, [&](Status ps, Article* parsed, std::string_view raw) {
         take(file, first_line, ps, parsed != nullptr ? parsed : &article, raw);
@@ -283,12 +302,32 @@ int CmdImport(const ImportArgs& a) {
       if (!format_known) {
         if (Blank(line)) continue;
         format = DetectFormat(line);
+        // Columns named by --map: a CSV header even without a field's name.
+        if (format == InputFormat::kAuto && !a.convert.csv_map.empty() &&
+            line.find_first_not_of(" \t") != std::string::npos &&
+            line[line.find_first_not_of(" \t")] != '{' && line[line.find_first_not_of(" \t")] != '[') {
+          format = InputFormat::kCsv;
+        }
         format_known = true;
       }
       if (format == InputFormat::kJsonl) {
         if (Blank(line)) continue;
         Status ps = ParseInterchange(line, a.convert.unknown, &article);
         take(file, line_no, ps, &article, line);
+      } else if (format == InputFormat::kCsv) {
+        if (Status fs = csv.Feed(line, line_no, emit_csv); !fs.ok()) {
+          ++read;
+          reject(file, line_no, fs.message(), nullptr);
+          if (a.strict) stop = true;
+        }
+        if (!header_error.ok()) {
+          ++read;
+          reject(file, line_no, "CSV header: " + header_error.message() +
+                                    "; the rest of the file is skipped", nullptr);
+          if (a.strict) stop = true;
+          file_failed = true;
+          break;
+        }
       } else if (format == InputFormat::kRss) {
         if (!feed) feed = std::make_unique<FeedReader>(a.convert, each_item);
         feed_text.assign(line).push_back('\n');
@@ -329,6 +368,12 @@ int CmdImport(const ImportArgs& a) {
     if (!file_failed && !stop && !g_interrupted && format == InputFormat::kRss) {
       if (!feed) feed = std::make_unique<FeedReader>(a.convert, each_item);
       if (Status fs = feed->Feed("", true); !fs.ok()) {
+        ++read;
+        reject(file, line_no, fs.message(), nullptr);
+        if (a.strict) stop = true;
+      }
+    } else if (!file_failed && !stop && !g_interrupted && format == InputFormat::kCsv) {
+      if (Status fs = csv.Finish(); !fs.ok()) {
         ++read;
         reject(file, line_no, fs.message(), nullptr);
         if (a.strict) stop = true;
@@ -382,8 +427,8 @@ void AddImportCommand(CLI::App* app, Context* ctx) {
   auto ia = std::make_shared<ImportArgs>();
   auto* imp = app->add_subcommand(
       "import", "Import articles into DB, creating it if needed: JSON Lines of the "
-                "interchange schema, a JSON array, NewsAPI responses, news-please files or "
-                "RSS and Atom feeds. "
+                "interchange schema, a JSON array, NewsAPI responses, news-please files, "
+                "RSS and Atom feeds, or CSV with a header. "
                 "Articles are upserts by id.");
   imp->add_option("DB", ia->db, "Archive directory")->required();
   imp->add_option("FILE", ia->files,
@@ -394,18 +439,43 @@ void AddImportCommand(CLI::App* app, Context* ctx) {
          [ia](const std::string& name) {
            if (!ParseInputFormat(name, &ia->format)) {
              throw CLI::ValidationError("--format", "unknown format '" + name +
-                                                        "' (auto, jsonl, json, newsapi, news-please, rss)");
+                                                        "' (auto, jsonl, json, newsapi, news-please, rss, csv)");
            }
          },
          "Input format: jsonl (one interchange article a line), json (an array of them), "
          "newsapi (NewsAPI responses), news-please (its article files), rss (RSS and Atom "
-         "feeds), or auto (the default: found from the content of each file, and each JSON "
-         "value by its fields). docs/import.md maps each format's fields")
+         "feeds), csv (a header line naming the columns, as fields or with --map), or auto "
+         "(the default: found from the content of each file, and each JSON value by its "
+         "fields). docs/import.md maps each format's fields")
       ->type_name("FORMAT");
+  imp->add_option_function<std::vector<std::string>>(
+         "--map",
+         [ia](const std::vector<std::string>& pairs) {
+           for (const std::string& p : pairs) {
+             const size_t eq = p.rfind('=');
+             if (eq == std::string::npos || eq == 0 || eq + 1 == p.size()) {
+               throw CLI::ValidationError("--map", "'" + p + "' is not COLUMN=FIELD");
+             }
+             const std::string field = p.substr(eq + 1);
+             const auto& known = CsvFieldNames();
+             if (field != "-" && std::find(known.begin(), known.end(), field) == known.end()) {
+               throw CLI::ValidationError("--map", "'" + p + "': no field '" + field +
+                                                       "' (see --help for the fields, or - "
+                                                       "to ignore the column)");
+             }
+             ia->convert.csv_map.emplace_back(p.substr(0, eq), field);
+           }
+         },
+         "CSV: fill FIELD from the column COLUMN of the header (repeat it); FIELD is one of "
+         "id, url, source, language, published_at, updated_at, title, summary, body, "
+         "authors, topics, entities (lists separated by ';'), or - to ignore the column. "
+         "Columns named as a field need no --map")
+      ->type_name("COLUMN=FIELD")
+      ->allow_extra_args(false);
   imp->add_flag_callback(
       "--keep-unknown", [ia] { ia->convert.unknown = ConvertOptions::Unknown::kKeep; },
       "Store fields the schema lacks in attributes (strings as they are, other values as "
-      "JSON); the default for newsapi, news-please and rss");
+      "JSON); the default for newsapi, news-please, rss and csv");
   imp->add_flag_callback(
       "--refuse-unknown", [ia] { ia->convert.unknown = ConvertOptions::Unknown::kRefuse; },
       "Refuse an article with fields the schema lacks, naming them all; the default for "

@@ -93,17 +93,6 @@ std::string FieldText(const Article& a, const std::string& field) {
   return out;
 }
 
-// One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break.
-std::string CsvCell(const std::string& v) {
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 // Prints articles in one of the output formats, one at a time (constant memory for
 // --all); the table's columns are sized on the articles of one page.
 class Printer {
