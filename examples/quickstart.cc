@@ -54,9 +54,10 @@ int main(int argc, char** argv) {
   }
   articledb::WriteStats ws;
   if (!(s = db->PutBatch(articledb::WriteOptions(), batch, &ws)).ok()) return Fail("put", s);
-  std::printf("stored %zu articles (%llu new, %llu updated)\n", batch.size(),
+  std::printf("stored %zu articles (%llu new, %llu updated, %llu unchanged)\n", batch.size(),
               static_cast<unsigned long long>(ws.inserted),
-              static_cast<unsigned long long>(ws.updated));
+              static_cast<unsigned long long>(ws.updated),
+              static_cast<unsigned long long>(ws.unchanged));
 
   // Query: "Pachinian" (any case, any accents) from "le monde" in May 2024, newest first.
   articledb::Filter filter;

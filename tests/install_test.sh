@@ -22,8 +22,9 @@ fail=0
 expect() {  # expect OUTPUT PATTERN
   grep -qF -- "$2" <<<"$1" || { echo "missing from the example's output: $2" >&2; fail=1; }
 }
-expect "$first" "stored 4 articles (4 new, 0 updated)"
-expect "$second" "stored 4 articles (0 new, 4 updated)"
+expect "$first" "stored 4 articles (4 new, 0 updated, 0 unchanged)"
+# The same articles again: equal to what is stored, so nothing is written.
+expect "$second" "stored 4 articles (0 new, 0 updated, 4 unchanged)"
 expect "$first" "2024-05-20T18:30:00Z  Erevan et Bakou reprennent les discussions"
 expect "$first" "2024-05-02T08:00:00Z  Nikol Pachinian à Paris"
 expect "$first" "2024-05  3"
@@ -42,7 +43,7 @@ g++ -std=c++20 -O0 -Wall -Wextra -Werror "$src/examples/quickstart.cc" -o "$tmp/
 # A shared libarticledb is found in the install's libdir.
 pc_out=$(LD_LIBRARY_PATH="$(pkg-config --variable=libdir articledb)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
   "$tmp/quickstart-pc" "$tmp/archive-pc")
-expect "$pc_out" "stored 4 articles (4 new, 0 updated)"
+expect "$pc_out" "stored 4 articles (4 new, 0 updated, 0 unchanged)"
 expect "$pc_out" "2024-05-20T18:30:00Z  Erevan et Bakou reprennent les discussions"
 expect "$pc_out" "2024-06  1"
 

@@ -38,6 +38,9 @@ namespace articledb {
 struct WriteStats {
   uint64_t inserted = 0;   // articles new to the archive
   uint64_t updated = 0;    // articles that replaced a stored version with the same id
+  // Articles equal to the stored version with their id: nothing was written for them
+  // (not counted in `updated`).
+  uint64_t unchanged = 0;
   uint64_t deleted = 0;    // articles removed
   uint64_t not_found = 0;  // ids asked to delete that were not stored
 };
@@ -176,6 +179,8 @@ class Archive {
   // ---- Writes ----
   // Stores `article`, replacing any stored article with the same id (an upsert). An
   // article without id gets DeriveArticleId(article). Validated with ValidateArticle.
+  // An article equal to the version stored under its id writes nothing and is counted in
+  // WriteStats::unchanged.
   virtual Status Put(const WriteOptions& wo, const Article& article,
                      WriteStats* stats = nullptr) = 0;
   // Stores many articles in one atomic write. If one is invalid, none is stored and the

@@ -1,6 +1,7 @@
 // The write path (writer.h).
 #include "write/writer.h"
 
+#include <google/protobuf/util/message_differencer.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -188,6 +189,7 @@ Status Writer::PutBatchTo(const WriteOptions& wo, std::span<const Article> artic
     }
   }
   std::vector<std::optional<Article>> old_versions(m);
+  std::vector<bool> unchanged(m, false);  // equal to the stored version: nothing to write
   if (!old_keys.empty()) {
     const size_t k = old_keys.size();
     std::vector<rocksdb::Slice> ks(k);
@@ -209,6 +211,14 @@ Status Writer::PutBatchTo(const WriteOptions& wo, std::span<const Article> artic
         docnos[old_of[i]] = 0;
         continue;
       }
+      // The same bytes, or (a map's entries may serialize in another order) the same
+      // size and equal messages.
+      const std::string& now_value = values[order[old_of[i]]];
+      if (ToView(vals[i]) == now_value ||
+          (vals[i].size() == now_value.size() &&
+           google::protobuf::util::MessageDifferencer::Equals(old, *items[order[old_of[i]]]))) {
+        unchanged[old_of[i]] = true;
+      }
       old_versions[old_of[i]] = std::move(old);
     }
   }
@@ -226,6 +236,10 @@ Status Writer::PutBatchTo(const WriteOptions& wo, std::span<const Article> artic
   WriteStats local;
   for (size_t j = 0; j < m; ++j) {
     const size_t i = order[j];
+    if (unchanged[j]) {
+      ++local.unchanged;
+      continue;
+    }
     uint64_t docno = docnos[j];
     if (docno == 0) {
       docno = preset_docnos.empty() ? next_fresh++ : preset_docnos[i];
@@ -251,16 +265,19 @@ Status Writer::PutBatchTo(const WriteOptions& wo, std::span<const Article> artic
   if (article_delta != 0) {
     batch.Merge(cf(kCounters), ToSlice(keys::kArticlesCounter), counters::Encode(article_delta, ""));
   }
-  batch.Merge(cf(kCounters), ToSlice(keys::kRecordBytesCounter), counters::Encode(byte_delta, ""));
+  if (byte_delta != 0) {
+    batch.Merge(cf(kCounters), ToSlice(keys::kRecordBytesCounter), counters::Encode(byte_delta, ""));
+  }
   if (into != nullptr) {
     *into = std::move(batch);
-  } else {
+  } else if (batch.Count() > 0) {  // (a batch of unchanged articles writes nothing)
     rocksdb::Status ws = store_.Commit(ToRocks(wo), &batch);
     if (!ws.ok()) return FromRocks(ws, "write failed; nothing of this batch was stored");
   }
   if (stats) {
     stats->inserted += local.inserted;
     stats->updated += local.updated;
+    stats->unchanged += local.unchanged;
   }
   return Status::OK();
 }
@@ -312,6 +329,7 @@ Status Writer::BulkIngest(std::vector<Article>* articles, const std::vector<uint
   if (!rs.ok()) return FromRocks(rs, "bulk load failed; nothing of this run was stored");
   stats->inserted += local.inserted;
   stats->updated += local.updated;
+  stats->unchanged += local.unchanged;
   return Status::OK();
 }
 

@@ -364,7 +364,7 @@ def import_samples_as_expected(db, files, n, expected_name):
     """Imports `files` into db, checks that all n were stored as tests/data/import/
     expected_name says (sorted, keys sorted); returns those lines."""
     _, _, err = ok("import", db, *files)
-    check("stored %d (new %d / updated 0), rejected 0" % (n, n) in summary(err), summary(err))
+    check("stored %d (new %d / updated 0), unchanged 0, rejected 0" % (n, n) in summary(err), summary(err))
     with open(os.path.join(IMPORT_DATA, expected_name), encoding="utf-8") as f:
         expected = sorted(line.rstrip("\n") for line in f)
     check(sorted_export(db) == expected, "stored articles differ from " + expected_name)
@@ -442,7 +442,7 @@ def import_names_every_unknown_field_and_keeps_them_on_request():
 def import_reads_csv_by_its_header_and_map():
     db = path("db")
     _, _, err = ok("import", db, os.path.join(IMPORT_DATA, "articles.csv"))
-    check("stored 2 (new 2 / updated 0), rejected 0" in summary(err), summary(err))
+    check("stored 2 (new 2 / updated 0), unchanged 0, rejected 0" in summary(err), summary(err))
     maps = ["--map", "Headline=title", "--map", "Outlet=source", "--map", "Date=published_at",
             "--map", "Text=body", "--map", "Link=url", "--map", "Words=-"]
     ok("import", db, *maps, os.path.join(IMPORT_DATA, "mapped.csv"))
@@ -589,7 +589,7 @@ def import_reports_each_bad_line_kind():
         check(f.read() == b"".join(l + b"\n" for l in expected_rejects),
               "--rejects file does not hold the bad lines verbatim")
     s = summary(err)
-    check("read 11, stored 3 (new 3 / updated 0), rejected 8" in s, "summary: " + s)
+    check("read 11, stored 3 (new 3 / updated 0), unchanged 0, rejected 8" in s, "summary: " + s)
     got = sorted(a["id"] for a in export(db))
     check(got == ["s/0", "s/1", "s/2"], "stored ids: %s" % got)
     ok("verify", db)
@@ -679,7 +679,8 @@ def import_is_an_upsert():
     db = make_archive("db", recs)
     recs[7]["title"] = "Changed"
     _, _, err = ok("import", db, write("again.jsonl", jsonl(recs)))
-    check("stored 500 (new 0 / updated 500)" in summary(err), summary(err))
+    # Only the changed article is written; the 499 others equal what is stored.
+    check("stored 1 (new 0 / updated 1), unchanged 499, rejected 0" in summary(err), summary(err))
     check(ok("count", db)[1].strip() == b"500", "count after re-import")
     got = json.loads(ok("get", db, "s/7")[1])
     check(got["title"] == "Changed", "re-import did not update")
@@ -1473,7 +1474,7 @@ def import_reuters(name, src):
     t = time.time()
     _, _, err = ok("import", db, src)
     s = summary(err)
-    check(s.startswith("read 21578, stored 21578 (new 21578 / updated 0), rejected 0"), s)
+    check(s.startswith("read 21578, stored 21578 (new 21578 / updated 0), unchanged 0, rejected 0"), s)
     print("import: %s (wall %.2f s)" % (s, time.time() - t))
     return db
 

@@ -118,7 +118,7 @@ int CmdImport(const ImportArgs& a) {
 
   const auto start = std::chrono::steady_clock::now();
   ProgressLine progress(a.quiet);
-  uint64_t read = 0, inserted = 0, updated = 0, rejected = 0, done_bytes = 0;
+  uint64_t read = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, done_bytes = 0;
   struct Origin {
     const std::string* file;
     uint64_t line;
@@ -177,6 +177,7 @@ int CmdImport(const ImportArgs& a) {
     }
     inserted += ws.inserted;
     updated += ws.updated;
+    unchanged += ws.unchanged;
     batch.clear();
     origins.clear();
     return true;
@@ -397,6 +398,7 @@ int CmdImport(const ImportArgs& a) {
     if (!s.ok()) fatal = "import: write failed: " + s.ToString();
     inserted += ws.inserted;
     updated += ws.updated;
+    unchanged += ws.unchanged;
   }
   // End with a flush: it ends a --bulk import safely, and leaves the records in table
   // files (so `stats` shows settled figures and the write-ahead log is trimmed).
@@ -408,8 +410,9 @@ int CmdImport(const ImportArgs& a) {
   const double secs = Seconds(start);
   std::fprintf(stderr,
                "read %" PRIu64 ", stored %" PRIu64 " (new %" PRIu64 " / updated %" PRIu64
-               "), rejected %" PRIu64 ", repeated ids %" PRIu64 ", %.2f s, %.0f articles/s%s\n",
-               read, inserted + updated, inserted, updated, rejected, repeated, secs,
+               "), unchanged %" PRIu64 ", rejected %" PRIu64 ", repeated ids %" PRIu64
+               ", %.2f s, %.0f articles/s%s\n",
+               read, inserted + updated, inserted, updated, unchanged, rejected, repeated, secs,
                static_cast<double>(read) / std::max(secs, 1e-6),
                g_interrupted ? " (interrupted)" : "");
   if (rejects.is_open()) {
