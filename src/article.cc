@@ -28,6 +28,79 @@ std::string OneLine(std::string s) {
   return s;
 }
 
+// The column (in characters, from 1) of the key `"key"` in `json`, or 0: the first
+// occurrence of the quoted name followed by a colon (a quote inside a string value is
+// escaped, so an unescaped one opens a key or a value).
+size_t KeyColumn(std::string_view json, std::string_view key) {
+  const std::string quoted = "\"" + std::string(key) + "\"";
+  for (size_t at = json.find(quoted); at != std::string_view::npos;
+       at = json.find(quoted, at + 1)) {
+    if (at > 0 && json[at - 1] == '\\') continue;
+    size_t after = at + quoted.size();
+    while (after < json.size() && (json[after] == ' ' || json[after] == '\t')) ++after;
+    if (after < json.size() && json[after] == ':') {
+      size_t column = 1;
+      for (size_t i = 0; i < at; ++i) column += (static_cast<unsigned char>(json[i]) & 0xC0) != 0x80;
+      return column;
+    }
+  }
+  return 0;
+}
+
+// Protobuf's JSON parser words its refusals for protobuf's users:
+//   (title): invalid value 5 for type TYPE_STRING
+//   (published_at): invalid value Field 'published_at', Invalid time format: x for type ...
+//   source: Proto field is not repeating, cannot start list.
+// This says the same in the schema's terms, with the column of the field's key in `json`:
+//   field 'title': must be a string, not 5 (column 16)
+// A message of another shape is returned as it is.
+std::string RewordJsonError(std::string_view json, std::string message) {
+  message = OneLine(std::move(message));
+  std::string path, reason;
+  if (message.size() > 2 && message[0] == '(') {
+    const size_t close = message.find("): invalid value ");
+    const size_t type_at = message.rfind(" for type ");
+    if (close == std::string::npos || type_at == std::string::npos || type_at < close) {
+      return message;
+    }
+    path = message.substr(1, close - 1);
+    const std::string value = message.substr(close + 17, type_at - close - 17);
+    const std::string type = message.substr(type_at + 10);
+    if (type == "TYPE_STRING") {
+      reason = "must be a string, not " + value;
+    } else if (type.ends_with("Entity.Kind")) {
+      reason = "must be an entity kind (PERSON, ORGANIZATION, LOCATION, EVENT, OTHER, or a "
+               "spaCy or CoNLL label such as GPE), not " + value;
+    } else if (type.ends_with("google.protobuf.Timestamp")) {
+      constexpr std::string_view kFormat = "Invalid time format: ";
+      constexpr std::string_view kType = "Invalid data type for timestamp, value is ";
+      const size_t f = value.find(kFormat), t = value.find(kType);
+      const std::string given = f != std::string::npos   ? "'" + value.substr(f + kFormat.size()) + "'"
+                                : t != std::string::npos ? value.substr(t + kType.size())
+                                                         : value;
+      reason = "must be an RFC 3339 time such as \"2024-05-01T12:00:00Z\", not " + given;
+    } else if (type.starts_with("TYPE_")) {
+      std::string lower = type.substr(5);
+      for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      reason = "must be of type " + lower + ", not " + value;
+    } else {
+      return message;
+    }
+  } else if (const size_t colon = message.find(": Proto field is not repeating, cannot start list");
+             colon != std::string::npos && colon > 0) {
+    path = message.substr(0, colon);
+    reason = "must be one value, not a list";
+  } else {
+    return message;
+  }
+  std::string out = "field '" + path + "': " + reason;
+  const std::string top = path.substr(0, path.find_first_of("[."));
+  if (const size_t column = KeyColumn(json, top); column > 0) {
+    out += " (column " + std::to_string(column) + ")";
+  }
+  return out;
+}
+
 // Finds the JSON path ("entities[2].name") of the string that holds byte `offset` of
 // `json`, for error messages about bytes protobuf's parser rejects without naming a field.
 // A small tokenizer: it only tracks nesting, keys and array positions.
@@ -282,7 +355,7 @@ Status ParseArticleJson(std::string_view json, Article* out) {
       google::protobuf::StringPiece(json.data(), json.size()), out, options);
   if (!st.ok()) {
     out->Clear();
-    return Status::InvalidArgument(OneLine(std::string(st.message())));
+    return Status::InvalidArgument(RewordJsonError(json, std::string(st.message())));
   }
   if (out->authors_size() + out->topics_size() + out->entities_size() > 0) {
     const std::string field = ListFieldGivenAScalar(json);

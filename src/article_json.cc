@@ -1,7 +1,7 @@
 // The fast path of ParseArticleJson: simdjson's DOM parser, then the known fields set
 // through the generated accessors. Anything outside the forms handled here falls back to
 // protobuf's JSON parser (src/article.cc), so the accepted inputs, the resulting records
-// and the error messages are protobuf's; tests/article_json_test.cc and the fuzz_json
+// and the errors are protobuf's (its messages reworded there); tests/article_json_test.cc and the fuzz_json
 // target compare the two parsers on every input the fast path accepts.
 #include "article_json.h"
 

@@ -116,6 +116,30 @@ TEST(ArticleJsonTest, WrongTypeIsRejectedNamingTheField) {
   EXPECT_EQ(a.authors_size(), 1);
 }
 
+TEST(ArticleJsonTest, TypeErrorsSayWhatTheFieldMustBeAndTheColumnOfItsKey) {
+  auto message = [](std::string_view json) {
+    Article a;
+    const Status s = ParseArticleJson(json, &a);
+    return s.ok() ? std::string("accepted") : s.message();
+  };
+  EXPECT_EQ(message(R"({"source":"S","title":5})"),
+            "field 'title': must be a string, not 5 (column 15)");
+  EXPECT_EQ(message(R"({"source":"S", "published_at":"yesterday"})"),
+            "field 'published_at': must be an RFC 3339 time such as \"2024-05-01T12:00:00Z\", "
+            "not 'yesterday' (column 16)");
+  EXPECT_EQ(message(R"({"source":"S","published_at":12})"),
+            "field 'published_at': must be an RFC 3339 time such as \"2024-05-01T12:00:00Z\", "
+            "not 12 (column 15)");
+  EXPECT_EQ(message(R"({"source":["S"]})"), "field 'source': must be one value, not a list (column 2)");
+  // Nested fields: the column of their top-level key; columns count characters.
+  EXPECT_EQ(message(R"({"title":"Érevan","entities":[{"name":"x","kind":"FOO"}]})"),
+            "field 'entities[0].kind': must be an entity kind (PERSON, ORGANIZATION, LOCATION, "
+            "EVENT, OTHER, or a spaCy or CoNLL label such as GPE), not \"FOO\" (column 19)");
+  // A key's name inside a string value is not the key.
+  EXPECT_EQ(message(R"({"body":"\"title\": no","source":"S","title":[1]})"),
+            "field 'title': must be one value, not a list (column 38)");
+}
+
 TEST(ArticleJsonTest, UnknownFieldIsRejectedRatherThanDropped) {
   Article a;
   Status s = ParseArticleJson(R"({"id":"x","source":"S","sentiment":"good"})", &a);
