@@ -6,24 +6,81 @@
 
 namespace articledb::text {
 
+namespace {
+// Analyses of query words kept per language before the cache starts over.
+constexpr size_t kMaxCachedWords = 4096;
+}  // namespace
+
 Analyzer& Matcher::AnalyzerFor(std::string_view language) {
-  auto it = analyzers_.find(language);
-  if (it == analyzers_.end()) {
-    it = analyzers_.emplace(std::string(language), std::make_unique<Analyzer>(language)).first;
+  auto it = languages_.find(language);
+  if (it == languages_.end()) {
+    it = languages_.emplace(std::string(language), Language()).first;
+    it->second.analyzer = std::make_unique<Analyzer>(language);
   }
-  return *it->second;
+  return *it->second.analyzer;
+}
+
+const std::vector<Token>& Matcher::Terms(Language& l, const std::string& text) {
+  auto it = l.words.find(text);
+  if (it == l.words.end()) {
+    std::vector<Token> tokens;
+    l.analyzer->Analyze(text, &tokens);
+    it = l.words.emplace(text, std::move(tokens)).first;
+  }
+  return it->second;
+}
+
+const std::string& Matcher::Prefix(Language& l, const std::string& text) {
+  auto it = l.prefixes.find(text);
+  if (it == l.prefixes.end()) {
+    it = l.prefixes.emplace(text, l.analyzer->Fold(text, /*stem=*/false)).first;
+  }
+  return it->second;
+}
+
+void Matcher::Collect(const QueryNode& q, Language& l) {
+  switch (q.kind) {
+    case QueryNode::Kind::kWord:
+    case QueryNode::Kind::kPhrase:
+      for (const Token& t : Terms(l, q.text)) wanted_.push_back(t.term);
+      return;
+    case QueryNode::Kind::kPrefix:
+      if (const std::string& p = Prefix(l, q.text); !p.empty()) prefixes_.push_back(p);
+      return;
+    default:
+      for (const QueryNode& c : q.children) Collect(c, l);
+  }
+}
+
+bool Matcher::Wanted(const std::string& term) const {
+  return std::find(wanted_.begin(), wanted_.end(), term) != wanted_.end() ||
+         std::any_of(prefixes_.begin(), prefixes_.end(),
+                     [&](std::string_view p) { return term.starts_with(p); });
 }
 
 bool Matcher::Matches(const QueryNode& query, const Article& article) {
-  Analyzer& analyzer = AnalyzerFor(article.language());
-  terms_.clear();
+  AnalyzerFor(article.language());
+  Language& l = languages_.find(std::string_view(article.language()))->second;
+  // Analyse the query's words first (the cache holds them, and is emptied only here, so
+  // the views stay valid while this call runs), then keep only the article's occurrences
+  // of what the query names.
+  if (l.words.size() >= kMaxCachedWords) l.words.clear();
+  if (l.prefixes.size() >= kMaxCachedWords) l.prefixes.clear();
+  wanted_.clear();
+  prefixes_.clear();
+  Collect(query, l);
+  for (auto& [term, occurrences] : terms_) occurrences.clear();
   const std::pair<uint8_t, const std::string*> fields[] = {
       {kTitle, &article.title()}, {kSummary, &article.summary()}, {kBody, &article.body()}};
   for (const auto& [field, text] : fields) {
-    analyzer.Analyze(*text, &scratch_);
-    for (const Token& t : scratch_) terms_[t.term].push_back(Occurrence{field, t.position});
+    l.analyzer->Analyze(*text, &scratch_);
+    for (const Token& t : scratch_) {
+      if (Wanted(t.term)) terms_[t.term].push_back(Occurrence{field, t.position});
+    }
   }
-  return Match(query, analyzer);
+  const bool matched = Match(query, l);
+  if (terms_.size() > kMaxCachedWords) terms_.clear();  // (terms met by wide prefixes)
+  return matched;
 }
 
 bool Matcher::MatchTerms(const std::vector<Token>& terms, uint8_t fields) const {
@@ -46,16 +103,12 @@ bool Matcher::MatchTerms(const std::vector<Token>& terms, uint8_t fields) const 
   return false;
 }
 
-bool Matcher::Match(const QueryNode& q, Analyzer& analyzer) {
+bool Matcher::Match(const QueryNode& q, Language& l) const {
   switch (q.kind) {
     case QueryNode::Kind::kWord:
-    case QueryNode::Kind::kPhrase: {
-      std::vector<Token> terms;
-      analyzer.Analyze(q.text, &terms);
-      return MatchTerms(terms, q.fields);
-    }
+    case QueryNode::Kind::kPhrase: return MatchTerms(l.words.at(q.text), q.fields);
     case QueryNode::Kind::kPrefix: {
-      const std::string prefix = analyzer.Fold(q.text, /*stem=*/false);
+      const std::string& prefix = l.prefixes.at(q.text);
       if (prefix.empty()) return false;
       for (const auto& [term, occurrences] : terms_) {
         if (!term.starts_with(prefix)) continue;
@@ -67,11 +120,11 @@ bool Matcher::Match(const QueryNode& q, Analyzer& analyzer) {
     }
     case QueryNode::Kind::kAnd:
       return std::all_of(q.children.begin(), q.children.end(),
-                         [&](const QueryNode& c) { return Match(c, analyzer); });
+                         [&](const QueryNode& c) { return Match(c, l); });
     case QueryNode::Kind::kOr:
       return std::any_of(q.children.begin(), q.children.end(),
-                         [&](const QueryNode& c) { return Match(c, analyzer); });
-    case QueryNode::Kind::kNot: return !Match(q.children.front(), analyzer);
+                         [&](const QueryNode& c) { return Match(c, l); });
+    case QueryNode::Kind::kNot: return !Match(q.children.front(), l);
   }
   return false;
 }

@@ -36,11 +36,25 @@ class Matcher {
     uint8_t field;
     uint32_t position;
   };
-  bool Match(const QueryNode& q, Analyzer& analyzer);
+  // What the query's words, phrases and prefixes are in one language, analysed once.
+  struct Language {
+    std::unique_ptr<Analyzer> analyzer;
+    std::unordered_map<std::string, std::vector<Token>> words;  // text -> its terms
+    std::unordered_map<std::string, std::string> prefixes;      // text -> folded prefix
+  };
+  const std::vector<Token>& Terms(Language& l, const std::string& text);
+  const std::string& Prefix(Language& l, const std::string& text);
+  // Adds to wanted_ and prefixes_ the terms and prefixes of the query's leaves.
+  void Collect(const QueryNode& q, Language& l);
+  bool Match(const QueryNode& q, Language& l) const;
   bool MatchTerms(const std::vector<Token>& terms, uint8_t fields) const;
+  bool Wanted(const std::string& term) const;
 
-  std::map<std::string, std::unique_ptr<Analyzer>, std::less<>> analyzers_;
-  std::unordered_map<std::string, std::vector<Occurrence>> terms_;  // of the article
+  std::map<std::string, Language, std::less<>> languages_;
+  std::vector<std::string_view> wanted_;    // the terms of the query being matched
+  std::vector<std::string_view> prefixes_;  // its prefixes
+  // Occurrences in the article of the wanted terms and of terms with a wanted prefix.
+  std::unordered_map<std::string, std::vector<Occurrence>> terms_;
   std::vector<Token> scratch_;
 };
 
