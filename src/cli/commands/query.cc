@@ -263,45 +263,55 @@ int CmdQuery(const char* name, const std::string& path, const FilterArgs& fa, si
   return kExitOk;
 }
 
+// The options of query and search that page through the matches and print them.
+struct PageArgs {
+  std::string db, cursor, fields;
+  std::string format;
+  FilterArgs fa;
+  size_t limit = 20;
+  bool all = false;
+};
+
+void AddPageOptions(CLI::App* cmd, PageArgs* p) {
+  auto* limit = cmd->add_option("--limit", p->limit, "Articles per page (1-10000)")
+                    ->type_name("N")
+                    ->capture_default_str()
+                    ->check(CLI::Range(1, 10000));
+  auto* cursor =
+      cmd->add_option("--cursor", p->cursor, "Continue after the page that printed this token")
+          ->type_name("TOKEN");
+  cmd->add_flag("--all", p->all,
+                "Every match, not one page: streamed from one snapshot in constant memory, "
+                "for pipes (no --limit, no --cursor)")
+      ->excludes(limit)
+      ->excludes(cursor);
+  cmd->add_option("--fields", p->fields,
+                  "With --format csv: the columns, comma-separated, from id, url, source, "
+                  "language, published_at, updated_at, title, summary, body, authors, topics, "
+                  "entities (lists joined with '; '); default id,published_at,source,title")
+      ->type_name("LIST");
+}
+
 }  // namespace
 
 void AddQueryCommand(CLI::App* app, Context* ctx) {
-  struct Args {
-    std::string db, cursor, format = "jsonl", fields;
-    FilterArgs fa;
-    size_t limit = 20;
-    bool all = false;
+  struct Args : PageArgs {
     bool summary = false;
   };
   auto a = std::make_shared<Args>();
+  a->format = "jsonl";
   auto* qry = app->add_subcommand(
       "query", "Print one page of matching articles, newest first; when more exist, print "
                "next_cursor=TOKEN on standard error (pass it to --cursor for the next page)");
   qry->add_option("DB", a->db, "Archive directory")->required();
   AddFilterOptions(qry, &a->fa);
-  auto* limit = qry->add_option("--limit", a->limit, "Articles per page (1-10000)")
-                    ->type_name("N")
-                    ->capture_default_str()
-                    ->check(CLI::Range(1, 10000));
-  auto* cursor =
-      qry->add_option("--cursor", a->cursor, "Continue after the page that printed this token")
-          ->type_name("TOKEN");
-  qry->add_flag("--all", a->all,
-                "Every match, not one page: streamed from one snapshot in constant memory, "
-                "for pipes (no --limit, no --cursor)")
-      ->excludes(limit)
-      ->excludes(cursor);
+  AddPageOptions(qry, a.get());
   qry->add_option("--format", a->format,
                   "Output: jsonl (one article a line), json (one object: articles and "
                   "next_cursor), ids (one id a line), csv (a header line, then --fields), "
                   "table")
       ->capture_default_str()
       ->check(CLI::IsMember({"jsonl", "json", "ids", "csv", "table"}));
-  qry->add_option("--fields", a->fields,
-                  "With --format csv: the columns, comma-separated, from id, url, source, "
-                  "language, published_at, updated_at, title, summary, body, authors, topics, "
-                  "entities (lists joined with '; '); default id,published_at,source,title")
-      ->type_name("LIST");
   qry->add_flag("--summary", a->summary,
                 "Leave out each article's body and summary (what list pages show; read "
                 "without touching the stored text, so faster)");
@@ -314,13 +324,11 @@ void AddQueryCommand(CLI::App* app, Context* ctx) {
 }
 
 void AddSearchCommand(CLI::App* app, Context* ctx) {
-  struct Args {
-    std::string db, cursor, format = "table", fields, order = "newest";
-    FilterArgs fa;
-    size_t limit = 20;
-    bool all = false;
+  struct Args : PageArgs {
+    std::string order = "newest";
   };
   auto a = std::make_shared<Args>();
+  a->format = "table";
   auto* cmd = app->add_subcommand(
       "search",
       "Print the articles matching a text query (words, \"phrases\", prefix*, AND, OR, "
@@ -334,23 +342,13 @@ void AddSearchCommand(CLI::App* app, Context* ctx) {
   cmd->add_option("--order", a->order, "newest or oldest first")
       ->capture_default_str()
       ->check(CLI::IsMember({"newest", "oldest"}));
-  auto* limit = cmd->add_option("--limit", a->limit, "Articles per page (1-10000)")
-                    ->type_name("N")
-                    ->capture_default_str()
-                    ->check(CLI::Range(1, 10000));
-  auto* cursor =
-      cmd->add_option("--cursor", a->cursor, "Continue after the page that printed this token")
-          ->type_name("TOKEN");
-  cmd->add_flag("--all", a->all, "Every match, not one page (no --limit, no --cursor)")
-      ->excludes(limit)
-      ->excludes(cursor);
+  AddPageOptions(cmd, a.get());
   cmd->add_option("--format", a->format,
-                  "Output: table, jsonl (one article a line), json (one object: articles and "
-                  "next_cursor), ids (one id a line), csv (with --fields as for query)")
+                  "Output: table (each article's best passage under its row, matched words "
+                  "in brackets), jsonl (one article a line), json (one object: articles and "
+                  "next_cursor), ids (one id a line), csv (a header line, then --fields)")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "jsonl", "json", "ids", "csv"}));
-  cmd->add_option("--fields", a->fields, "With --format csv: the columns, as for query")
-      ->type_name("LIST");
   cmd->callback([ctx, a] {
     ctx->run = [a] {
       a->fa.oldest_first = a->order == "oldest";
