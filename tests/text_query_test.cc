@@ -196,7 +196,10 @@ TEST(SnippetTest, PhrasesAndPrefixesAreMarkedAndExcludedWordsAreNot) {
   const Article a = MakeArticle("en", "", "Climate change talks: climatic shifts, not talks.");
   // "climatic" is a form of "climate" (both stem to "climat").
   EXPECT_EQ(Snip("\"climate change\" -talks", a, 10),
-            "[Climate] [change] talks: [climatic] shifts, not talks.");
+            "[Climate change] talks: [climatic] shifts, not talks.");
+  // Neighbours separated by spaces share a mark; punctuation between them does not.
+  EXPECT_EQ(Snip("climate talks change", a, 10),
+            "[Climate change talks]: [climatic] shifts, not [talks].");
   EXPECT_EQ(Snip("\"change\" -talks", a, 10), "Climate [change] talks: climatic shifts, not talks.");
   EXPECT_EQ(Snip("clim*", a, 10), "[Climate] change talks: [climatic] shifts, not talks.");
 }

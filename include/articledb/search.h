@@ -25,7 +25,8 @@ struct SnippetOptions {
 // Sets *snippet to the passage of `article`'s body (else its summary, else its title)
 // of at most max_words words holding the most distinct words of `text_query` (its words,
 // phrases and prefixes, not what it excludes), then the most of them, earliest on a tie;
-// each matched word is between the marks. Line breaks and tabs become spaces. Words are
+// each matched word is between the marks (matched words separated by spaces only share
+// one pair: "[climate change]"). Line breaks and tabs become spaces. Words are
 // matched as the query matches them: analysed in the article's language (Filter::text).
 // When no word of the query is in the text, the passage is the text's first words
 // without marks. InvalidArgument when `text_query` does not parse or max_words is 0 or

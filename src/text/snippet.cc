@@ -128,17 +128,23 @@ Status MakeSnippet(std::string_view text_query, const Article& article,
   // A passage from the start or to the end of the text keeps what is before its first
   // word or after its last (an opening quote, a full stop).
   size_t at = best == 0 ? 0 : tokens[best].begin;
+  // Matched words separated by spaces only share one mark: "[climate change]".
+  auto spaces_only = [&](size_t from, size_t to) {
+    return std::all_of(text->begin() + static_cast<std::ptrdiff_t>(from),
+                       text->begin() + static_cast<std::ptrdiff_t>(to),
+                       [](char c) { return c == ' '; });
+  };
   for (size_t i = best; i < best + w; ++i) {
     out += Flat(std::string_view(*text).substr(at, tokens[i].begin - at));
     const std::string_view word =
         std::string_view(*text).substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
-    if (hit[i]) {
-      out += options.mark_begin;
-      out += word;
-      out += options.mark_end;
-    } else {
-      out += word;
-    }
+    const bool joins_previous =
+        i > best && hit[i] && hit[i - 1] && spaces_only(tokens[i - 1].end, tokens[i].begin);
+    const bool joins_next = i + 1 < best + w && hit[i] && hit[i + 1] &&
+                            spaces_only(tokens[i].end, tokens[i + 1].begin);
+    if (hit[i] && !joins_previous) out += options.mark_begin;
+    out += word;
+    if (hit[i] && !joins_next) out += options.mark_end;
     at = tokens[i].end;
   }
   if (best + w < n) {
