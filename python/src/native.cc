@@ -1,0 +1,1084 @@
+// articledb._native: the C++ side of the Python binding (docs/python.md).
+//
+// The Python package (python/articledb/__init__.py) subclasses Archive and adds what is
+// easier in Python (argument forms, lazy iterators, DataFrames); everything that touches
+// the archive or converts articles is here. Every call that reads or writes the archive
+// releases the GIL while the library works; conversions between dicts and articles hold
+// it. The archive is kept by a shared_ptr that each call copies, so close() during a call
+// in another thread only drops this object's reference: the archive closes when the last
+// call using it returns.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <datetime.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <google/protobuf/util/time_util.h>
+
+#include "articledb/archive.h"
+#include "articledb/article.h"
+#include "articledb/dump.h"
+#include "articledb/options.h"
+#include "articledb/query.h"
+#include "articledb/search.h"
+#include "articledb/status.h"
+
+namespace py = pybind11;
+
+namespace articledb::python {
+namespace {
+
+// A non-OK Status on its way to Python, where the translator raises the exception class
+// of articledb._errors named after its code.
+struct StatusError {
+  Status status;
+};
+
+[[noreturn]] void Raise(Status s) { throw StatusError{std::move(s)}; }
+void Check(Status s) {
+  if (!s.ok()) Raise(std::move(s));
+}
+
+const char* ErrorClassName(Status::Code code) {
+  switch (code) {
+    case Status::Code::kNotFound: return "NotFound";
+    case Status::Code::kInvalidArgument: return "InvalidArgument";
+    case Status::Code::kCorruption: return "Corruption";
+    case Status::Code::kIOError: return "IOError";
+    case Status::Code::kBusy: return "Busy";
+    case Status::Code::kNotSupported: return "NotSupported";
+    case Status::Code::kAborted: return "Aborted";
+    case Status::Code::kOk: break;
+  }
+  return "Error";
+}
+
+// ---------------------------------------------------------------------------------------
+// Python objects -> articles
+
+// The UTF-8 bytes of a str; false for anything else, or a str that cannot be encoded
+// (a lone surrogate), with *why saying which.
+bool Utf8Of(PyObject* o, std::string_view* out, std::string* why) {
+  if (!PyUnicode_Check(o)) {
+    *why = std::string("must be a string, not ") + Py_TYPE(o)->tp_name;
+    return false;
+  }
+  Py_ssize_t n = 0;
+  const char* p = PyUnicode_AsUTF8AndSize(o, &n);
+  if (p == nullptr) {
+    PyErr_Clear();
+    *why = "is not valid Unicode (it holds a lone surrogate)";
+    return false;
+  }
+  *out = std::string_view(p, static_cast<size_t>(n));
+  return true;
+}
+
+class Converter {
+ public:
+  // `prefix` starts every message: "" or "at position 3: " (in a put_many's input).
+  Converter(std::string prefix, Article* out) : prefix_(std::move(prefix)), a_(out) {}
+
+  void Convert(PyObject* obj) {
+    a_->Clear();
+    if (PyObject_HasAttrString(obj, "SerializeToString") &&
+        PyObject_HasAttrString(obj, "DESCRIPTOR")) {
+      FromMessage(obj);
+      return;
+    }
+    if (!PyDict_Check(obj)) {
+      // Any other mapping: read through a dict copy.
+      if (!PyMapping_Check(obj) || PyUnicode_Check(obj) || PyList_Check(obj) ||
+          PyTuple_Check(obj)) {
+        Fail("", std::string("must be a dict (or an articledb.v1.Article message), not ") +
+                     Py_TYPE(obj)->tp_name);
+      }
+      py::dict copy(py::reinterpret_borrow<py::object>(obj));
+      FromDict(copy.ptr());
+      return;
+    }
+    FromDict(obj);
+  }
+
+ private:
+  [[noreturn]] void Fail(const std::string& field, const std::string& why) {
+    // Named as ValidateArticle names articles: by id, else by url.
+    std::string who = "article (no id)";
+    if (!a_->id().empty()) {
+      who = "article '" + a_->id() + "'";
+    } else if (!a_->url().empty()) {
+      who = "article (url '" + a_->url() + "')";
+    }
+    if (field.empty()) Raise(Status::InvalidArgument(prefix_ + who + ": " + why));
+    Raise(Status::InvalidArgument(prefix_ + who + ": field '" + field + "': " + why));
+  }
+
+  std::string String(const std::string& field, PyObject* v) {
+    std::string_view s;
+    std::string why;
+    if (!Utf8Of(v, &s, &why)) Fail(field, why);
+    return std::string(s);
+  }
+
+  void FromMessage(PyObject* obj) {
+    py::object bytes = py::reinterpret_borrow<py::object>(obj).attr("SerializeToString")();
+    if (!PyBytes_Check(bytes.ptr())) Fail("", "SerializeToString() did not return bytes");
+    char* p = nullptr;
+    Py_ssize_t n = 0;
+    PyBytes_AsStringAndSize(bytes.ptr(), &p, &n);
+    if (!a_->ParseFromArray(p, static_cast<int>(n))) {
+      Fail("", "the message does not parse as an articledb.v1.Article");
+    }
+  }
+
+  void Timestamp(const std::string& field, PyObject* v, google::protobuf::Timestamp* ts) {
+    if (PyUnicode_Check(v)) {
+      std::string s = String(field, v);
+      if (!google::protobuf::util::TimeUtil::FromString(s, ts)) {
+        Fail(field, "'" + s + "' is not an RFC 3339 time (e.g. 2024-05-01T12:00:00Z)");
+      }
+      return;
+    }
+    if (PyDateTime_Check(v)) {
+      py::handle h(v);
+      // A naive datetime is UTC (documented in docs/python.md).
+      py::object aware = py::reinterpret_borrow<py::object>(h);
+      if (h.attr("tzinfo").is_none()) {
+        aware = h.attr("replace")(py::arg("tzinfo") =
+                                      py::module_::import("datetime").attr("timezone").attr("utc"));
+      }
+      py::object epoch = py::module_::import("datetime").attr("datetime")(
+          1970, 1, 1, py::arg("tzinfo") =
+                          py::module_::import("datetime").attr("timezone").attr("utc"));
+      py::object delta = aware - epoch;
+      int64_t days = delta.attr("days").cast<int64_t>();
+      int64_t secs = delta.attr("seconds").cast<int64_t>();
+      int64_t us = delta.attr("microseconds").cast<int64_t>();
+      ts->set_seconds(days * 86400 + secs);
+      ts->set_nanos(static_cast<int32_t>(us * 1000));
+      return;
+    }
+    if (PyDate_Check(v)) {
+      py::handle h(v);
+      int y = h.attr("year").cast<int>(), m = h.attr("month").cast<int>(),
+          d = h.attr("day").cast<int>();
+      // Days since the epoch (proleptic Gregorian, as datetime.date).
+      std::chrono::sys_days day = std::chrono::year_month_day(
+          std::chrono::year(y), std::chrono::month(static_cast<unsigned>(m)),
+          std::chrono::day(static_cast<unsigned>(d)));
+      ts->set_seconds(static_cast<int64_t>(day.time_since_epoch().count()) * 86400);
+      ts->set_nanos(0);
+      return;
+    }
+    Fail(field, std::string("must be an RFC 3339 string, a datetime or a date, not ") +
+                    Py_TYPE(v)->tp_name);
+  }
+
+  void StringList(const std::string& field, PyObject* v,
+                  google::protobuf::RepeatedPtrField<std::string>* out) {
+    if (!PyList_Check(v) && !PyTuple_Check(v)) {
+      Fail(field, std::string("must be a list of strings, not ") + Py_TYPE(v)->tp_name);
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
+    PyObject** items = PySequence_Fast_ITEMS(v);
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      out->Add(String(field + "[" + std::to_string(i) + "]", items[i]));
+    }
+  }
+
+  static bool ParseKind(std::string_view s, int* kind) {
+    const google::protobuf::EnumDescriptor* d = v1::Entity::Kind_descriptor();
+    std::string name(s);
+    for (char& c : name) {
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      if (c == '-') c = '_';
+    }
+    const google::protobuf::EnumValueDescriptor* v = d->FindValueByName(name);
+    if (v == nullptr) return false;
+    *kind = v->number();
+    return true;
+  }
+
+  void Entities(PyObject* v) {
+    if (!PyList_Check(v) && !PyTuple_Check(v)) {
+      Fail("entities", std::string("must be a list of entities ({'name': ..., 'kind': ...} "
+                                   "or names), not ") + Py_TYPE(v)->tp_name);
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
+    PyObject** items = PySequence_Fast_ITEMS(v);
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      std::string field = "entities[" + std::to_string(i) + "]";
+      Entity* e = a_->add_entities();
+      PyObject* item = items[i];
+      if (PyUnicode_Check(item)) {
+        e->set_name(String(field, item));
+        continue;
+      }
+      if (!PyDict_Check(item)) {
+        Fail(field, std::string("must be a dict {'name': ..., 'kind': ...} or a name, not ") +
+                        Py_TYPE(item)->tp_name);
+      }
+      PyObject* key = nullptr;
+      PyObject* value = nullptr;
+      Py_ssize_t pos = 0;
+      while (PyDict_Next(item, &pos, &key, &value)) {
+        std::string_view k;
+        std::string why;
+        if (!Utf8Of(key, &k, &why)) Fail(field, "a key " + why);
+        if (value == Py_None) continue;
+        if (k == "name") {
+          e->set_name(String(field + ".name", value));
+        } else if (k == "kind") {
+          int kind = 0;
+          if (PyLong_Check(value)) {
+            long x = PyLong_AsLong(value);
+            if (x == -1 && PyErr_Occurred()) PyErr_Clear();
+            if (!v1::Entity::Kind_IsValid(static_cast<int>(x)) || x < 0 || x > 1000) {
+              Fail(field + ".kind", "unknown kind " + std::to_string(x));
+            }
+            kind = static_cast<int>(x);
+          } else {
+            std::string s = String(field + ".kind", value);
+            if (!ParseKind(s, &kind)) {
+              Fail(field + ".kind", "'" + s + "' is not an entity kind (PERSON, ORGANIZATION, "
+                                    "LOCATION, EVENT, OTHER, or a spaCy/CoNLL label)");
+            }
+          }
+          e->set_kind(static_cast<v1::Entity::Kind>(kind));
+        } else {
+          Fail(field, "unknown key '" + std::string(k) + "' (an entity has name and kind)");
+        }
+      }
+    }
+  }
+
+  void Attributes(PyObject* v) {
+    if (!PyDict_Check(v)) {
+      Fail("attributes", std::string("must be a dict of strings, not ") + Py_TYPE(v)->tp_name);
+    }
+    PyObject* key = nullptr;
+    PyObject* value = nullptr;
+    Py_ssize_t pos = 0;
+    auto* map = a_->mutable_attributes();
+    while (PyDict_Next(v, &pos, &key, &value)) {
+      std::string k = String("attributes", key);
+      (*map)[k] = String("attributes." + k, value);
+    }
+  }
+
+  void FromDict(PyObject* d) {
+    // The id first, so that messages about other fields can name the article by it.
+    PyObject* id = PyDict_GetItemString(d, "id");
+    if (id != nullptr && id != Py_None) a_->set_id(String("id", id));
+    PyObject* key = nullptr;
+    PyObject* value = nullptr;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(d, &pos, &key, &value)) {
+      std::string_view k;
+      std::string why;
+      if (!Utf8Of(key, &k, &why)) Fail("", "a key " + why);
+      if (value == Py_None) continue;  // as JSON null: the field is absent
+      if (k == "id") {
+        continue;
+      } else if (k == "url") {
+        a_->set_url(String("url", value));
+      } else if (k == "source") {
+        a_->set_source(String("source", value));
+      } else if (k == "language") {
+        a_->set_language(String("language", value));
+      } else if (k == "title") {
+        a_->set_title(String("title", value));
+      } else if (k == "summary") {
+        a_->set_summary(String("summary", value));
+      } else if (k == "body") {
+        a_->set_body(String("body", value));
+      } else if (k == "published_at" || k == "publishedAt") {
+        Timestamp("published_at", value, a_->mutable_published_at());
+      } else if (k == "updated_at" || k == "updatedAt") {
+        Timestamp("updated_at", value, a_->mutable_updated_at());
+      } else if (k == "authors") {
+        StringList("authors", value, a_->mutable_authors());
+      } else if (k == "topics") {
+        StringList("topics", value, a_->mutable_topics());
+      } else if (k == "entities") {
+        Entities(value);
+      } else if (k == "attributes") {
+        Attributes(value);
+      } else {
+        Fail("", "unknown field '" + std::string(k) +
+                     "' (fields: id, url, source, language, published_at, updated_at, title, "
+                     "summary, body, authors, topics, entities, attributes)");
+      }
+    }
+  }
+
+  std::string prefix_;
+  Article* a_;
+};
+
+// ---------------------------------------------------------------------------------------
+// Articles -> Python objects
+
+// Interned keys, made once (the module lives as long as the interpreter).
+struct Keys {
+  PyObject* id;
+  PyObject* url;
+  PyObject* source;
+  PyObject* language;
+  PyObject* published_at;
+  PyObject* updated_at;
+  PyObject* title;
+  PyObject* summary;
+  PyObject* body;
+  PyObject* authors;
+  PyObject* topics;
+  PyObject* entities;
+  PyObject* attributes;
+  PyObject* name;
+  PyObject* kind;
+  PyObject* kind_names[6];
+};
+Keys* keys = nullptr;
+
+void InitKeys() {
+  keys = new Keys;
+  auto k = [](const char* s) { return PyUnicode_InternFromString(s); };
+  keys->id = k("id");
+  keys->url = k("url");
+  keys->source = k("source");
+  keys->language = k("language");
+  keys->published_at = k("published_at");
+  keys->updated_at = k("updated_at");
+  keys->title = k("title");
+  keys->summary = k("summary");
+  keys->body = k("body");
+  keys->authors = k("authors");
+  keys->topics = k("topics");
+  keys->entities = k("entities");
+  keys->attributes = k("attributes");
+  keys->name = k("name");
+  keys->kind = k("kind");
+  const char* kinds[6] = {"KIND_UNSPECIFIED", "PERSON", "ORGANIZATION", "LOCATION", "EVENT",
+                          "OTHER"};
+  for (int i = 0; i < 6; ++i) keys->kind_names[i] = k(kinds[i]);
+}
+
+// Sets d[key] = str(value) when value is not empty; the reference to the new str is stolen.
+void SetStr(PyObject* d, PyObject* key, const std::string& value) {
+  if (value.empty()) return;
+  PyObject* s = PyUnicode_DecodeUTF8(value.data(), static_cast<Py_ssize_t>(value.size()),
+                                     "replace");
+  if (s == nullptr) throw py::error_already_set();
+  PyDict_SetItem(d, key, s);
+  Py_DECREF(s);
+}
+
+PyObject* StrList(const google::protobuf::RepeatedPtrField<std::string>& items) {
+  PyObject* list = PyList_New(items.size());
+  for (int i = 0; i < items.size(); ++i) {
+    const std::string& s = items.Get(i);
+    PyList_SET_ITEM(list, i,
+                    PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace"));
+  }
+  return list;
+}
+
+// The article in the interchange schema (docs/format.md): fields at their default are
+// left out, as in the JSON form; times are RFC 3339 strings.
+py::object ArticleToDict(const Article& a) {
+  PyObject* d = PyDict_New();
+  py::object result = py::reinterpret_steal<py::object>(d);
+  SetStr(d, keys->id, a.id());
+  SetStr(d, keys->url, a.url());
+  SetStr(d, keys->source, a.source());
+  SetStr(d, keys->language, a.language());
+  if (a.has_published_at()) {
+    SetStr(d, keys->published_at, google::protobuf::util::TimeUtil::ToString(a.published_at()));
+  }
+  if (a.has_updated_at()) {
+    SetStr(d, keys->updated_at, google::protobuf::util::TimeUtil::ToString(a.updated_at()));
+  }
+  SetStr(d, keys->title, a.title());
+  SetStr(d, keys->summary, a.summary());
+  SetStr(d, keys->body, a.body());
+  if (a.authors_size() > 0) {
+    PyObject* l = StrList(a.authors());
+    PyDict_SetItem(d, keys->authors, l);
+    Py_DECREF(l);
+  }
+  if (a.topics_size() > 0) {
+    PyObject* l = StrList(a.topics());
+    PyDict_SetItem(d, keys->topics, l);
+    Py_DECREF(l);
+  }
+  if (a.entities_size() > 0) {
+    PyObject* l = PyList_New(a.entities_size());
+    for (int i = 0; i < a.entities_size(); ++i) {
+      const Entity& e = a.entities(i);
+      PyObject* ed = PyDict_New();
+      SetStr(ed, keys->name, e.name());
+      if (e.kind() != v1::Entity::KIND_UNSPECIFIED) {
+        int kind = static_cast<int>(e.kind());
+        if (kind >= 0 && kind < 6) PyDict_SetItem(ed, keys->kind, keys->kind_names[kind]);
+      }
+      PyList_SET_ITEM(l, i, ed);
+    }
+    PyDict_SetItem(d, keys->entities, l);
+    Py_DECREF(l);
+  }
+  if (!a.attributes().empty()) {
+    PyObject* m = PyDict_New();
+    for (const auto& [k, v] : a.attributes()) {
+      PyObject* ks = PyUnicode_DecodeUTF8(k.data(), static_cast<Py_ssize_t>(k.size()), "replace");
+      PyObject* vs = PyUnicode_DecodeUTF8(v.data(), static_cast<Py_ssize_t>(v.size()), "replace");
+      PyDict_SetItem(m, ks, vs);
+      Py_DECREF(ks);
+      Py_DECREF(vs);
+    }
+    PyDict_SetItem(d, keys->attributes, m);
+    Py_DECREF(m);
+  }
+  return result;
+}
+
+// An article as asked: "dict" (the interchange schema) or "bytes" (the serialized
+// articledb.v1.Article, which the Python side parses into a message).
+py::object Out(const Article& a, bool as_bytes) {
+  if (as_bytes) return py::bytes(a.SerializeAsString());
+  return ArticleToDict(a);
+}
+
+// ---------------------------------------------------------------------------------------
+// Filters: the Python side passes a dict of normalised arguments.
+
+std::vector<std::string> Strings(const py::dict& d, const char* key) {
+  std::vector<std::string> out;
+  if (!d.contains(key)) return out;
+  py::object v = d[key];
+  if (v.is_none()) return out;
+  for (py::handle item : v) out.push_back(item.cast<std::string>());
+  return out;
+}
+
+Filter MakeFilter(const py::dict& d) {
+  Filter f;
+  f.sources = Strings(d, "sources");
+  f.entities = Strings(d, "entities");
+  f.any_entities = Strings(d, "any_entities");
+  f.not_entities = Strings(d, "not_entities");
+  f.languages = Strings(d, "languages");
+  f.topics = Strings(d, "topics");
+  f.authors = Strings(d, "authors");
+  if (d.contains("from") && !d["from"].is_none()) f.from_micros = d["from"].cast<int64_t>();
+  if (d.contains("to") && !d["to"].is_none()) f.to_micros = d["to"].cast<int64_t>();
+  if (d.contains("text") && !d["text"].is_none()) f.text = d["text"].cast<std::string>();
+  return f;
+}
+
+Order ParseOrder(const std::string& s) {
+  if (s == "newest") return Order::kNewestFirst;
+  if (s == "oldest") return Order::kOldestFirst;
+  Raise(Status::InvalidArgument("order '" + s + "': must be 'newest' or 'oldest'"));
+}
+
+py::list NameCounts(const std::vector<NameCount>& v) {
+  py::list out;
+  for (const NameCount& nc : v) out.append(py::make_tuple(nc.name, nc.count));
+  return out;
+}
+
+py::dict StatsDict(const WriteStats& s) {
+  py::dict d;
+  d["inserted"] = s.inserted;
+  d["updated"] = s.updated;
+  d["unchanged"] = s.unchanged;
+  d["deleted"] = s.deleted;
+  d["not_found"] = s.not_found;
+  return d;
+}
+
+// A progress callback for long calls that run without the GIL: takes it to call `fn`.
+ProgressFn Progress(py::object fn) {
+  if (fn.is_none()) return nullptr;
+  auto holder = std::make_shared<py::object>(std::move(fn));
+  return [holder](uint64_t done) {
+    py::gil_scoped_acquire gil;
+    try {
+      py::object r = (*holder)(done);
+      return r.is_none() || r.cast<bool>();
+    } catch (py::error_already_set& e) {
+      e.restore();  // reported after the call returns Aborted
+      PyErr_Print();
+      return false;
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+
+class NativeArchive {
+ public:
+  NativeArchive(const std::string& path, bool create, bool read_only, size_t cache_bytes)
+      : path_(path) {
+    Options options;
+    options.create_if_missing = create;
+    options.read_only = read_only;
+    if (cache_bytes > 0) options.block_cache_bytes = cache_bytes;
+    limits_ = options.limits;
+    std::unique_ptr<Archive> db;
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = Archive::Open(options, path, &db);
+    }
+    Check(s);
+    db_ = std::shared_ptr<Archive>(std::move(db));
+  }
+
+  std::shared_ptr<Archive> db() const {
+    // db_ is read and replaced only with the GIL held.
+    std::shared_ptr<Archive> db = db_;
+    if (!db) Raise(Status::InvalidArgument("archive '" + path_ + "' is closed"));
+    return db;
+  }
+
+  void Close() {
+    std::shared_ptr<Archive> db = std::move(db_);
+    db_.reset();
+    py::gil_scoped_release nogil;
+    db.reset();  // closes unless a call in another thread still holds it
+  }
+  bool closed() const { return !db_; }
+  const std::string& path() const { return path_; }
+
+  std::string Put(py::handle article) {
+    auto db = this->db();
+    Article a;
+    Converter("", &a).Convert(article.ptr());
+    Check(ValidateArticle(a, limits_));  // before the id is derived: names it as given
+    if (a.id().empty()) a.set_id(DeriveArticleId(a));
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = db->Put(WriteOptions(), a);
+    }
+    Check(s);
+    return a.id();
+  }
+
+  // Converts `batch` (a list) into articles, numbering them from `first` in messages.
+  std::vector<Article> Convert(const py::list& batch, uint64_t first) {
+    std::vector<Article> articles(batch.size());
+    for (size_t i = 0; i < articles.size(); ++i) {
+      std::string where = "at position " + std::to_string(first + i) + ": ";
+      Converter(where, &articles[i]).Convert(batch[i].ptr());
+      Status v = ValidateArticle(articles[i], limits_);
+      if (!v.ok()) Raise(Status::InvalidArgument(where + v.message()));
+    }
+    return articles;
+  }
+
+  py::dict PutBatch(const py::list& batch, uint64_t first, bool sync) {
+    auto db = this->db();
+    std::vector<Article> articles = Convert(batch, first);
+    WriteStats stats;
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      WriteOptions wo;
+      wo.sync = sync;
+      s = db->PutBatch(wo, articles, &stats);
+    }
+    Check(s);
+    return StatsDict(stats);
+  }
+
+  py::object Get(const std::string& id, bool as_bytes) {
+    auto db = this->db();
+    Article a;
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = db->Get(id, &a);
+    }
+    Check(s);
+    return Out(a, as_bytes);
+  }
+
+  py::list GetMany(const std::vector<std::string>& ids, bool as_bytes) {
+    auto db = this->db();
+    std::vector<Article> articles;
+    std::vector<Status> statuses;
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = db->MultiGet(ids, &articles, &statuses);
+    }
+    Check(s);
+    py::list out(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (statuses[i].IsNotFound()) {
+        out[i] = py::none();
+      } else {
+        Check(statuses[i]);
+        out[i] = Out(articles[i], as_bytes);
+      }
+    }
+    return out;
+  }
+
+  void Delete(const std::string& id) {
+    auto db = this->db();
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = db->Delete(WriteOptions(), id);
+    }
+    Check(s);
+  }
+
+  py::dict DeleteMany(const std::vector<std::string>& ids) {
+    auto db = this->db();
+    WriteStats stats;
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = db->DeleteBatch(WriteOptions(), ids, &stats);
+    }
+    Check(s);
+    return StatsDict(stats);
+  }
+
+  py::tuple QueryPage(const py::dict& filter, const std::string& order, size_t limit,
+                      const std::string& cursor, bool summary, bool as_bytes) {
+    auto db = this->db();
+    Filter f = MakeFilter(filter);
+    QueryOptions qo;
+    qo.order = ParseOrder(order);
+    qo.limit = limit;
+    qo.cursor = cursor;
+    qo.projection = summary ? Projection::kSummary : Projection::kFull;
+    Page page;
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = db->Query(f, qo, &page);
+    }
+    Check(s);
+    py::list articles(page.articles.size());
+    for (size_t i = 0; i < page.articles.size(); ++i) {
+      articles[i] = Out(page.articles[i], as_bytes);
+    }
+    return py::make_tuple(articles, py::bytes(page.next_cursor));
+  }
+
+  uint64_t Count(const py::dict& filter) {
+    auto db = this->db();
+    Filter f = MakeFilter(filter);
+    uint64_t n = 0;
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = db->Count(f, &n);
+    }
+    Check(s);
+    return n;
+  }
+
+  py::list Timeline(const py::dict& filter, const std::string& by, const std::string& tz,
+                    bool zero_fill) {
+    auto db = this->db();
+    Filter f = MakeFilter(filter);
+    TimelineOptions to;
+    if (by == "day") {
+      to.bucket = Bucket::kDay;
+    } else if (by == "week") {
+      to.bucket = Bucket::kWeek;
+    } else if (by == "month") {
+      to.bucket = Bucket::kMonth;
+    } else if (by == "year") {
+      to.bucket = Bucket::kYear;
+    } else {
+      Raise(Status::InvalidArgument("by '" + by + "': must be 'day', 'week', 'month' or 'year'"));
+    }
+    to.time_zone = tz;
+    to.zero_fill = zero_fill;
+    std::vector<TimelineEntry> entries;
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = db->Timeline(f, to, &entries);
+    }
+    Check(s);
+    py::list out(entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) {
+      out[i] = py::make_tuple(entries[i].label, entries[i].start_micros, entries[i].count);
+    }
+    return out;
+  }
+
+  py::list Facets(const py::dict& filter, const std::string& by, size_t limit) {
+    auto db = this->db();
+    Filter f = MakeFilter(filter);
+    FacetOptions fo;
+    if (by == "source") {
+      fo.by = FacetField::kSource;
+    } else if (by == "entity") {
+      fo.by = FacetField::kEntity;
+    } else if (by == "topic") {
+      fo.by = FacetField::kTopic;
+    } else if (by == "language") {
+      fo.by = FacetField::kLanguage;
+    } else if (by == "author") {
+      fo.by = FacetField::kAuthor;
+    } else {
+      Raise(Status::InvalidArgument(
+          "by '" + by + "': must be 'source', 'entity', 'topic', 'language' or 'author'"));
+    }
+    fo.limit = limit;
+    std::vector<NameCount> facets;
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = db->Facets(f, fo, &facets);
+    }
+    Check(s);
+    return NameCounts(facets);
+  }
+
+  py::list Sources(const std::string& prefix, size_t limit) {
+    auto db = this->db();
+    std::vector<NameCount> v;
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = db->ListSources(prefix, limit, &v);
+    }
+    Check(s);
+    return NameCounts(v);
+  }
+
+  py::list Entities(const std::string& prefix, size_t limit) {
+    auto db = this->db();
+    std::vector<NameCount> v;
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = db->ListEntities(prefix, limit, &v);
+    }
+    Check(s);
+    return NameCounts(v);
+  }
+
+  py::dict GetStats() {
+    auto db = this->db();
+    Stats st;
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = db->GetStats(&st);
+    }
+    Check(s);
+    py::dict d;
+    d["articles"] = st.articles;
+    d["sources"] = st.sources;
+    d["entities"] = st.entities;
+    d["oldest"] = st.oldest_micros ? py::object(py::str(FormatTime(*st.oldest_micros)))
+                                   : py::object(py::none());
+    d["newest"] = st.newest_micros ? py::object(py::str(FormatTime(*st.newest_micros)))
+                                   : py::object(py::none());
+    d["record_bytes"] = st.record_bytes;
+    d["record_disk_bytes"] = st.record_disk_bytes;
+    d["total_disk_bytes"] = st.total_disk_bytes;
+    d["compression_ratio"] = st.compression_ratio;
+    d["unicode_version"] = st.unicode_version;
+    d["warnings"] = st.warnings;
+    py::list cfs;
+    for (const ColumnFamilyStats& cf : st.column_families) {
+      py::dict c;
+      c["name"] = cf.name;
+      c["sst_bytes"] = cf.sst_bytes;
+      c["memtable_bytes"] = cf.memtable_bytes;
+      c["estimated_keys"] = cf.estimated_keys;
+      cfs.append(c);
+    }
+    d["column_families"] = cfs;
+    return d;
+  }
+
+  py::dict Verify(py::object progress) {
+    auto db = this->db();
+    VerifyReport r;
+    ProgressFn fn = Progress(std::move(progress));
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = db->Verify(&r, fn);
+    }
+    if (PyErr_Occurred()) throw py::error_already_set();
+    Check(s);
+    py::dict d;
+    d["ok"] = r.ok();
+    d["records"] = r.records;
+    d["index_entries"] = r.index_entries;
+    d["problems"] = r.problems;
+    d["messages"] = r.messages;
+    d["quarantined"] = r.quarantined;
+    return d;
+  }
+
+  py::dict Dump(const std::string& path, py::object progress) {
+    auto db = this->db();
+    DumpStats st;
+    ProgressFn fn = Progress(std::move(progress));
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = DumpArchive(*db, path, &st, fn);
+    }
+    if (PyErr_Occurred()) throw py::error_already_set();
+    Check(s);
+    py::dict d;
+    d["records"] = st.records;
+    d["bytes"] = st.bytes;
+    return d;
+  }
+
+  py::dict Restore(const std::string& path, py::object progress) {
+    auto db = this->db();
+    DumpStats st;
+    ProgressFn fn = Progress(std::move(progress));
+    RestoreOptions ro;
+    ro.limits = limits_;
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = RestoreArchive(*db, path, &st, fn, ro);
+    }
+    if (PyErr_Occurred()) throw py::error_already_set();
+    Check(s);
+    py::dict d;
+    d["records"] = st.records;
+    d["bytes"] = st.bytes;
+    d["stored"] = st.stored;
+    return d;
+  }
+
+  void Flush() { Simple([](Archive& db) { return db.Flush(); }); }
+  void Compact() { Simple([](Archive& db) { return db.Compact(); }); }
+  void Refresh() { Simple([](Archive& db) { return db.Refresh(); }); }
+  void Checkpoint(const std::string& dir) {
+    Simple([&dir](Archive& db) { return db.Checkpoint(dir); });
+  }
+
+  const Limits& limits() const { return limits_; }
+
+ private:
+  template <typename Fn>
+  void Simple(Fn fn) {
+    auto db = this->db();
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = fn(*db);
+    }
+    Check(s);
+  }
+
+  std::string path_;
+  Limits limits_;
+  std::shared_ptr<Archive> db_;
+};
+
+// A bulk load from Python: batches of dicts in, sorted runs ingested (BulkLoader).
+class NativeBulkLoader {
+ public:
+  explicit NativeBulkLoader(NativeArchive& archive) : archive_(archive), db_(archive.db()) {
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = db_->NewBulkLoader(BulkLoadOptions(), &loader_);
+    }
+    Check(s);
+  }
+
+  void Add(const py::list& batch, uint64_t first) {
+    if (!loader_) Raise(Status::InvalidArgument("the bulk load has finished"));
+    std::vector<Article> articles = archive_.Convert(batch, first);
+    for (Article& a : articles) {
+      if (a.id().empty()) a.set_id(DeriveArticleId(a));
+    }
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = loader_->Add(articles);
+    }
+    Check(s);
+  }
+
+  py::dict Finish() {
+    if (!loader_) Raise(Status::InvalidArgument("the bulk load has finished"));
+    WriteStats stats;
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = loader_->Finish(&stats);
+      loader_.reset();
+    }
+    Check(s);
+    return StatsDict(stats);
+  }
+
+ private:
+  NativeArchive& archive_;
+  std::shared_ptr<Archive> db_;
+  std::unique_ptr<BulkLoader> loader_;
+};
+
+// The same work as the binding's calls, timed in C++: the baseline of the binding
+// overhead figures in bench/python (not part of the documented API).
+py::dict CppBaseline(NativeArchive& archive, const std::vector<std::string>& ids,
+                     const py::dict& filter, size_t page_limit, int pages) {
+  auto db = archive.db();
+  Filter f = MakeFilter(filter);
+  py::dict out;
+  double get_s = 0, page_s = 0, timeline_s = 0;
+  Status s;
+  {
+    py::gil_scoped_release nogil;
+    using Clock = std::chrono::steady_clock;
+    auto t0 = Clock::now();
+    Article a;
+    for (const std::string& id : ids) {
+      s = db->Get(id, &a);
+      if (!s.ok()) break;
+    }
+    get_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (s.ok()) {
+      t0 = Clock::now();
+      for (int i = 0; i < pages && s.ok(); ++i) {
+        QueryOptions qo;
+        qo.limit = page_limit;
+        Page page;
+        s = db->Query(f, qo, &page);
+      }
+      page_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    }
+    if (s.ok()) {
+      t0 = Clock::now();
+      std::vector<TimelineEntry> entries;
+      s = db->Timeline(f, Bucket::kDay, &entries);
+      timeline_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    }
+  }
+  Check(s);
+  out["get_seconds"] = get_s;
+  out["page_seconds"] = page_s;
+  out["timeline_seconds"] = timeline_s;
+  return out;
+}
+
+// PutBatch of articles already converted, timed in C++ (the ingest baseline).
+double CppPutBatchSeconds(NativeArchive& archive, const py::list& batch) {
+  auto db = archive.db();
+  std::vector<Article> articles = archive.Convert(batch, 0);
+  Status s;
+  double seconds = 0;
+  {
+    py::gil_scoped_release nogil;
+    auto t0 = std::chrono::steady_clock::now();
+    s = db->PutBatch(WriteOptions(), articles);
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  Check(s);
+  return seconds;
+}
+
+}  // namespace
+}  // namespace articledb::python
+
+PYBIND11_MODULE(_native, m) {
+  using namespace articledb;
+  using namespace articledb::python;
+  m.doc() = "The native part of the articledb package; use the articledb module.";
+  PyDateTime_IMPORT;
+  InitKeys();
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const StatusError& e) {
+      py::object errors = py::module_::import("articledb._errors");
+      py::object cls = errors.attr(ErrorClassName(e.status.code()));
+      PyErr_SetObject(cls.ptr(), py::str(e.status.message()).ptr());
+    }
+  });
+
+  py::class_<NativeArchive>(m, "NativeArchive")
+      .def(py::init<const std::string&, bool, bool, size_t>(), py::arg("path"),
+           py::arg("create"), py::arg("read_only"), py::arg("cache_bytes"))
+      .def("_close", &NativeArchive::Close)
+      .def_property_readonly("closed", &NativeArchive::closed)
+      .def_property_readonly("path", &NativeArchive::path)
+      .def("_put", &NativeArchive::Put)
+      .def("_put_batch", &NativeArchive::PutBatch)
+      .def("_get", &NativeArchive::Get)
+      .def("_get_many", &NativeArchive::GetMany)
+      .def("_delete", &NativeArchive::Delete)
+      .def("_delete_many", &NativeArchive::DeleteMany)
+      .def("_query_page", &NativeArchive::QueryPage)
+      .def("_count", &NativeArchive::Count)
+      .def("_timeline", &NativeArchive::Timeline)
+      .def("_facets", &NativeArchive::Facets)
+      .def("_sources", &NativeArchive::Sources)
+      .def("_entities", &NativeArchive::Entities)
+      .def("_stats", &NativeArchive::GetStats)
+      .def("_verify", &NativeArchive::Verify)
+      .def("_dump", &NativeArchive::Dump)
+      .def("_restore", &NativeArchive::Restore)
+      .def("flush", &NativeArchive::Flush)
+      .def("compact", &NativeArchive::Compact)
+      .def("refresh", &NativeArchive::Refresh)
+      .def("checkpoint", &NativeArchive::Checkpoint);
+
+  py::class_<NativeBulkLoader>(m, "NativeBulkLoader")
+      .def(py::init<NativeArchive&>(), py::keep_alive<1, 2>())
+      .def("add", &NativeBulkLoader::Add)
+      .def("finish", &NativeBulkLoader::Finish);
+
+  m.def("parse_time", [](const std::string& text) {
+    int64_t micros = 0;
+    Check(ParseTimeArgument(text, &micros));
+    return micros;
+  });
+  m.def("format_time", &FormatTime);
+  m.def("normalize_name", &NormalizeName);
+  m.def("derive_id", [](py::handle article) {
+    Article a;
+    Converter("", &a).Convert(article.ptr());
+    return DeriveArticleId(a);
+  });
+  m.def("snippet", [](const std::string& query, py::handle article, size_t max_words,
+                      const std::string& mark_begin, const std::string& mark_end) {
+    Article a;
+    Converter("", &a).Convert(article.ptr());
+    SnippetOptions so;
+    so.max_words = max_words;
+    so.mark_begin = mark_begin;
+    so.mark_end = mark_end;
+    std::string out;
+    Check(MakeSnippet(query, a, so, &out));
+    return out;
+  });
+  m.def("_cpp_baseline", &CppBaseline);
+  m.def("_cpp_put_batch_seconds", &CppPutBatchSeconds);
+}
