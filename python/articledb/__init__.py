@@ -41,10 +41,19 @@ format_time = _native.format_time
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _MISSING = object()
 
-try:  # optional: DataFrames when pandas is installed
-    import pandas as _pd
-except ImportError:  # pragma: no cover - exercised on machines without pandas
-    _pd = None
+_pd = None  # pandas, imported on first use (it takes a while): DataFrames when installed
+
+
+def _pandas():
+    global _pd
+    if _pd is None:
+        try:
+            import pandas
+        except ImportError:
+            _pd = False
+        else:
+            _pd = pandas
+    return _pd
 
 
 def parse_time(value):
@@ -60,8 +69,6 @@ def parse_time(value):
         return (value - _EPOCH.date()).days * 86400 * 1_000_000
     if isinstance(value, str):
         return _native.parse_time(value)
-    if _pd is not None and isinstance(value, _pd.Timestamp):  # pragma: no cover
-        return parse_time(value.to_pydatetime())
     raise InvalidArgument(
         f"time {value!r}: must be a datetime, a date or a string such as '2024-05-01', "
         f"not {type(value).__name__}")
@@ -162,7 +169,7 @@ class Query:
 
     def to_frame(self):
         """The remaining articles as a pandas DataFrame, a row per article."""
-        if _pd is None:
+        if not _pandas():
             raise ImportError("to_frame needs pandas (Debian: python3-pandas)")
         return _pd.DataFrame.from_records(list(self))
 
@@ -300,19 +307,21 @@ class Archive(_native.NativeArchive):
         A pandas DataFrame with columns label, start (tz-aware) and count when pandas is
         installed (as_frame=False for a list of (label, start, count) tuples, start a
         datetime)."""
-        rows = self._timeline(_filter(**filters), by, tz or "", zero_fill)
-        zone = _zone(tz)
-        if _want_frame(as_frame):
-            starts = _pd.to_datetime([r[1] for r in rows], unit="us", utc=True)
+        frame = _want_frame(as_frame)
+        rows = self._timeline(_filter(**filters), by, tz or "", zero_fill, frame)
+        if frame:
+            pd = _pandas()
+            import numpy as np  # pandas needs it
+            labels, starts, counts = rows
+            start = pd.DatetimeIndex(np.array(starts, dtype="datetime64[us]"), tz="UTC")
             if tz:
-                starts = starts.tz_convert(tz)
-            return _pd.DataFrame({
-                "label": [r[0] for r in rows],
-                "start": starts,
-                "count": _pd.array([r[2] for r in rows], dtype="int64"),
-            })
-        return [(label, _EPOCH.astimezone(zone) + _dt.timedelta(microseconds=start), count)
-                for label, start, count in rows]
+                start = start.tz_convert(tz)
+            return pd.DataFrame({"label": labels, "start": start,
+                                 "count": np.array(counts, dtype=np.int64)}, copy=False)
+        if tz:
+            zone = _zone(tz)
+            rows = [(label, start.astimezone(zone), count) for label, start, count in rows]
+        return rows
 
     def facets(self, by="entity", limit=20, as_frame=None, **filters):
         """The most frequent values of one field (source, entity, topic, language or
@@ -363,8 +372,8 @@ def _zone(tz):
 
 def _want_frame(as_frame):
     if as_frame is None:
-        return _pd is not None
-    if as_frame and _pd is None:
+        return bool(_pandas())
+    if as_frame and not _pandas():
         raise ImportError("as_frame=True needs pandas (Debian: python3-pandas)")
     return bool(as_frame)
 

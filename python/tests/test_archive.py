@@ -331,3 +331,16 @@ def test_parse_time_forms():
     with pytest.raises(articledb.InvalidArgument, match="source"):
         articledb.open  # noqa: B018 - keep the name used
         articledb._filter(source=5)
+
+
+def test_times_come_back_formatted_as_protobuf_formats_them():
+    from articledb import _native
+    rng = __import__("random").Random(3)
+    cases = [(0, 0), (-1, 0), (-62135596800, 0), (253402300799, 999999999),
+             (1714550400, 5000000),
+             (1714550400, 120000), (1714550400, 7), (-86401, 1000), (951782400, 0)]
+    cases += [(rng.randrange(-62135596800, 253402300800), rng.choice([0, rng.randrange(10**9)]))
+              for _ in range(2000)]
+    for seconds, nanos in cases:
+        ours, protobufs = _native._format_timestamp(seconds, nanos)
+        assert ours == protobufs, (seconds, nanos)
