@@ -525,6 +525,14 @@ def main():
             md.append("![%s](%s)" % (img, img))
             md.append("")
 
+    python = os.path.join(results_dir, "python.json")
+    if os.path.exists(python):  # bench/python/bench_python.py
+        with open(python) as f:
+            md.append("## From Python")
+            md.append("")
+            md.append(json.load(f).get("markdown", ""))
+            md.append("")
+
     notes = os.path.join(results_dir, "notes.md")
     if os.path.exists(notes):
         with open(notes) as f:
