@@ -179,6 +179,7 @@ def main():
     rows = [row("put_many (per article)", adb_s, sqlite_s, cpp_s, n_articles)] + r["rows"]
     results["rows"] = rows
     results["leak"] = r["leak"]
+    results["threads"] = r["threads"]
     results["peak_rss_mb"] = {"load": peak_mb(), "reads": r["peak_rss_mb"]}
     before, after, n = r["leak"]["rss_before_mb"], r["leak"]["rss_after_mb"], args.leak_gets
     md = [f"{n_articles:,} synthetic articles (`articledb generate`), one run of "
@@ -193,6 +194,8 @@ def main():
     ing = results["ingest"]
     md += ["", f"`put_many(bulk=True)`: {ing['articledb_bulk_per_s']:,.0f} articles/s "
            f"({ing['articledb_bulk_per_s'] / ing['sqlite3_per_s']:.2f}× sqlite3). "
+           f"`get` from a pool of 2 threads: {r['threads']['speedup']:.2f}× the throughput of "
+           f"one thread ({r['threads']['cpus']} CPUs). "
            f"{n:,} `get` calls: RSS {before:.1f} MB before, {after:.1f} MB after "
            f"({after - before:+.1f} MB). Peak RSS: "
            f"{results['peak_rss_mb']['load']:,.0f} MB while loading (the corpus held as dicts), "
@@ -264,6 +267,20 @@ def reads(work, leak_gets):
     lite_tl_s, _ = timed(lambda: [lite.timeline(e) for e in entities])
     cpp_tl = sum(_native._cpp_timeline_seconds(db, {"entities": [e]}, 1) for e in entities)
 
+    # ---- threads: the same gets split over a pool of 2 readers (the GIL released) ----
+    import concurrent.futures as cf
+
+    def chunk(part):
+        for i in part:
+            get(i)
+
+    halves = [ids[0::2], ids[1::2]]
+    with cf.ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(chunk, halves))  # warm the threads
+        threads_s, _ = timed(lambda: list(pool.map(chunk, halves)))
+    threads = {"threads": 2, "speedup": adb_get_s / threads_s,
+               "cpus": os.cpu_count()}
+
     rows = [
         row("get", adb_get_s, lite_get_s, cpp_get, len(ids)),
         row("query page (100 articles)", adb_page_s, lite_page_s, cpp_page, pages),
@@ -277,7 +294,7 @@ def reads(work, leak_gets):
     for i in range(leak_gets):
         get(ids[i % len(ids)])
     after = rss_mb()
-    print(json.dumps({"rows": rows, "peak_rss_mb": peak_mb(),
+    print(json.dumps({"rows": rows, "peak_rss_mb": peak_mb(), "threads": threads,
                       "leak": {"gets": leak_gets, "rss_before_mb": before,
                                "rss_after_mb": after}}))
 

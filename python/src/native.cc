@@ -780,20 +780,30 @@ class NativeArchive {
       s = db->Timeline(f, to, &entries);
     }
     Check(s);
+    // Built with the C API: a day timeline of years has thousands of rows.
+    const auto n = static_cast<Py_ssize_t>(entries.size());
+    auto label = [](const TimelineEntry& e) {
+      return PyUnicode_FromStringAndSize(e.label.data(), static_cast<Py_ssize_t>(e.label.size()));
+    };
     if (columnar) {  // (labels, starts in microseconds, counts): the DataFrame's columns
-      py::list labels(entries.size()), starts(entries.size()), counts(entries.size());
-      for (size_t i = 0; i < entries.size(); ++i) {
-        labels[i] = py::str(entries[i].label);
-        starts[i] = py::int_(entries[i].start_micros);
-        counts[i] = py::int_(entries[i].count);
+      py::list labels(n), starts(n), counts(n);
+      for (Py_ssize_t i = 0; i < n; ++i) {
+        const TimelineEntry& e = entries[static_cast<size_t>(i)];
+        PyList_SET_ITEM(labels.ptr(), i, label(e));
+        PyList_SET_ITEM(starts.ptr(), i, PyLong_FromLongLong(e.start_micros));
+        PyList_SET_ITEM(counts.ptr(), i, PyLong_FromUnsignedLongLong(e.count));
       }
       return py::make_tuple(labels, starts, counts);
     }
     // [(label, start as an aware datetime in UTC, count)]
-    py::list out(entries.size());
-    for (size_t i = 0; i < entries.size(); ++i) {
-      out[i] = py::make_tuple(entries[i].label, UtcDateTime(entries[i].start_micros),
-                              entries[i].count);
+    py::list out(n);
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      const TimelineEntry& e = entries[static_cast<size_t>(i)];
+      PyObject* row = PyTuple_New(3);
+      PyTuple_SET_ITEM(row, 0, label(e));
+      PyTuple_SET_ITEM(row, 1, UtcDateTime(e.start_micros).release().ptr());
+      PyTuple_SET_ITEM(row, 2, PyLong_FromUnsignedLongLong(e.count));
+      PyList_SET_ITEM(out.ptr(), i, row);
     }
     return out;
   }
