@@ -15,6 +15,7 @@ releases the GIL. docs/python.md has the whole guide.
 
 import datetime as _dt
 import itertools as _itertools
+import os as _os
 
 from . import _native
 from ._errors import (  # noqa: F401 - re-exported
@@ -30,7 +31,7 @@ from ._errors import (  # noqa: F401 - re-exported
 
 __all__ = [
     "open", "Archive", "Query", "Error", "NotFound", "InvalidArgument", "Corruption",
-    "IOError", "Busy", "NotSupported", "Aborted", "normalize_name", "derive_id", "snippet",
+    "Busy", "NotSupported", "Aborted", "normalize_name", "derive_id", "snippet",
     "parse_time", "format_time",
 ]
 
@@ -93,24 +94,49 @@ def _names(arg, value):
     return names
 
 
-def _filter(source=None, entities=None, any_entity=None, not_entity=None, language=None,
-            topic=None, author=None, start=None, end=None, text=None, entity=None):
+_FILTERS = ("source", "entities", "entity", "any_entity", "not_entity", "language", "topic",
+            "author", "start", "end", "text")
+
+
+def _filter(caller, filters):
     """The native filter dict of the keyword arguments every read takes."""
-    entity_list = _names("entities", entities) + _names("entity", entity)
+    for name in filters:
+        if name not in _FILTERS:
+            raise TypeError(f"{caller}() got an unexpected keyword argument {name!r} "
+                            f"(filters: {', '.join(_FILTERS)})")
+    get = filters.get
+    text = get("text")
     if text is not None and not isinstance(text, str):
         raise InvalidArgument(f"text: must be a string, not {type(text).__name__}")
+    start, end = get("start"), get("end")
     return {
-        "sources": _names("source", source),
-        "entities": entity_list,
-        "any_entities": _names("any_entity", any_entity),
-        "not_entities": _names("not_entity", not_entity),
-        "languages": _names("language", language),
-        "topics": _names("topic", topic),
-        "authors": _names("author", author),
+        "sources": _names("source", get("source")),
+        "entities": _names("entities", get("entities")) + _names("entity", get("entity")),
+        "any_entities": _names("any_entity", get("any_entity")),
+        "not_entities": _names("not_entity", get("not_entity")),
+        "languages": _names("language", get("language")),
+        "topics": _names("topic", get("topic")),
+        "authors": _names("author", get("author")),
         "from": None if start is None else parse_time(start),
         "to": None if end is None else parse_time(end),
         "text": text or None,
     }
+
+
+def _ids(caller, ids):
+    if isinstance(ids, (str, bytes)):
+        raise TypeError(f"{caller}() takes a list of ids, not one {type(ids).__name__}")
+    ids = list(ids)
+    for i in ids:
+        if not isinstance(i, str):
+            raise TypeError(f"{caller}(): an id must be a str, not {type(i).__name__}")
+    return ids
+
+
+def _id(caller, article_id):
+    if not isinstance(article_id, str):
+        raise TypeError(f"{caller}(): an id must be a str, not {type(article_id).__name__}")
+    return article_id
 
 
 def _message_class():
@@ -121,47 +147,79 @@ def _message_class():
 class Query:
     """The articles matching a filter, in time order, read lazily page by page.
 
-    Iterating yields articles (dicts, or messages with as_message=True). Each page is
-    read from the archive with a cursor, so iteration survives writes made meanwhile:
-    it goes on right after the last article it returned. `cursor` is the position after
-    the last page read (None at the end), to resume later with Archive.query(cursor=...).
+    A Query is an iterator: it yields articles (dicts, or messages with as_message=True)
+    once, and iterating it again goes on where the last loop stopped. Each page is read
+    from the archive with a cursor, so iteration survives writes made meanwhile: it goes
+    on right after the last article of the page before. `cursor` is the position after
+    the last page read (None once the result is exhausted): pass it to
+    Archive.query(cursor=...) with the same filters to read the next pages later (the
+    articles of a page you stopped in the middle of are not after it).
     """
 
     def __init__(self, archive, filt, order, page_size, cursor, summary, as_message, limit):
         if order not in ("newest", "oldest"):
             raise InvalidArgument(f"order {order!r}: must be 'newest' or 'oldest'")
-        if not 1 <= page_size <= 10000:
-            raise InvalidArgument(f"page_size {page_size}: must be 1..10000")
+        if not isinstance(page_size, int) or not 1 <= page_size <= 10000:
+            raise InvalidArgument(f"page_size {page_size!r}: must be 1..10000")
+        if limit is not None and (not isinstance(limit, int) or limit < 0):
+            raise InvalidArgument(f"limit {limit!r}: must be a count of articles (0 or more)")
         self._archive = archive
         self._filter = filt
         self._order = order
         self._page_size = page_size
         self._summary = summary
         self._as_message = as_message
-        self._limit = limit
+        self._left = limit  # articles still to return; None: all
         self.cursor = cursor or b""
         self._done = False
+        self._page = []
+        self._at = 0
 
-    def pages(self):
-        """Yields the result page by page: lists of articles."""
-        left = self._limit
-        while not self._done and (left is None or left > 0):
-            size = self._page_size if left is None else min(left, self._page_size)
-            articles, self.cursor = self._archive._query_page(
-                self._filter, self._order, size, self.cursor, self._summary, self._as_message)
-            if not self.cursor:
-                self._done = True
-            if self._as_message and articles:
-                cls = _message_class()
-                articles = [cls.FromString(b) for b in articles]
-            if left is not None:
-                left -= len(articles)
-            if articles:
-                yield articles
+    def _read_page(self):
+        """Reads the next page into the buffer; False when there is none."""
+        if self._done or (self._left is not None and self._left <= 0):
+            return False
+        size = self._page_size if self._left is None else min(self._left, self._page_size)
+        articles, cursor = self._archive._query_page(
+            self._filter, self._order, size, self.cursor, self._summary, self._as_message)
+        self.cursor = cursor or None
+        if not cursor:
+            self._done = True
+        if self._as_message and articles:
+            cls = _message_class()
+            articles = [cls.FromString(b) for b in articles]
+        self._page, self._at = articles, 0
+        return bool(articles)
 
     def __iter__(self):
-        for page in self.pages():
-            yield from page
+        return self
+
+    def __next__(self):
+        while self._at >= len(self._page):
+            if not self._read_page():
+                raise StopIteration
+        article = self._page[self._at]
+        self._page[self._at] = None
+        self._at += 1
+        if self._left is not None:
+            self._left -= 1
+        return article
+
+    def pages(self):
+        """Yields the rest of the result page by page: lists of articles (the rest of the
+        page being read first, when a loop stopped in its middle)."""
+        if self._at < len(self._page):
+            rest = self._page[self._at:]
+            self._page, self._at = [], 0
+            if self._left is not None:
+                self._left -= len(rest)
+            yield rest
+        while self._read_page():
+            page = self._page
+            self._page, self._at = [], 0
+            if self._left is not None:
+                self._left -= len(page)
+            yield page
 
     def to_list(self):
         """Every remaining article, in a list."""
@@ -192,9 +250,15 @@ class Archive(_native.NativeArchive):
         return f"<articledb.Archive {self.path!r} {state}>"
 
     def close(self):
-        """Closes the archive (idempotent). A call still running in another thread
-        finishes first; afterwards every call raises InvalidArgument."""
+        """Closes the archive (idempotent): new calls raise InvalidArgument at once, calls
+        running in other threads finish first (close waits for them), then the archive is
+        closed and may be opened again."""
         self._close()
+
+    def checkpoint(self, directory):
+        """A consistent copy of the archive in the new directory `directory` (hard links
+        where it can), synced: it survives a power loss once this returns."""
+        self._checkpoint(_os.fspath(directory))
 
     # ---- writes ----
 
@@ -239,11 +303,11 @@ class Archive(_native.NativeArchive):
     def delete(self, article_id):
         """Removes the article `article_id` and its index entries; NotFound when it is not
         stored."""
-        self._delete(article_id)
+        self._delete(_id("delete", article_id))
 
     def delete_many(self, ids):
         """Removes many articles in one atomic write; returns {"deleted", "not_found"...}."""
-        return self._delete_many(list(ids))
+        return self._delete_many(_ids("delete_many", ids))
 
     # ---- reads by id ----
 
@@ -251,7 +315,7 @@ class Archive(_native.NativeArchive):
         """The article stored under `article_id`, as a dict (or a message). Raises
         NotFound when there is none, unless `default` is given."""
         try:
-            article = self._get(article_id, as_message)
+            article = self._get(_id("get", article_id), as_message)
         except NotFound:
             if default is _MISSING:
                 raise
@@ -263,7 +327,7 @@ class Archive(_native.NativeArchive):
 
     def get_many(self, ids, as_message=False):
         """The articles of `ids` in one read, in the same order; None for ids not stored."""
-        articles = self._get_many(list(ids), as_message)
+        articles = self._get_many(_ids("get_many", ids), as_message)
         if as_message:
             cls = _message_class()
             articles = [None if a is None else cls.FromString(a) for a in articles]
@@ -285,8 +349,10 @@ class Archive(_native.NativeArchive):
         text is a text query (docs/search.md). limit stops after that many articles;
         summary=True leaves out body and summary. Names match case- and
         accent-insensitively."""
-        filt = _filter(source, entities, any_entity, not_entity, language, topic, author,
-                       start, end, text, entity)
+        filt = _filter("query", {
+            "source": source, "entities": entities, "entity": entity, "any_entity": any_entity,
+            "not_entity": not_entity, "language": language, "topic": topic, "author": author,
+            "start": start, "end": end, "text": text})
         if isinstance(cursor, str):
             cursor = cursor.encode()
         return Query(self, filt, order, page_size, cursor, summary, as_message, limit)
@@ -298,7 +364,7 @@ class Archive(_native.NativeArchive):
 
     def count(self, **filters):
         """The number of articles matching the filters of query()."""
-        return self._count(_filter(**filters))
+        return self._count(_filter("count", filters))
 
     def timeline(self, by="day", tz=None, zero_fill=False, as_frame=None, **filters):
         """Matching articles counted per day, week (ISO), month or year in time zone `tz`
@@ -308,7 +374,7 @@ class Archive(_native.NativeArchive):
         installed (as_frame=False for a list of (label, start, count) tuples, start a
         datetime)."""
         frame = _want_frame(as_frame)
-        rows = self._timeline(_filter(**filters), by, tz or "", zero_fill, frame)
+        rows = self._timeline(_filter("timeline", filters), by, tz or "", zero_fill, frame)
         if frame:
             pd = _pandas()
             import numpy as np  # pandas needs it
@@ -326,7 +392,7 @@ class Archive(_native.NativeArchive):
     def facets(self, by="entity", limit=20, as_frame=None, **filters):
         """The most frequent values of one field (source, entity, topic, language or
         author) among the matching articles, with their counts, most first."""
-        return _name_counts(self._facets(_filter(**filters), by, limit), by, as_frame)
+        return _name_counts(self._facets(_filter("facets", filters), by, limit), by, as_frame)
 
     def sources(self, prefix="", limit=0, as_frame=None):
         """Sources (starting with `prefix` after normalisation) with their article counts,
@@ -352,22 +418,17 @@ class Archive(_native.NativeArchive):
 
     def dump(self, path, progress=None):
         """Writes every article to the dump file `path` (written whole or not at all)."""
-        return self._dump(str(path), progress)
+        return self._dump(_os.fspath(path), progress)
 
     def restore(self, path, progress=None):
         """Stores every article of the dump file `path` (upserts). The file is checked
         whole first, so a damaged file changes nothing (Corruption)."""
-        return self._restore(str(path), progress)
+        return self._restore(_os.fspath(path), progress)
 
 
 def _zone(tz):
-    if not tz:
-        return _dt.timezone.utc
-    try:
-        import zoneinfo
-        return zoneinfo.ZoneInfo(tz)
-    except Exception:  # the library accepted it; fall back to UTC labels only
-        return _dt.timezone.utc
+    import zoneinfo  # the system's tzdata, as the library's zones
+    return zoneinfo.ZoneInfo(tz)
 
 
 def _want_frame(as_frame):
@@ -394,8 +455,7 @@ def open(path, create=False, read_only=False, cache_bytes=0):  # noqa: A001
     without the writer's lock, so another process may keep writing (refresh() catches
     up). cache_bytes sets the block cache (default 256 MiB). Raises NotFound (no archive),
     Busy (another process writes it), InvalidArgument (not an archive)."""
-    import os
-    return Archive(os.fspath(path), create, read_only, cache_bytes)
+    return Archive(_os.fspath(path), create, read_only, cache_bytes)
 
 
 def snippet(query, article, max_words=30, mark=("[", "]")):

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,6 +45,21 @@ struct StatusError {
 };
 
 [[noreturn]] void Raise(Status s) { throw StatusError{std::move(s)}; }
+
+// `s` with another message.
+Status WithMessage(const Status& s, std::string message) {
+  switch (s.code()) {
+    case Status::Code::kNotFound: return Status::NotFound(std::move(message));
+    case Status::Code::kInvalidArgument: return Status::InvalidArgument(std::move(message));
+    case Status::Code::kCorruption: return Status::Corruption(std::move(message));
+    case Status::Code::kIOError: return Status::IOError(std::move(message));
+    case Status::Code::kBusy: return Status::Busy(std::move(message));
+    case Status::Code::kNotSupported: return Status::NotSupported(std::move(message));
+    case Status::Code::kAborted: return Status::Aborted(std::move(message));
+    case Status::Code::kOk: break;
+  }
+  return s;
+}
 void Check(Status s) {
   if (!s.ok()) Raise(std::move(s));
 }
@@ -98,7 +114,8 @@ class Converter {
     if (!PyDict_Check(obj)) {
       // Any other mapping: read through a dict copy.
       if (!PyMapping_Check(obj) || PyUnicode_Check(obj) || PyList_Check(obj) ||
-          PyTuple_Check(obj)) {
+          PyTuple_Check(obj) || PyBytes_Check(obj) || PyByteArray_Check(obj) ||
+          PyMemoryView_Check(obj)) {
         Fail("", std::string("must be a dict (or an articledb.v1.Article message), not ") +
                      Py_TYPE(obj)->tp_name);
       }
@@ -239,7 +256,9 @@ class Converter {
           e->set_name(String(field + ".name", value));
         } else if (k == "kind") {
           int kind = 0;
-          if (PyLong_Check(value)) {
+          if (PyBool_Check(value)) {
+            Fail(field + ".kind", "must be a kind name or number, not bool");
+          } else if (PyLong_Check(value)) {
             long x = PyLong_AsLong(value);
             if (x == -1 && PyErr_Occurred()) PyErr_Clear();
             if (!v1::Entity::Kind_IsValid(static_cast<int>(x)) || x < 0 || x > 1000) {
@@ -568,21 +587,47 @@ py::dict StatsDict(const WriteStats& s) {
 }
 
 // A progress callback for long calls that run without the GIL: takes it to call `fn`.
-ProgressFn Progress(py::object fn) {
-  if (fn.is_none()) return nullptr;
-  auto holder = std::make_shared<py::object>(std::move(fn));
-  return [holder](uint64_t done) {
-    py::gil_scoped_acquire gil;
-    try {
-      py::object r = (*holder)(done);
-      return r.is_none() || r.cast<bool>();
-    } catch (py::error_already_set& e) {
-      e.restore();  // reported after the call returns Aborted
-      PyErr_Print();
-      return false;
+// The callback's value is read as Python reads a condition (False, None... stop; but None
+// goes on, as a callback that returns nothing). An exception in it stops the call, and
+// Rethrow() raises it once the call has returned.
+class Progress {
+ public:
+  explicit Progress(py::object fn) : state_(std::make_shared<State>()) {
+    state_->fn = std::move(fn);
+  }
+  ProgressFn fn() const {
+    if (state_->fn.is_none()) return nullptr;
+    std::shared_ptr<State> state = state_;
+    return [state](uint64_t done) {
+      py::gil_scoped_acquire gil;
+      if (state->error) return false;
+      try {
+        py::object r = state->fn(done);
+        if (r.is_none()) return true;
+        int truth = PyObject_IsTrue(r.ptr());
+        if (truth < 0) throw py::error_already_set();
+        return truth == 1;
+      } catch (py::error_already_set& e) {
+        state->error = std::make_unique<py::error_already_set>(std::move(e));
+        return false;
+      }
+    };
+  }
+  // With the GIL held, after the call.
+  void Rethrow() {
+    if (state_->error) {
+      std::unique_ptr<py::error_already_set> e = std::move(state_->error);
+      throw std::move(*e);
     }
+  }
+
+ private:
+  struct State {
+    py::object fn;
+    std::unique_ptr<py::error_already_set> error;
   };
-}
+  std::shared_ptr<State> state_;
+};
 
 // ---------------------------------------------------------------------------------------
 
@@ -612,11 +657,15 @@ class NativeArchive {
     return db;
   }
 
+  // New calls fail at once; calls running in other threads (each holding a reference,
+  // without the GIL) finish first; then the archive closes.
   void Close() {
     std::shared_ptr<Archive> db = std::move(db_);
     db_.reset();
+    if (!db) return;
     py::gil_scoped_release nogil;
-    db.reset();  // closes unless a call in another thread still holds it
+    while (db.use_count() > 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    db.reset();
   }
   bool closed() const { return !db_; }
   const std::string& path() const { return path_; }
@@ -900,13 +949,14 @@ class NativeArchive {
   py::dict Verify(py::object progress) {
     auto db = this->db();
     VerifyReport r;
-    ProgressFn fn = Progress(std::move(progress));
+    Progress watch(std::move(progress));
+    ProgressFn fn = watch.fn();
     Status s;
     {
       py::gil_scoped_release nogil;
       s = db->Verify(&r, fn);
     }
-    if (PyErr_Occurred()) throw py::error_already_set();
+    watch.Rethrow();
     Check(s);
     py::dict d;
     d["ok"] = r.ok();
@@ -921,13 +971,14 @@ class NativeArchive {
   py::dict Dump(const std::string& path, py::object progress) {
     auto db = this->db();
     DumpStats st;
-    ProgressFn fn = Progress(std::move(progress));
+    Progress watch(std::move(progress));
+    ProgressFn fn = watch.fn();
     Status s;
     {
       py::gil_scoped_release nogil;
       s = DumpArchive(*db, path, &st, fn);
     }
-    if (PyErr_Occurred()) throw py::error_already_set();
+    watch.Rethrow();
     Check(s);
     py::dict d;
     d["records"] = st.records;
@@ -938,7 +989,8 @@ class NativeArchive {
   py::dict Restore(const std::string& path, py::object progress) {
     auto db = this->db();
     DumpStats st;
-    ProgressFn fn = Progress(std::move(progress));
+    Progress watch(std::move(progress));
+    ProgressFn fn = watch.fn();
     RestoreOptions ro;
     ro.limits = limits_;
     Status s;
@@ -946,7 +998,13 @@ class NativeArchive {
       py::gil_scoped_release nogil;
       s = RestoreArchive(*db, path, &st, fn, ro);
     }
-    if (PyErr_Occurred()) throw py::error_already_set();
+    watch.Rethrow();
+    if (!s.ok() && st.stored > 0) {
+      // What stays: records committed before the error (not with a bad file, which is
+      // checked whole first; with a stop or a write error).
+      Raise(WithMessage(s, s.message() + " (" + std::to_string(st.stored) +
+                               " records were stored before it)"));
+    }
     Check(s);
     py::dict d;
     d["records"] = st.records;
@@ -1147,7 +1205,7 @@ PYBIND11_MODULE(_native, m) {
       .def("flush", &NativeArchive::Flush)
       .def("compact", &NativeArchive::Compact)
       .def("refresh", &NativeArchive::Refresh)
-      .def("checkpoint", &NativeArchive::Checkpoint);
+      .def("_checkpoint", &NativeArchive::Checkpoint);
 
   py::class_<NativeBulkLoader>(m, "NativeBulkLoader")
       .def(py::init<NativeArchive&>(), py::keep_alive<1, 2>())

@@ -328,9 +328,8 @@ def test_parse_time_forms():
         articledb.parse_time("next tuesday")
     with pytest.raises(articledb.InvalidArgument, match="not int"):
         articledb.parse_time(5)
-    with pytest.raises(articledb.InvalidArgument, match="source"):
-        articledb.open  # noqa: B018 - keep the name used
-        articledb._filter(source=5)
+    with pytest.raises(articledb.InvalidArgument, match="source: must be a string or a list"):
+        articledb._filter("query", {"source": 5})
 
 
 def test_times_come_back_formatted_as_protobuf_formats_them():
@@ -344,3 +343,97 @@ def test_times_come_back_formatted_as_protobuf_formats_them():
     for seconds, nanos in cases:
         ours, protobufs = _native._format_timestamp(seconds, nanos)
         assert ours == protobufs, (seconds, nanos)
+
+
+def test_query_is_an_iterator_that_goes_on_where_a_loop_stopped(db):
+    db.put_many(article(i) for i in range(50))
+    q = db.query(page_size=4, order="oldest")
+    first = next(q)
+    seen = [first["id"]]
+    for a in q:
+        seen.append(a["id"])
+        if len(seen) == 6:  # in the middle of the second page
+            break
+    seen += [a["id"] for a in q]
+    assert len(seen) == 50 and len(set(seen)) == 50
+    assert q.cursor is None  # exhausted
+    assert list(q) == []
+
+
+def test_query_limit_counts_across_loops_and_pages(db):
+    db.put_many(article(i) for i in range(50))
+    q = db.query(page_size=3, limit=5)
+    assert len([a for _, a in zip(range(2), q)]) == 2
+    rest = [len(p) for p in q.pages()]
+    assert rest == [1, 2]  # the rest of the page read, then up to the limit
+    assert list(q) == []
+
+
+def test_bytes_and_bool_kinds_are_refused_as_invalid_articles(db):
+    with pytest.raises(articledb.InvalidArgument, match="must be a dict"):
+        db.put(b"x")
+    with pytest.raises(articledb.InvalidArgument, match=r"entities\[0\].kind': must be a kind"):
+        db.put(article(1, entities=[{"name": "n", "kind": True}]))
+    assert db.count() == 0
+
+
+def test_wrong_argument_types_raise_type_error_naming_the_public_call(db):
+    with pytest.raises(TypeError, match=r"^get\(\): an id must be a str, not int"):
+        db.get(5)
+    with pytest.raises(TypeError, match=r"get_many\(\) takes a list of ids, not one str"):
+        db.get_many("12")
+    with pytest.raises(TypeError, match=r"delete_many\(\) takes a list of ids"):
+        db.delete_many("a/1")
+    with pytest.raises(TypeError, match=r"count\(\) got an unexpected keyword argument 'order'"):
+        db.count(order="newest")
+
+
+def test_an_exception_in_a_progress_callback_is_raised_and_leaves_no_file(db, tmp_path):
+    db.put_many(article(i) for i in range(3000))
+
+    def boom(n):
+        raise ValueError(f"boom at {n}")
+
+    with pytest.raises(ValueError, match="boom at 1000"):
+        db.dump(tmp_path / "x.adbdump", progress=boom)
+    with pytest.raises(articledb.Aborted):
+        db.dump(tmp_path / "x.adbdump", progress=lambda n: "")  # falsy: stop
+    assert list(tmp_path.iterdir()) == [tmp_path / "archive"]
+
+
+def test_a_stopped_restore_says_how_many_records_it_stored(db, tmp_path):
+    db.put_many(article(i) for i in range(3000))
+    db.dump(tmp_path / "all.adbdump")
+    with articledb.open(tmp_path / "copy", create=True) as copy:
+        with pytest.raises(articledb.Aborted, match=r"\(2000 records were stored before it\)"):
+            copy.restore(tmp_path / "all.adbdump", progress=lambda n: n < 2000)
+        assert copy.count() == 2000
+
+
+def test_close_waits_for_calls_in_other_threads_and_the_archive_opens_again(tmp_path):
+    import threading
+    import time
+    db = articledb.open(tmp_path / "a", create=True)
+    db.put_many(article(i) for i in range(3000))
+    started = threading.Event()
+    finished = []
+
+    def slow(n):
+        started.set()
+        time.sleep(0.3)
+
+    t = threading.Thread(target=lambda: finished.append(db.dump(tmp_path / "d", progress=slow)))
+    t.start()
+    started.wait()
+    db.close()  # waits for the dump
+    assert finished and finished[0]["records"] == 3000
+    with articledb.open(tmp_path / "a") as again:  # not Busy: closed for good
+        assert again.count() == 3000
+    t.join()
+
+
+def test_checkpoint_dump_and_restore_take_path_objects(db, tmp_path):
+    db.put(article(1))
+    db.checkpoint(tmp_path / "cp")
+    with articledb.open(tmp_path / "cp", read_only=True) as cp:
+        assert cp.get("a/1")["id"] == "a/1"
