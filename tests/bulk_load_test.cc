@@ -255,6 +255,28 @@ TEST(BulkLoadTest, LoadOntoAFilledArchiveUpdatesItsArticlesAsPutBatchDoes) {
   ExpectSameAnswers(*want, *got, ids, kSources, kNames);
 }
 
+TEST(BulkLoadTest, ReloadCountsArticlesEqualToTheirStoredVersionAsUnchanged) {
+  // Distinct articles loaded twice, the second time with every other one changed.
+  std::vector<Article> first;
+  std::set<std::string> seen;
+  for (Article& a : Synthetic(400, 400, 4)) {
+    if (seen.insert(a.id()).second) first.push_back(std::move(a));
+  }
+  ASSERT_GT(first.size(), 100u);
+  TempDir dir;
+  auto db = OpenOrDie(dir.Sub("bulk"));
+  WriteStats ws;
+  ASSERT_OK(BulkLoad(*db, first, 100, 64u << 20, &ws));
+  EXPECT_EQ(ws.inserted, first.size());
+  for (size_t i = 0; i < first.size(); i += 2) first[i].set_title(first[i].title() + " (2)");
+  WriteStats again;
+  ASSERT_OK(BulkLoad(*db, first, 100, 64u << 20, &again));
+  EXPECT_EQ(again.inserted, 0u);
+  EXPECT_EQ(again.updated, (first.size() + 1) / 2);
+  EXPECT_EQ(again.unchanged, first.size() / 2);
+  EXPECT_EQ(testing::VerifyProblems(*db), "");
+}
+
 TEST(BulkLoadTest, ReutersLoadedInBulkAnswersAsPutBatch) {
   const std::string path = testing::ReutersPath();
   if (path.empty()) GTEST_SKIP() << "Reuters corpus not found";

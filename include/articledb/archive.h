@@ -140,9 +140,8 @@ class BulkLoader {
   // run. After an error other than InvalidArgument, the loader only returns that error.
   virtual Status Add(std::span<const Article> articles) = 0;
   // Ingests the last run. *stats: the runs' totals, each run counted as PutBatch would
-  // count it (an id in two runs is inserted by the first and updated by the second),
-  // except that the loader does not read stored versions: an article equal to its stored
-  // version is written again and counted in `updated`, not in `unchanged`.
+  // count it (an id in two runs is inserted by the first and updated by the second; an
+  // article equal to its stored version is counted in `unchanged`).
   virtual Status Finish(WriteStats* stats = nullptr) = 0;
 };
 

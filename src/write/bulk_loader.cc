@@ -299,6 +299,7 @@ class ArticleBulkLoader final : public BulkLoader {
     if (stats != nullptr) {
       stats->inserted += stats_.inserted;
       stats->updated += stats_.updated;
+      stats->unchanged += stats_.unchanged;
     }
     return Status::OK();
   }
