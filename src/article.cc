@@ -357,6 +357,7 @@ Status ParseArticleJson(std::string_view json, Article* out) {
     out->Clear();
     return Status::InvalidArgument(RewordJsonError(json, std::string(st.message())));
   }
+  internal::KeepKindLabels(json, out);
   if (out->authors_size() + out->topics_size() + out->entities_size() > 0) {
     const std::string field = ListFieldGivenAScalar(json);
     if (!field.empty()) {
@@ -458,6 +459,11 @@ Status ValidateArticle(const Article& a, const Limits& limits) {
     }
     if (!v1::Entity::Kind_IsValid(e.kind())) {
       return FieldError(a, field + ".kind", "unknown kind " + std::to_string(e.kind()));
+    }
+    if (e.label().size() > limits.max_name_bytes) {
+      return FieldError(a, field + ".label", "too long (" + std::to_string(e.label().size()) +
+                                                 " bytes, limit " +
+                                                 std::to_string(limits.max_name_bytes) + ")");
     }
   }
   if (a.has_published_at() && !(s = CheckTimestamp(a, "published_at", a.published_at())).ok()) return s;

@@ -69,8 +69,9 @@ bool ParseTimestamp(std::string_view s, google::protobuf::Timestamp* out) {
 }
 
 // An entity kind given by name: as written, or upper-cased with '-' read as '_' (the
-// case-insensitive enum parsing ParseArticleJson asks protobuf for).
-bool ParseKind(std::string_view s, int* kind) {
+// case-insensitive enum parsing ParseArticleJson asks protobuf for). *label (when given)
+// is set to the alias's name when the name is a tagger's label ("GPE"), else cleared.
+bool ParseKind(std::string_view s, int* kind, std::string* label = nullptr) {
   const google::protobuf::EnumDescriptor* d = v1::Entity::Kind_descriptor();
   std::string name(s);
   const google::protobuf::EnumValueDescriptor* v = d->FindValueByName(name);
@@ -85,6 +86,14 @@ bool ParseKind(std::string_view s, int* kind) {
   }
   if (v == nullptr) return false;
   *kind = v->number();
+  if (label != nullptr) {
+    // The kind's own name is the first one the enum declares for its number.
+    if (v != d->FindValueByNumber(v->number())) {
+      *label = v->name();
+    } else {
+      label->clear();
+    }
+  }
   return true;
 }
 
@@ -113,10 +122,11 @@ bool SetEntities(dom::element value, Article* out) {
     dom::object fields;
     if (item.get_object().get(fields) != simdjson::SUCCESS) return false;
     Entity* e = out->add_entities();
-    bool seen_name = false, seen_kind = false;
+    bool seen_name = false, seen_kind = false, seen_label = false;
+    std::string tagger_label;
     for (dom::key_value_pair field : fields) {
       if (field.value.is_null()) {
-        if (field.key != "name" && field.key != "kind") return false;
+        if (field.key != "name" && field.key != "kind" && field.key != "label") return false;
         continue;
       }
       if (field.key == "name") {
@@ -126,15 +136,19 @@ bool SetEntities(dom::element value, Article* out) {
         std::string_view s;
         int kind = 0;
         if (seen_kind || field.value.get_string().get(s) != simdjson::SUCCESS ||
-            !ParseKind(s, &kind)) {
+            !ParseKind(s, &kind, &tagger_label)) {
           return false;
         }
         e->set_kind(static_cast<v1::Entity::Kind>(kind));
         seen_kind = true;
+      } else if (field.key == "label") {
+        if (seen_label || !SetString(field.value, e->mutable_label())) return false;
+        seen_label = true;
       } else {
         return false;
       }
     }
+    if (e->label().empty()) e->set_label(tagger_label);
   }
   return true;
 }
@@ -237,6 +251,28 @@ bool FastParseArticleJson(std::string_view json, Article* out) {
   }
   if (!ok) out->Clear();
   return ok;
+}
+
+void KeepKindLabels(std::string_view json, Article* out) {
+  if (out->entities_size() == 0) return;
+  dom::parser parser;
+  dom::element doc;
+  simdjson::padded_string padded(json.data(), json.size());
+  if (parser.parse(padded).get(doc) != simdjson::SUCCESS) return;
+  dom::array items;
+  if (doc["entities"].get_array().get(items) != simdjson::SUCCESS) return;
+  int i = 0;
+  for (dom::element item : items) {
+    if (i >= out->entities_size()) break;
+    Entity* e = out->mutable_entities(i++);
+    std::string_view s;
+    int kind = 0;
+    std::string label;
+    if (e->label().empty() && item["kind"].get_string().get(s) == simdjson::SUCCESS &&
+        ParseKind(s, &kind, &label)) {
+      e->set_label(label);
+    }
+  }
 }
 
 }  // namespace articledb::internal

@@ -18,6 +18,11 @@ namespace articledb::internal {
 // either accepts the input the same way or words the error.
 bool FastParseArticleJson(std::string_view json, Article* out);
 
+// After protobuf's parser read `json` into *out: sets the label of each entity whose kind
+// was given as a tagger's label ("gpe": kind LOCATION, label "GPE") and that has no label
+// of its own, as FastParseArticleJson does. Nothing changes when `json` does not parse.
+void KeepKindLabels(std::string_view json, Article* out);
+
 }  // namespace articledb::internal
 
 #endif  // ARTICLEDB_SRC_ARTICLE_JSON_H_

@@ -36,6 +36,7 @@ bool ProtobufParse(const std::string& json, std::string* bytes) {
   options.case_insensitive_enum_parsing = true;
   Article a;
   if (!google::protobuf::util::JsonStringToMessage(json, &a, options).ok()) return false;
+  internal::KeepKindLabels(json, &a);  // as ParseArticleJson does after protobuf's parse
   *bytes = SerializeDeterministic(a);
   return true;
 }

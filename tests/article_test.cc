@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <google/protobuf/util/message_differencer.h>
 
@@ -178,6 +179,48 @@ TEST(ArticleJsonTest, EntityKindsIgnoreCaseAndTaggerLabelsMapToKinds) {
   }
 }
 
+TEST(ArticleJsonTest, TaggerLabelIsKeptBesideTheKindItMapsTo) {
+  const std::vector<std::tuple<std::string, Entity::Kind, std::string>> cases = {
+      {"GPE", Entity::LOCATION, "GPE"},       {"gpe", Entity::LOCATION, "GPE"},
+      {"PER", Entity::PERSON, "PER"},         {"org", Entity::ORGANIZATION, "ORG"},
+      {"work-of-art", Entity::OTHER, "WORK_OF_ART"}, {"NORP", Entity::OTHER, "NORP"},
+      {"person", Entity::PERSON, ""},         {"LOCATION", Entity::LOCATION, ""},
+      {"Other", Entity::OTHER, ""}};
+  for (const auto& [given, kind, label] : cases) {
+    Article a;
+    const std::string json =
+        R"({"id":"x","source":"S","entities":[{"name":"n","kind":")" + given + R"("}]})";
+    ASSERT_TRUE(ParseArticleJson(json, &a).ok()) << given;
+    EXPECT_EQ(a.entities(0).kind(), kind) << given;
+    EXPECT_EQ(a.entities(0).label(), label) << given;
+    // The JSON form carries it, and reads back to the same record.
+    std::string out;
+    ASSERT_TRUE(ArticleToJson(a, &out).ok());
+    EXPECT_EQ(out.find("\"label\"") != std::string::npos, !label.empty()) << out;
+    Article back;
+    ASSERT_TRUE(ParseArticleJson(out, &back).ok()) << out;
+    EXPECT_EQ(back.SerializeAsString(), a.SerializeAsString()) << out;
+  }
+}
+
+TEST(ArticleJsonTest, AGivenLabelWinsAndProtobufsPathKeepsLabelsToo) {
+  Article a;
+  ASSERT_TRUE(ParseArticleJson(
+      R"({"source":"S","entities":[{"name":"n","kind":"GPE","label":"B-LOC"},)"
+      R"({"label":"custom","name":"m"}]})", &a).ok());
+  EXPECT_EQ(a.entities(0).label(), "B-LOC");
+  EXPECT_EQ(a.entities(1).label(), "custom");
+  EXPECT_EQ(a.entities(1).kind(), Entity::KIND_UNSPECIFIED);
+  // A kind given as a number is not the fast path's: protobuf's parser reads the line.
+  ASSERT_TRUE(ParseArticleJson(
+      R"({"source":"S","entities":[{"name":"a","kind":3},{"name":"b","kind":"gpe"}]})", &a)
+                  .ok());
+  EXPECT_EQ(a.entities(0).kind(), Entity::LOCATION);
+  EXPECT_EQ(a.entities(0).label(), "");
+  EXPECT_EQ(a.entities(1).kind(), Entity::LOCATION);
+  EXPECT_EQ(a.entities(1).label(), "GPE");
+}
+
 TEST(ArticleJsonTest, UnparseableDateIsRejectedNamingTheField) {
   Article a;
   Status s = ParseArticleJson(R"({"id":"x","source":"S","published_at":"31-MAR-1987"})", &a);
@@ -336,6 +379,17 @@ TEST(ValidateTest, TimestampsOutsideTheirRangeAreRejectedNamingTheField) {
     ASSERT_TRUE(s.IsInvalidArgument()) << c.field;
     EXPECT_NE(s.message().find(c.field), std::string::npos) << s.message();
   }
+}
+
+TEST(ValidateTest, OverlongEntityLabelIsRejectedNamingIt) {
+  Article a = testing::MakeArticle("r/1", "Reuters", 0);
+  Entity* e = a.add_entities();
+  e->set_name("Paris");
+  e->set_label(std::string(1025, 'L'));
+  Status s = ValidateArticle(a, Limits());
+  ASSERT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("field 'entities[0].label': too long (1025 bytes"),
+            std::string::npos) << s.message();
 }
 
 TEST(ValidateTest, EmptyEntityNameAndUnknownKindAreRejected) {

@@ -212,7 +212,8 @@ class Converter {
     }
   }
 
-  static bool ParseKind(std::string_view s, int* kind) {
+  // *label: the alias's name when `s` names a tagger's label ("gpe": "GPE"), else "".
+  static bool ParseKind(std::string_view s, int* kind, std::string* label) {
     const google::protobuf::EnumDescriptor* d = v1::Entity::Kind_descriptor();
     std::string name(s);
     for (char& c : name) {
@@ -222,6 +223,12 @@ class Converter {
     const google::protobuf::EnumValueDescriptor* v = d->FindValueByName(name);
     if (v == nullptr) return false;
     *kind = v->number();
+    // The kind's own name is the first one the enum declares for its number.
+    if (v != d->FindValueByNumber(v->number())) {
+      *label = v->name();
+    } else {
+      label->clear();
+    }
     return true;
   }
 
@@ -247,6 +254,7 @@ class Converter {
       PyObject* key = nullptr;
       PyObject* value = nullptr;
       Py_ssize_t pos = 0;
+      std::string tagger_label;
       while (PyDict_Next(item, &pos, &key, &value)) {
         std::string_view k;
         std::string why;
@@ -267,16 +275,19 @@ class Converter {
             kind = static_cast<int>(x);
           } else {
             std::string s = String(field + ".kind", value);
-            if (!ParseKind(s, &kind)) {
+            if (!ParseKind(s, &kind, &tagger_label)) {
               Fail(field + ".kind", "'" + s + "' is not an entity kind (PERSON, ORGANIZATION, "
                                     "LOCATION, EVENT, OTHER, or a spaCy/CoNLL label)");
             }
           }
           e->set_kind(static_cast<v1::Entity::Kind>(kind));
+        } else if (k == "label") {
+          e->set_label(String(field + ".label", value));
         } else {
-          Fail(field, "unknown key '" + std::string(k) + "' (an entity has name and kind)");
+          Fail(field, "unknown key '" + std::string(k) + "' (an entity has name, kind, label)");
         }
       }
+      if (e->label().empty()) e->set_label(tagger_label);
     }
   }
 
@@ -364,6 +375,7 @@ struct Keys {
   PyObject* attributes;
   PyObject* name;
   PyObject* kind;
+  PyObject* label;
   PyObject* kind_names[6];
 };
 Keys* keys = nullptr;
@@ -386,6 +398,7 @@ void InitKeys() {
   keys->attributes = k("attributes");
   keys->name = k("name");
   keys->kind = k("kind");
+  keys->label = k("label");
   const char* kinds[6] = {"KIND_UNSPECIFIED", "PERSON", "ORGANIZATION", "LOCATION", "EVENT",
                           "OTHER"};
   for (int i = 0; i < 6; ++i) keys->kind_names[i] = k(kinds[i]);
@@ -494,6 +507,7 @@ py::object ArticleToDict(const Article& a) {
         int kind = static_cast<int>(e.kind());
         if (kind >= 0 && kind < 6) PyDict_SetItem(ed, keys->kind, keys->kind_names[kind]);
       }
+      SetStr(ed, keys->label, e.label());
       PyList_SET_ITEM(l, i, ed);
     }
     PyDict_SetItem(d, keys->entities, l);

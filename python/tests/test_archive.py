@@ -36,12 +36,17 @@ def test_put_accepts_datetimes_dates_and_camel_case_fields(db):
     assert db.get("a/3")["published_at"] == "2024-05-05T01:02:03Z"  # naive: UTC
 
 
-def test_entities_take_names_kinds_and_labels(db):
+def test_entities_take_names_kinds_and_tagger_labels_which_are_kept(db):
     db.put(article(1, entities=["Armenia", {"name": "UN", "kind": "org"},
                                 {"name": "Paris", "kind": 3}, {"name": "X", "kind": None}]))
     assert db.get("a/1")["entities"] == [
-        {"name": "Armenia"}, {"name": "UN", "kind": "ORGANIZATION"},
+        {"name": "Armenia"}, {"name": "UN", "kind": "ORGANIZATION", "label": "ORG"},
         {"name": "Paris", "kind": "LOCATION"}, {"name": "X"}]
+    db.put(article(2, entities=[{"name": "Kurds", "kind": "norp"},
+                                {"name": "B", "kind": "gpe", "label": "B-LOC"}]))
+    assert db.get("a/2")["entities"] == [
+        {"name": "Kurds", "kind": "OTHER", "label": "NORP"},
+        {"name": "B", "kind": "LOCATION", "label": "B-LOC"}]
 
 
 @pytest.mark.parametrize("fields, message", [

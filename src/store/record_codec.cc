@@ -122,6 +122,10 @@ Outcome ReadEntity(std::string_view bytes, v1::Entity* out) {
       const auto kind = static_cast<int32_t>(static_cast<uint32_t>(v));
       if (!v1::Entity_Kind_IsValid(kind)) return Outcome::kAskProtobuf;
       out->set_kind(static_cast<v1::Entity_Kind>(kind));
+    } else if (field == 3 && type == kLengthDelimited) {
+      std::string_view s;
+      if (!r.Bytes(&s)) return Outcome::kAskProtobuf;
+      out->mutable_label()->assign(s.data(), s.size());
     } else {
       return Outcome::kAskProtobuf;
     }
