@@ -40,7 +40,6 @@ derive_id = _native.derive_id
 format_time = _native.format_time
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
-_MISSING = object()
 
 _pd = None  # pandas, imported on first use (it takes a while): DataFrames when installed
 
@@ -311,16 +310,9 @@ class Archive(_native.NativeArchive):
 
     # ---- reads by id ----
 
-    def get(self, article_id, default=_MISSING, as_message=False):
-        """The article stored under `article_id`, as a dict (or a message). Raises
-        NotFound when there is none, unless `default` is given."""
-        try:
-            article = self._get(_id("get", article_id), as_message)
-        except NotFound:
-            if default is _MISSING:
-                raise
-            return default
-        return _message_class().FromString(article) if as_message else article
+    # get(article_id, default=..., as_message=False) is the native module's, whole in C++
+    # (the call made most often): the article stored under the id, as a dict (or a
+    # message); NotFound when there is none, unless `default` is given.
 
     def __contains__(self, article_id):
         return self.get_many([article_id])[0] is not None

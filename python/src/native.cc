@@ -738,6 +738,41 @@ class NativeArchive {
     return Out(a, as_bytes);
   }
 
+  // Archive.get, whole in C++ (it is the call made most often): the id must be a str;
+  // `fallback` (when not the module's _MISSING) is returned for an id not stored;
+  // `as_message` gives an articledb.v1.Article.
+  py::object GetPublic(py::handle id, py::handle fallback, bool as_message) {
+    if (!PyUnicode_Check(id.ptr())) {
+      throw py::type_error(std::string("get(): an id must be a str, not ") +
+                           Py_TYPE(id.ptr())->tp_name);
+    }
+    Py_ssize_t n = 0;
+    const char* p = PyUnicode_AsUTF8AndSize(id.ptr(), &n);
+    if (p == nullptr) throw py::error_already_set();
+    const std::string_view key(p, static_cast<size_t>(n));
+    auto db = this->db();
+    Article a;
+    Status s;
+    {
+      py::gil_scoped_release nogil;
+      s = db->Get(key, &a);
+    }
+    if (s.IsNotFound() && !fallback.is(Missing())) {
+      return py::reinterpret_borrow<py::object>(fallback);
+    }
+    Check(s);
+    if (!as_message) return ArticleToDict(a);
+    py::object cls = py::module_::import("articledb.v1.article_pb2").attr("Article");
+    return cls.attr("FromString")(py::bytes(a.SerializeAsString()));
+  }
+
+  // The default of get's `default`: no fallback.
+  static py::handle Missing() {
+    static PyObject* missing =
+        PyObject_CallNoArgs(reinterpret_cast<PyObject*>(&PyBaseObject_Type));
+    return missing;
+  }
+
   py::list GetMany(const std::vector<std::string>& ids, bool as_bytes) {
     auto db = this->db();
     std::vector<Article> articles;
@@ -1203,6 +1238,11 @@ PYBIND11_MODULE(_native, m) {
       .def("_put", &NativeArchive::Put)
       .def("_put_batch", &NativeArchive::PutBatch)
       .def("_get", &NativeArchive::Get)
+      .def("get", &NativeArchive::GetPublic, py::arg("article_id"),
+           py::arg("default") = NativeArchive::Missing(), py::arg("as_message") = false,
+           "The article stored under `article_id`, as a dict (or an articledb.v1.Article "
+           "with as_message=True). Raises NotFound when there is none, unless `default` "
+           "is given.")
       .def("_get_many", &NativeArchive::GetMany)
       .def("_delete", &NativeArchive::Delete)
       .def("_delete_many", &NativeArchive::DeleteMany)
