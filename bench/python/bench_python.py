@@ -28,21 +28,22 @@ from articledb import _native
 MICROS_PER_DAY = 86400 * 10**6
 
 
-def rss_mb():
+def status_mb(field):
+    """A field of /proc/self/status in MB: VmRSS (now) or VmHWM (peak; unlike
+    ru_maxrss, not carried over an exec)."""
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def rss_mb():
+    return status_mb("VmRSS")
 
 
 def peak_mb():
-    """Peak RSS of this process (VmHWM: unlike ru_maxrss, not carried over an exec)."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+    return status_mb("VmHWM")
 
 
 def key(name):

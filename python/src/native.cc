@@ -685,17 +685,11 @@ class NativeArchive {
   const std::string& path() const { return path_; }
 
   std::string Put(py::handle article) {
-    auto db = this->db();
     Article a;
     Converter("", &a).Convert(article.ptr());
     Check(ValidateArticle(a, limits_));  // before the id is derived: names it as given
     if (a.id().empty()) a.set_id(DeriveArticleId(a));
-    Status s;
-    {
-      py::gil_scoped_release nogil;
-      s = db->Put(WriteOptions(), a);
-    }
-    Check(s);
+    Call([&](Archive& db) { return db.Put(WriteOptions(), a); });
     return a.id();
   }
 
@@ -727,14 +721,8 @@ class NativeArchive {
   }
 
   py::object Get(const std::string& id, bool as_bytes) {
-    auto db = this->db();
     Article a;
-    Status s;
-    {
-      py::gil_scoped_release nogil;
-      s = db->Get(id, &a);
-    }
-    Check(s);
+    Call([&](Archive& db) { return db.Get(id, &a); });
     return Out(a, as_bytes);
   }
 
@@ -774,15 +762,9 @@ class NativeArchive {
   }
 
   py::list GetMany(const std::vector<std::string>& ids, bool as_bytes) {
-    auto db = this->db();
     std::vector<Article> articles;
     std::vector<Status> statuses;
-    Status s;
-    {
-      py::gil_scoped_release nogil;
-      s = db->MultiGet(ids, &articles, &statuses);
-    }
-    Check(s);
+    Call([&](Archive& db) { return db.MultiGet(ids, &articles, &statuses); });
     py::list out(ids.size());
     for (size_t i = 0; i < ids.size(); ++i) {
       if (statuses[i].IsNotFound()) {
@@ -796,30 +778,17 @@ class NativeArchive {
   }
 
   void Delete(const std::string& id) {
-    auto db = this->db();
-    Status s;
-    {
-      py::gil_scoped_release nogil;
-      s = db->Delete(WriteOptions(), id);
-    }
-    Check(s);
+    Call([&](Archive& db) { return db.Delete(WriteOptions(), id); });
   }
 
   py::dict DeleteMany(const std::vector<std::string>& ids) {
-    auto db = this->db();
     WriteStats stats;
-    Status s;
-    {
-      py::gil_scoped_release nogil;
-      s = db->DeleteBatch(WriteOptions(), ids, &stats);
-    }
-    Check(s);
+    Call([&](Archive& db) { return db.DeleteBatch(WriteOptions(), ids, &stats); });
     return StatsDict(stats);
   }
 
   py::tuple QueryPage(const py::dict& filter, const std::string& order, size_t limit,
                       const std::string& cursor, bool summary, bool as_bytes) {
-    auto db = this->db();
     Filter f = MakeFilter(filter);
     QueryOptions qo;
     qo.order = ParseOrder(order);
@@ -827,12 +796,7 @@ class NativeArchive {
     qo.cursor = cursor;
     qo.projection = summary ? Projection::kSummary : Projection::kFull;
     Page page;
-    Status s;
-    {
-      py::gil_scoped_release nogil;
-      s = db->Query(f, qo, &page);
-    }
-    Check(s);
+    Call([&](Archive& db) { return db.Query(f, qo, &page); });
     py::list articles(page.articles.size());
     for (size_t i = 0; i < page.articles.size(); ++i) {
       articles[i] = Out(page.articles[i], as_bytes);
@@ -841,21 +805,14 @@ class NativeArchive {
   }
 
   uint64_t Count(const py::dict& filter) {
-    auto db = this->db();
     Filter f = MakeFilter(filter);
     uint64_t n = 0;
-    Status s;
-    {
-      py::gil_scoped_release nogil;
-      s = db->Count(f, &n);
-    }
-    Check(s);
+    Call([&](Archive& db) { return db.Count(f, &n); });
     return n;
   }
 
   py::object Timeline(const py::dict& filter, const std::string& by, const std::string& tz,
                       bool zero_fill, bool columnar) {
-    auto db = this->db();
     Filter f = MakeFilter(filter);
     TimelineOptions to;
     if (by == "day") {
@@ -872,12 +829,7 @@ class NativeArchive {
     to.time_zone = tz;
     to.zero_fill = zero_fill;
     std::vector<TimelineEntry> entries;
-    Status s;
-    {
-      py::gil_scoped_release nogil;
-      s = db->Timeline(f, to, &entries);
-    }
-    Check(s);
+    Call([&](Archive& db) { return db.Timeline(f, to, &entries); });
     // Built with the C API: a day timeline of years has thousands of rows.
     const auto n = static_cast<Py_ssize_t>(entries.size());
     auto label = [](const TimelineEntry& e) {
@@ -907,7 +859,6 @@ class NativeArchive {
   }
 
   py::list Facets(const py::dict& filter, const std::string& by, size_t limit) {
-    auto db = this->db();
     Filter f = MakeFilter(filter);
     FacetOptions fo;
     if (by == "source") {
@@ -926,48 +877,25 @@ class NativeArchive {
     }
     fo.limit = limit;
     std::vector<NameCount> facets;
-    Status s;
-    {
-      py::gil_scoped_release nogil;
-      s = db->Facets(f, fo, &facets);
-    }
-    Check(s);
+    Call([&](Archive& db) { return db.Facets(f, fo, &facets); });
     return NameCounts(facets);
   }
 
   py::list Sources(const std::string& prefix, size_t limit) {
-    auto db = this->db();
     std::vector<NameCount> v;
-    Status s;
-    {
-      py::gil_scoped_release nogil;
-      s = db->ListSources(prefix, limit, &v);
-    }
-    Check(s);
+    Call([&](Archive& db) { return db.ListSources(prefix, limit, &v); });
     return NameCounts(v);
   }
 
   py::list Entities(const std::string& prefix, size_t limit) {
-    auto db = this->db();
     std::vector<NameCount> v;
-    Status s;
-    {
-      py::gil_scoped_release nogil;
-      s = db->ListEntities(prefix, limit, &v);
-    }
-    Check(s);
+    Call([&](Archive& db) { return db.ListEntities(prefix, limit, &v); });
     return NameCounts(v);
   }
 
   py::dict GetStats() {
-    auto db = this->db();
     Stats st;
-    Status s;
-    {
-      py::gil_scoped_release nogil;
-      s = db->GetStats(&st);
-    }
-    Check(s);
+    Call([&](Archive& db) { return db.GetStats(&st); });
     py::dict d;
     d["articles"] = st.articles;
     d["sources"] = st.sources;
@@ -1062,18 +990,21 @@ class NativeArchive {
     return d;
   }
 
-  void Flush() { Simple([](Archive& db) { return db.Flush(); }); }
-  void Compact() { Simple([](Archive& db) { return db.Compact(); }); }
-  void Refresh() { Simple([](Archive& db) { return db.Refresh(); }); }
+  void Flush() { Call([](Archive& db) { return db.Flush(); }); }
+  void Compact() { Call([](Archive& db) { return db.Compact(); }); }
+  void Refresh() { Call([](Archive& db) { return db.Refresh(); }); }
   void Checkpoint(const std::string& dir) {
-    Simple([&dir](Archive& db) { return db.Checkpoint(dir); });
+    Call([&dir](Archive& db) { return db.Checkpoint(dir); });
   }
 
   const Limits& limits() const { return limits_; }
 
  private:
+  // Runs fn(archive) without the GIL, holding a reference to the archive (so close()
+  // waits for it), and raises the Status it returns. Arguments are converted before, and
+  // results after, with the GIL.
   template <typename Fn>
-  void Simple(Fn fn) {
+  void Call(Fn fn) {
     auto db = this->db();
     Status s;
     {
