@@ -25,9 +25,15 @@ Status CheckFormat(store::Store& st, bool created) {
     if (!created) {
       return Status::InvalidArgument("'" + path + "' is not an ArticleDB archive (no format mark)");
     }
+    // The format and the indexes it holds, in one synced write: a power loss leaves a new
+    // archive with both marks or with neither (a directory Open creates again), never
+    // with the format alone, which reads as an archive of an older version.
     rocksdb::WriteOptions sync;
     sync.sync = true;
-    s = db->Put(sync, st.cf(store::kDefault), kFormatKey, kFormatVersion);
+    rocksdb::WriteBatch marks;
+    marks.Put(st.cf(store::kDefault), kFormatKey, kFormatVersion);
+    marks.Put(st.cf(store::kDefault), kIndexesKey, kIndexesValue);
+    s = db->Write(sync, &marks);
     if (!s.ok()) return store::FromRocks(s, "cannot initialise archive '" + path + "'");
     format = kFormatVersion;
   } else if (!s.ok()) {
@@ -93,12 +99,9 @@ Status Load(store::Store& st, Meta* meta) {
 }
 
 Status IndexesCurrent(store::Store& st, bool created, bool* current) {
-  rocksdb::WriteOptions sync;
-  sync.sync = true;
-  if (created) {
+  if (created) {  // CheckFormat wrote the key with the format mark
     *current = true;
-    return store::FromRocks(st.db()->Put(sync, st.cf(store::kDefault), kIndexesKey, kIndexesValue),
-                            "cannot initialise archive '" + st.path() + "'");
+    return Status::OK();
   }
   std::string v;
   rocksdb::Status s = st.db()->Get(rocksdb::ReadOptions(), st.cf(store::kDefault), kIndexesKey, &v);

@@ -34,8 +34,8 @@ inline constexpr std::string_view kQuarantinePrefix = "articledb.quarantine.";
 
 std::string QuarantineKey(uint64_t docno);
 
-// Checks the format mark (writing it in a new archive, `created`). A format-1 archive is
-// NotSupported with the command that upgrades it.
+// Checks the format mark (writing it in a new archive, `created`, in one synced write
+// with kIndexesKey). A format-1 archive is NotSupported with the command that upgrades it.
 Status CheckFormat(store::Store& store, bool created);
 // The format mark as stored; NotFound (a directory that is not an archive) when absent.
 Status ReadFormat(store::Store& store, std::string* format);
@@ -56,8 +56,8 @@ Status RebuildMarked(store::Store& store, bool* marked);
 // them existed and is rebuilt at its next open for writing; a read-only open refuses it.
 inline constexpr char kIndexesKey[] = "articledb.indexes";
 inline constexpr char kIndexesValue[] = "DSELTA facets";
-// *current: the archive holds kIndexesValue's indexes (in a new archive, `created`, the
-// key is written now).
+// *current: the archive holds kIndexesValue's indexes (true in a new archive, `created`:
+// CheckFormat wrote the key).
 Status IndexesCurrent(store::Store& store, bool created, bool* current);
 // Sets the rebuild marker (synced): the reindex runs at this open or the next.
 Status MarkRebuild(store::Store& store);
