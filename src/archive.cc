@@ -115,6 +115,7 @@ class ArchiveImpl final : public Archive {
     return query::ForEachRecord(view, visit);
   }
   Status GetStats(Stats* stats) override;
+  bool HasTextIndex() const override { return store_.text_index(); }
   Status Flush() override { return store_.Flush(); }
   Status Compact() override { return store_.Compact(); }
   Status Checkpoint(const std::string& dir) override { return store_.Checkpoint(dir); }
@@ -160,8 +161,9 @@ Status ArchiveImpl::OpenDb() {
   if (Status ms = meta::Load(store_, &meta_); !ms.ok()) return ms;
   bool marked = false;
   if (Status s = meta::RebuildMarked(store_, &marked); !s.ok()) return s;
-  bool current = false;
-  if (Status s = meta::IndexesCurrent(store_, created, &current); !s.ok()) return s;
+  bool current = false, text = false;
+  if (Status s = meta::IndexesCurrent(store_, created, &current, &text); !s.ok()) return s;
+  store_.set_text_index(text);
   if (!current && !marked) {
     // Written before some index types or the doc values existed: rebuilt now.
     if (store_.read_only()) {
@@ -262,6 +264,7 @@ Status ArchiveImpl::GetStats(Stats* stats) {
   stats->record_bytes = v > 0 ? static_cast<uint64_t>(v) : 0;
   stats->unicode_version = meta_.unicode_version;
   if (std::string w = UnicodeWarning(); !w.empty()) stats->warnings.push_back(std::move(w));
+  stats->text_index = store_.text_index();
   std::vector<NameCount> names;
   if (Status s = query::ListNames(view, std::string(1, keys::kSource), 0, &names); !s.ok()) {
     return s;

@@ -52,10 +52,18 @@ const std::vector<std::string> kQueryWords = {
 const std::vector<std::string> kPrefixes = {"elect*", "minist*", "clim*", "econ*", "arm*",
                                             "вы*", "pa*"};
 
-class SearchModelTest : public ::testing::Test {
+// Run with the text index (text queries walk its lists, records read only to check
+// phrases and fields) and without it (every candidate's record is read and matched).
+class SearchModelTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    db_ = testing::OpenOrDie(dir_.path());
+    Options options;
+    options.create_if_missing = true;
+    options.index_text = GetParam();
+    db_ = testing::OpenOrDie(dir_.path(), options);
+    Stats stats;
+    ASSERT_TRUE(db_->GetStats(&stats).ok());
+    ASSERT_EQ(stats.text_index, GetParam());
     for (int i = 0; i < 400; ++i) Put("a" + std::to_string(i));
     for (int i = 0; i < 40; ++i) Put("a" + std::to_string(rng_() % 400));  // updates
     for (int i = 0; i < 20; ++i) {  // deletes
@@ -124,6 +132,10 @@ class SearchModelTest : public ::testing::Test {
     Filter f;
     f.text = RandomQuery();
     if (rng_() % 3 == 0) f.source = kSources[rng_() % kSources.size()];
+    if (rng_() % 5 == 0) {
+      const char* tag = kLanguages[rng_() % kLanguages.size()].tag;
+      if (*tag != '\0') f.languages = {tag};
+    }
     if (rng_() % 3 == 0) {
       const int64_t from = kStart + static_cast<int64_t>(rng_() % 9000) * kHour;
       f.from_micros = from;
@@ -143,6 +155,7 @@ class SearchModelTest : public ::testing::Test {
       if (f.from_micros && t < *f.from_micros) continue;
       if (f.to_micros && t >= *f.to_micros) continue;
       if (f.source && a.source() != *f.source) continue;
+      if (!f.languages.empty() && a.language() != f.languages.front()) continue;
       if (matcher_.Matches(q, a)) hits.push_back(&a);
     }
     std::sort(hits.begin(), hits.end(), [&](const Article* x, const Article* y) {
@@ -175,7 +188,7 @@ class SearchModelTest : public ::testing::Test {
   text::Matcher matcher_;
 };
 
-TEST_F(SearchModelTest, TextQueriesWithFiltersMatchBruteForceInBothOrdersAndInCounts) {
+TEST_P(SearchModelTest, TextQueriesWithFiltersMatchBruteForceInBothOrdersAndInCounts) {
   int nonempty = 0;
   for (int round = 0; round < 150; ++round) {
     const Filter f = RandomFilter();
@@ -191,7 +204,7 @@ TEST_F(SearchModelTest, TextQueriesWithFiltersMatchBruteForceInBothOrdersAndInCo
   EXPECT_GT(nonempty, 100);  // the random queries do find articles
 }
 
-TEST_F(SearchModelTest, PagesOfEverySizeConcatenateToTheFullResult) {
+TEST_P(SearchModelTest, PagesOfEverySizeConcatenateToTheFullResult) {
   for (int round = 0; round < 40; ++round) {
     const Filter f = RandomFilter();
     const Order order = round % 2 ? Order::kOldestFirst : Order::kNewestFirst;
@@ -212,7 +225,7 @@ TEST_F(SearchModelTest, PagesOfEverySizeConcatenateToTheFullResult) {
   }
 }
 
-TEST_F(SearchModelTest, ACursorOfOneTextQueryIsRefusedByAnother) {
+TEST_P(SearchModelTest, ACursorOfOneTextQueryIsRefusedByAnother) {
   Filter f;
   f.text = "election OR peace OR Paris OR the";
   QueryOptions qo;
@@ -225,7 +238,7 @@ TEST_F(SearchModelTest, ACursorOfOneTextQueryIsRefusedByAnother) {
   EXPECT_TRUE(db_->Query(f, qo, &page).IsInvalidArgument());
 }
 
-TEST_F(SearchModelTest, TimelinesAndFacetsOfTextQueriesCountTheMatches) {
+TEST_P(SearchModelTest, TimelinesAndFacetsOfTextQueriesCountTheMatches) {
   for (int round = 0; round < 30; ++round) {
     const Filter f = RandomFilter();
     const auto want = Expected(f, Order::kOldestFirst);
@@ -252,7 +265,7 @@ TEST_F(SearchModelTest, TimelinesAndFacetsOfTextQueriesCountTheMatches) {
   }
 }
 
-TEST_F(SearchModelTest, FollowingStoredArticlesMatchesTextQueriesLikeAScan) {
+TEST_P(SearchModelTest, FollowingStoredArticlesMatchesTextQueriesLikeAScan) {
   for (int round = 0; round < 20; ++round) {
     const Filter f = RandomFilter();
     auto want = Expected(f, Order::kOldestFirst);
@@ -266,6 +279,80 @@ TEST_F(SearchModelTest, FollowingStoredArticlesMatchesTextQueriesLikeAScan) {
     std::sort(got.begin(), got.end());
     EXPECT_EQ(got, want) << f.text;
   }
+}
+
+INSTANTIATE_TEST_SUITE_P(TextIndex, SearchModelTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? "WithTextIndex" : "WithoutTextIndex";
+                         });
+
+Article TextArticle(const std::string& id, const std::string& language, const std::string& body) {
+  Article a;
+  a.set_id(id);
+  a.set_source("S");
+  a.set_language(language);
+  a.set_body(body);
+  return a;
+}
+
+uint64_t CountText(Archive& db, const std::string& query) {
+  Filter f;
+  f.text = query;
+  uint64_t n = 0;
+  const Status s = db.Count(f, &n);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return n;
+}
+
+bool HasTextIndex(Archive& db) {
+  Stats stats;
+  EXPECT_TRUE(db.GetStats(&stats).ok());
+  EXPECT_EQ(stats.text_index, db.HasTextIndex());
+  return stats.text_index;
+}
+
+TEST(TextIndexLifecycleTest, AnArchiveWithoutOneIsReadByRecordsUntilAReindexBuildsOrDropsIt) {
+  testing::TempDir dir;
+  Options without;
+  without.index_text = false;
+  {
+    auto db = testing::OpenOrDie(dir.path(), without);
+    ASSERT_TRUE(db->Put(WriteOptions(), TextArticle("a", "en", "Peace talks in Paris")).ok());
+    ASSERT_TRUE(db->Put(WriteOptions(), TextArticle("b", "fr", "La paix à Paris")).ok());
+    ASSERT_TRUE(db->Put(WriteOptions(), TextArticle("c", "en", "Oil prices")).ok());
+    EXPECT_FALSE(HasTextIndex(*db));
+    EXPECT_EQ(CountText(*db, "paris"), 2u);
+  }
+  // Opened with the default options, it keeps what it has until a reindex.
+  auto db = testing::OpenOrDie(dir.path());
+  EXPECT_FALSE(HasTextIndex(*db));
+  ASSERT_TRUE(db->Put(WriteOptions(), TextArticle("d", "de", "Paris und Frieden")).ok());
+  EXPECT_EQ(CountText(*db, "paris"), 3u);
+  VerifyReport before;
+  ASSERT_TRUE(db->Verify(&before).ok());
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(db->Reindex().ok());
+  EXPECT_TRUE(HasTextIndex(*db));
+  EXPECT_EQ(CountText(*db, "paris"), 3u);
+  EXPECT_EQ(CountText(*db, "peace OR paix OR frieden"), 3u);
+  EXPECT_EQ(CountText(*db, "\"peace talks\" -oil"), 1u);
+  VerifyReport after;
+  ASSERT_TRUE(db->Verify(&after).ok());
+  EXPECT_TRUE(after.ok());
+  EXPECT_GT(after.index_entries, before.index_entries);  // the terms' postings
+  db.reset();
+  // Kept across opens, and written by later puts; a reindex without it drops it.
+  db = testing::OpenOrDie(dir.path(), without);
+  EXPECT_TRUE(HasTextIndex(*db));
+  ASSERT_TRUE(db->Put(WriteOptions(), TextArticle("e", "en", "Paris oil")).ok());
+  EXPECT_EQ(CountText(*db, "paris oil"), 1u);
+  ASSERT_TRUE(db->Reindex().ok());
+  EXPECT_FALSE(HasTextIndex(*db));
+  EXPECT_EQ(CountText(*db, "paris"), 4u);
+  VerifyReport dropped;
+  ASSERT_TRUE(db->Verify(&dropped).ok());
+  EXPECT_TRUE(dropped.ok());
+  EXPECT_EQ(dropped.index_entries, before.index_entries + 3);  // e's date, source, language
 }
 
 TEST(SearchErrorsTest, AQueryThatDoesNotParseIsRefusedByEveryReadNamingItsColumn) {

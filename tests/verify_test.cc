@@ -293,6 +293,18 @@ TEST_F(VerifyDamageTest, MissingIndexEntryIsNamedAndReindexRepairsIt) {
   });
 }
 
+TEST_F(VerifyDamageTest, MissingAndExtraTextPostingsAreNamedAndReindexRepairsThem) {
+  ExpectNamedAndRepaired([](RawDb& raw) -> std::vector<std::string> {
+    // "Body of r11": English, so "body" is stemmed in group "en"; r12 is French.
+    raw.RemovePosting(keys::kText, "en:bodi", Published(11), raw.Docno(Id(11)));
+    raw.RemovePosting(keys::kText, "fr:r12", Published(12), raw.Docno(Id(12)));
+    raw.AddPosting(keys::kText, "en:ghost", Published(5), raw.Docno(Id(5)));
+    return {"('r11'): missing index entry W 'en:bodi'", "('r12'): missing index entry W 'fr:r12'",
+            "index entry W 'en:ghost' for record " + std::to_string(raw.Docno(Id(5))) +
+                ": no stored record implies it"};
+  });
+}
+
 TEST_F(VerifyDamageTest, MissingWrongAndOrphanDocValuesAreNamedAndReindexRepairsThem) {
   ExpectNamedAndRepaired([](RawDb& raw) -> std::vector<std::string> {
     raw.Delete(RawDb::kFacets, keys::DocnoKey(raw.Docno(Id(4))));

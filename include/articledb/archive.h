@@ -72,6 +72,9 @@ struct Stats {
   // The Unicode version the archive's name keys were made with ("" when not recorded:
   // an archive from before it was, opened read-only).
   std::string unicode_version;
+  // The archive keeps a text index (Options::index_text); without one, text queries read
+  // the records the rest of their filter selects.
+  bool text_index = false;
   // Conditions that do not stop the archive from working but want the user's attention,
   // each a sentence saying what to do (e.g. a Unicode version mismatch: run reindex).
   std::vector<std::string> warnings;
@@ -264,6 +267,9 @@ class Archive {
 
   // ---- Maintenance ----
   virtual Status GetStats(Stats* stats) = 0;
+  // The archive keeps a text index (Options::index_text; Stats::text_index): cheap, no
+  // read. Without one, text queries read the records the rest of their filter selects.
+  virtual bool HasTextIndex() const = 0;
   // Writes everything in memory to table files (ends a disable_wal import).
   virtual Status Flush() = 0;
   // Compacts every column family fully (reclaims space of replaced and deleted records).

@@ -44,6 +44,16 @@ struct Options {
   // Block size of the index tables. Default: 4 KiB.
   uint32_t index_block_bytes = 4 * 1024;
 
+  // ---- Text index ----
+  // Keep a text index: the terms of every article's title, summary and body, so text
+  // queries (Filter::text) walk posting lists instead of reading and analysing records
+  // (docs/search.md). It costs analysis on every write and disk space (figures in
+  // docs/benchmarks.md). Applies when an archive is created and when Archive::Reindex
+  // rebuilds its indexes; otherwise an archive keeps what it has (Stats::text_index).
+  // Without it, text queries still work, by reading the records the other filters
+  // select. Default: true.
+  bool index_text = true;
+
   // ---- Memory ----
   // One LRU block cache shared by records, indexes and the id map. Default: 256 MiB.
   size_t block_cache_bytes = 256u << 20;

@@ -53,9 +53,10 @@ struct Filter {
   // words, "phrases", prefix*, AND / OR / NOT (or -word), parentheses, and title:,
   // summary:, body: to name a field (docs/search.md). Words match after case and accent
   // folding and stemming in the article's language. A query that does not parse is
-  // refused with InvalidArgument naming the problem and its column. This release has no
-  // text index: the records the other conditions select are read and matched one by
-  // one, so narrow a text query by time, source or entity on large archives.
+  // refused with InvalidArgument naming the problem and its column. With the archive's
+  // text index (Options::index_text), words, prefixes and boolean operators are answered
+  // from its posting lists and phrases and fields by checking the candidates' records;
+  // without it, the records the other conditions select are read and matched one by one.
   std::string text;
 };
 

@@ -909,6 +909,7 @@ class NativeArchive {
     d["total_disk_bytes"] = st.total_disk_bytes;
     d["compression_ratio"] = st.compression_ratio;
     d["unicode_version"] = st.unicode_version;
+    d["text_index"] = st.text_index;
     d["warnings"] = st.warnings;
     py::list cfs;
     for (const ColumnFamilyStats& cf : st.column_families) {

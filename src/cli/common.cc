@@ -121,9 +121,19 @@ std::string FormatSeconds(double seconds);
 
 void SetBusyTimeout(double seconds) { busy_timeout_seconds = seconds; }
 
+void NoteTextIndex(const Archive& db, const std::string& path, const Filter& f) {
+  if (f.text.empty() || db.HasTextIndex()) return;
+  std::fprintf(stderr,
+               "articledb: note: %s has no text index: the text query reads the record of "
+               "every article the other filters select (slow on a large archive); "
+               "'articledb reindex %s' builds the index\n",
+               path.c_str(), path.c_str());
+}
+
 int OpenArchive(const std::string& path, Mode mode, std::unique_ptr<Archive>* db,
-                const Limits& limits) {
+                const Limits& limits, bool index_text) {
   Options options;
+  options.index_text = index_text;
   options.read_only = mode == Mode::kReadOnly;
   options.create_if_missing = mode == Mode::kCreate;
   options.limits = limits;

@@ -85,8 +85,14 @@ void SetBusyTimeout(double seconds);
 
 // Opens the archive at `path`; on failure prints why (and what to do) and returns
 // kExitFailure.
+// `index_text`: Options::index_text (whether a new archive, or a reindex, builds the
+// text index).
 int OpenArchive(const std::string& path, Mode mode, std::unique_ptr<Archive>* db,
-                const Limits& limits = Limits());
+                const Limits& limits = Limits(), bool index_text = true);
+
+// Notes on standard error, when `f` has a text query and the archive no text index, that
+// the query reads records and how to build the index.
+void NoteTextIndex(const Archive& db, const std::string& path, const Filter& f);
 
 // Refuses work that needs about `need` free bytes on the file system of `path` when there
 // is less: a command that runs out of space half-way leaves the disk full for everything

@@ -3,6 +3,8 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <memory>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "index/counters.h"
@@ -10,6 +12,7 @@
 #include "index/posting_block.h"
 #include "store/keys.h"
 #include "store/store.h"
+#include "text/analyzer.h"
 
 namespace articledb::index {
 namespace {
@@ -98,6 +101,45 @@ class AuthorIndex final : public IndexContributor {
   }
 };
 
+// 'W': each distinct term of the title, summary and body, as the article's language
+// analyses them (text/analyzer.h), under its analysis group: "en:elect". Its counter
+// (document frequency) orders a query's terms. No day counters: counting a text query
+// walks its postings.
+class TextIndex final : public IndexContributor {
+ public:
+  char type() const override { return keys::kText; }
+  const char* name() const override { return "text"; }
+  void Contribute(const Article& a, std::string_view pos, Derived* d) const override {
+    struct Group {
+      std::string name;
+      std::unique_ptr<text::Analyzer> analyzer;
+    };
+    // One analyzer per language met, per thread (analyzers are not thread-safe, and
+    // their caches of words pay off across articles).
+    thread_local std::unordered_map<std::string, Group> groups;
+    thread_local std::vector<text::Token> tokens;
+    thread_local std::unordered_set<std::string> seen;
+    auto found = groups.find(a.language());
+    if (found == groups.end()) {
+      if (groups.size() > 256) groups.clear();
+      Group g{text::AnalysisGroup(a.language()), std::make_unique<text::Analyzer>(a.language())};
+      found = groups.emplace(a.language(), std::move(g)).first;
+    }
+    Group& g = found->second;
+    seen.clear();
+    for (const std::string* field : {&a.title(), &a.summary(), &a.body()}) {
+      g.analyzer->Analyze(*field, &tokens);
+      for (const text::Token& t : tokens) seen.insert(t.term);
+    }
+    std::string key;
+    for (const std::string& term : seen) {
+      key = keys::IndexPrefix(keys::kText, keys::TextName(g.name, term));
+      d->index_keys.push_back(key + std::string(pos));
+      d->names.emplace_back(std::move(key), term);
+    }
+  }
+};
+
 }  // namespace
 
 int64_t IndexTime(const Article& a) {
@@ -111,8 +153,9 @@ const std::vector<const IndexContributor*>& Contributors() {
   static const LanguageIndex language;
   static const TopicIndex topic;
   static const AuthorIndex author;
-  static const std::vector<const IndexContributor*> all = {&date,     &source, &entity,
-                                                           &language, &topic,  &author};
+  static const TextIndex text;
+  static const std::vector<const IndexContributor*> all = {&date,  &source, &entity, &language,
+                                                           &topic, &author, &text};
   return all;
 }
 
@@ -131,14 +174,16 @@ store::AllCfHooks StoreHooks() {
   return hooks;
 }
 
-void Derive(const Article& a, uint64_t docno, Derived* d) {
+void Derive(const Article& a, uint64_t docno, Derived* d, bool text) {
   d->index_keys.clear();
   d->names.clear();
   const int64_t t = IndexTime(a);
   std::string pos;
   keys::AppendTime(&pos, t);
   keys::AppendDocno(&pos, docno);
-  for (const IndexContributor* c : Contributors()) c->Contribute(a, pos, d);
+  for (const IndexContributor* c : Contributors()) {
+    if (text || c->type() != keys::kText) c->Contribute(a, pos, d);
+  }
   d->doc_key = keys::DocnoKey(docno);
   EncodeDocValues(a, &d->doc_value);
 }
@@ -198,7 +243,7 @@ void ApplyDerived(rocksdb::WriteBatch* batch, BatchMerges* merges, const store::
     block_key.assign(prefix);
     keys::AppendBucket(&block_key, keys::MonthBucket(p.time));
     merges->AddPosting(block_key, p, sign > 0);
-    if (p.time != keys::kUndated) {
+    if (p.time != keys::kUndated && prefix[0] != keys::kText) {
       merges->AddCounter(keys::DayCounterKey(prefix, keys::DayNumber(p.time)), sign, "");
     }
   }

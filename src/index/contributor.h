@@ -29,7 +29,8 @@ namespace articledb::index {
 struct Derived {
   std::vector<std::string> index_keys;
   // Counter key -> display name, one per distinct normalised name (source, entity,
-  // language, topic, author).
+  // language, topic, author; a text term's counter, its document frequency, shows the
+  // term).
   std::vector<std::pair<std::string, std::string>> names;
   // The article's doc value (index/doc_values.h) under its docno key in `facets`.
   std::string doc_key, doc_value;
@@ -41,7 +42,7 @@ int64_t IndexTime(const Article& a);
 class IndexContributor {
  public:
   virtual ~IndexContributor() = default;
-  // The key type byte (keys::kDate, kSource, kEntity, kLanguage, kTopic, kAuthor).
+  // The key type byte (keys::kDate, kSource, kEntity, kLanguage, kTopic, kAuthor, kText).
   virtual char type() const = 0;
   // What the type indexes, for messages: "date", "source", "entity", "language", ...
   virtual const char* name() const = 0;
@@ -59,9 +60,10 @@ const IndexContributor* ContributorOf(char type);
 // the posting blocks' merge operator and compaction filter (index/posting_block.h).
 store::AllCfHooks StoreHooks();
 
-// The index keys and counters of `a` stored under `docno`, from every contributor, and
-// its doc value.
-void Derive(const Article& a, uint64_t docno, Derived* d);
+// The index keys and counters of `a` stored under `docno`, from every contributor (the
+// text index's only when `text`: the archive keeps one, Store::text_index), and its doc
+// value.
+void Derive(const Article& a, uint64_t docno, Derived* d, bool text);
 
 // The merges of many articles' index and counter updates, gathered and written as one
 // operand per key: what the merge operators would make of them anyway (a posting's last

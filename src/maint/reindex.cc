@@ -58,6 +58,8 @@ Status DropQuarantined(store::Store& st, uint64_t docno) {
 Status ReindexLocked(store::Store& st, const ProgressFn& progress, std::string* unicode_version) {
   rocksdb::WriteOptions sync;
   sync.sync = true;
+  // The text index is built, or dropped, as the options of this open say.
+  const bool text = st.options().index_text;
   // The mark makes an interrupted rebuild resume at the next open.
   rocksdb::Status s = st.db()->Put(sync, st.cf(store::kDefault), meta::kReindexKey, "1");
   if (!s.ok()) return FromRocks(s, "reindex");
@@ -123,7 +125,7 @@ Status ReindexLocked(store::Store& st, const ProgressFn& progress, std::string* 
       std::string rec;
       if (st.db()->Get(ro, st.cf(store::kRecords), keys::DocnoKey(previous), &rec).ok()) {
         if (older.ParseFromString(rec)) {
-          index::Derive(older, previous, &d);
+          index::Derive(older, previous, &d, text);
           index::ApplyDerived(&batch, &merges, st, d, -1, nullptr);
           --articles;
           bytes -= static_cast<int64_t>(rec.size());
@@ -134,7 +136,7 @@ Status ReindexLocked(store::Store& st, const ProgressFn& progress, std::string* 
     }
     batch.Put(st.cf(store::kIds), a.id(), keys::DocnoKey(docno));
     batch_ids[a.id()] = docno;
-    index::Derive(a, docno, &d);
+    index::Derive(a, docno, &d, text);
     index::ApplyDerived(&batch, &merges, st, d, +1, nullptr);
     ++articles;
     bytes += static_cast<int64_t>(it->value().size());
@@ -152,9 +154,12 @@ Status ReindexLocked(store::Store& st, const ProgressFn& progress, std::string* 
   rocksdb::WriteBatch finish;
   finish.Delete(st.cf(store::kDefault), meta::kReindexKey);
   finish.Put(st.cf(store::kDefault), meta::kUnicodeKey, UnicodeVersion());
-  finish.Put(st.cf(store::kDefault), meta::kIndexesKey, meta::kIndexesValue);
+  finish.Put(st.cf(store::kDefault), meta::kIndexesKey, meta::IndexesValue(text));
   s = st.db()->Write(sync, &finish);
-  if (s.ok()) *unicode_version = UnicodeVersion();
+  if (s.ok()) {
+    *unicode_version = UnicodeVersion();
+    st.set_text_index(text);
+  }
   return FromRocks(s, "reindex: finishing");
 }
 

@@ -103,14 +103,14 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
     } else if (value.size() != 8 || keys::DecodeDocno(value.data()) != docno) {
       problem(where + " ('" + a.id() + "'): id map points elsewhere");
     }
-    index::Derive(a, docno, &d);
+    index::Derive(a, docno, &d, view.store().text_index());
     for (const std::string& k : d.index_keys) {
       index::Posting p;
       split(k, &p);
       ExpectedBlock& b = expected_blocks[block_key];
       ++b.count;
       b.hash += PostingHash(p);
-      if (p.time != keys::kUndated) {
+      if (p.time != keys::kUndated && k[0] != keys::kText) {
         ++expected_days[keys::DayCounterKey(std::string_view(k).substr(0, k.size() - keys::kPositionBytes),
                                             keys::DayNumber(p.time))];
       }
@@ -177,7 +177,7 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
         continue;
       }
       const uint64_t docno = keys::DecodeDocno(it->key().data());
-      index::Derive(a, docno, &d);
+      index::Derive(a, docno, &d, view.store().text_index());
       for (const std::string& k : d.index_keys) {
         index::Posting p;
         split(k, &p);

@@ -9,6 +9,7 @@
 #include "index/counters.h"
 #include "query/operators.h"
 #include "query/text_filter.h"
+#include "query/text_plan.h"
 #include "store/keys.h"
 #include "store/store.h"
 
@@ -87,6 +88,24 @@ Status Plan(const store::ReadView& view, const NormalFilter& nf, Order order,
     return out->get()->status();
   };
   std::vector<IteratorPtr> positives;
+  // The text query's lists (text_plan.h), when the archive has a text index: one more
+  // positive side, in place of the date index when there is no other.
+  bool text_exact = false;
+  if (nf.text && view.store().text_index()) {
+    IteratorPtr text_tree;
+    TextLeafFn text_leaf = [&](const std::string& prefix, uint64_t cost, IteratorPtr* out) {
+      return leaf(prefix, cost, nullptr, out);
+    };
+    if (Status s = PlanText(view, *nf.text, dir, text_leaf, &text_tree, &text_exact); !s.ok()) {
+      return s;
+    }
+    if (text_tree != nullptr) {
+      if (nf.prefixes.empty() && nf.any_of.empty()) groups.clear();  // drop the date leaf
+      positives.push_back(std::move(text_tree));
+    } else {
+      text_exact = false;
+    }
+  }
   for (size_t g = 0; g < groups.size(); ++g) {
     std::vector<IteratorPtr> alternatives;
     for (size_t a = 0; a < groups[g].size(); ++a) {
@@ -124,8 +143,9 @@ Status Plan(const store::ReadView& view, const NormalFilter& nf, Order order,
   if (nf.lo != keys::kUndated || nf.hi) {
     root = std::make_unique<TimeRangeIterator>(std::move(root), nf.lo, nf.hi, dir);
   }
-  // The text query last: it reads a record per position the rest of the tree gives.
-  if (nf.text) root = NewTextFilter(view, std::move(root), nf.text);
+  // The text query last, unless its lists answered it exactly: it reads a record per
+  // position the rest of the tree gives.
+  if (nf.text && !text_exact) root = NewTextFilter(view, std::move(root), nf.text);
   if (after) {
     const std::optional<Pos> start = After(*after, dir);
     if (!start) {

@@ -1,8 +1,10 @@
 // The text part of a query (Filter::text) as a query operator: the matches of another
 // operator whose stored text matches the text query (text::Matcher). Internal.
 //
-// This release has no text index: the operator reads and analyses the record of each
-// article the rest of the filter selects (docs/search.md, "How a text query runs").
+// Used when the archive has no text index, and over the text index's candidates when its
+// lists only approximate the query (phrases, fields: query/text_plan.h): the operator
+// reads and analyses the record of each position (docs/search.md, "How a text query
+// runs").
 #ifndef ARTICLEDB_SRC_QUERY_TEXT_FILTER_H_
 #define ARTICLEDB_SRC_QUERY_TEXT_FILTER_H_
 

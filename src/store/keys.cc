@@ -153,6 +153,7 @@ std::string Describe(char type, const std::string& name) {
                   : type == kEntity   ? "entity"
                   : type == kLanguage ? "language"
                   : type == kTopic    ? "topic"
+                  : type == kText     ? "text term"
                                       : "author";
   if (type != kDate) s += " '" + name + "'";
   return s;

@@ -5,6 +5,8 @@
 //   index     'D' bucket(4)                             -> posting block: every article
 //             'S' name bucket(4)                        -> posting block: by source
 //             'E' name bucket(4)                        -> posting block: by entity
+//             'L' / 'T' / 'A' name bucket(4)            -> by language, topic, author
+//             'W' group:term bucket(4)                  -> posting block: by text term
 //   counters  'S' name | 'E' name | '.articles' | ...   -> count delta(8) + display name
 //             '#' 'D' day(4) | '#' type name day(4)     -> count delta(8): per UTC day
 //
@@ -38,10 +40,19 @@ inline constexpr char kEntity = 'E';
 inline constexpr char kLanguage = 'L';
 inline constexpr char kTopic = 'T';
 inline constexpr char kAuthor = 'A';
+// The text index: name = analysis group ':' term (text::AnalysisGroup), e.g. "en:elect".
+inline constexpr char kText = 'W';
 // Index types whose keys carry a name: every type but kDate.
 inline constexpr bool HasName(char type) {
   return type == kSource || type == kEntity || type == kLanguage || type == kTopic ||
-         type == kAuthor;
+         type == kAuthor || type == kText;
+}
+// The name of a term in analysis group `group` in the text index.
+inline std::string TextName(std::string_view group, std::string_view term) {
+  std::string name(group);
+  name += ':';
+  name += term;
+  return name;
 }
 inline constexpr int64_t kUndated = std::numeric_limits<int64_t>::min();
 inline constexpr size_t kPositionBytes = 16;  // time(8) + docno(8)

@@ -32,7 +32,7 @@ Status CheckFormat(store::Store& st, bool created) {
     sync.sync = true;
     rocksdb::WriteBatch marks;
     marks.Put(st.cf(store::kDefault), kFormatKey, kFormatVersion);
-    marks.Put(st.cf(store::kDefault), kIndexesKey, kIndexesValue);
+    marks.Put(st.cf(store::kDefault), kIndexesKey, IndexesValue(st.options().index_text));
     s = db->Write(sync, &marks);
     if (!s.ok()) return store::FromRocks(s, "cannot initialise archive '" + path + "'");
     format = kFormatVersion;
@@ -98,9 +98,10 @@ Status Load(store::Store& st, Meta* meta) {
   return Status::OK();
 }
 
-Status IndexesCurrent(store::Store& st, bool created, bool* current) {
+Status IndexesCurrent(store::Store& st, bool created, bool* current, bool* text) {
   if (created) {  // CheckFormat wrote the key with the format mark
     *current = true;
+    *text = st.options().index_text;
     return Status::OK();
   }
   std::string v;
@@ -108,7 +109,8 @@ Status IndexesCurrent(store::Store& st, bool created, bool* current) {
   if (!s.ok() && !s.IsNotFound()) {
     return store::FromRocks(s, "cannot read archive '" + st.path() + "'");
   }
-  *current = s.ok() && v == kIndexesValue;
+  *current = s.ok() && (v == kIndexesValue || v == kIndexesTextValue);
+  *text = s.ok() && v == kIndexesTextValue;
   return Status::OK();
 }
 

@@ -54,11 +54,16 @@ Status RebuildMarked(store::Store& store, bool* marked);
 // The index types and doc values an archive holds, written at creation and by a reindex
 // when it ends: an archive without it (or with another value) was written before some of
 // them existed and is rebuilt at its next open for writing; a read-only open refuses it.
+// Two values are current: with the text index ('W') or without it (an archive made
+// before the text index existed, or with Options::index_text off; text queries then read
+// records). Options::index_text chooses at creation and at each Reindex.
 inline constexpr char kIndexesKey[] = "articledb.indexes";
 inline constexpr char kIndexesValue[] = "DSELTA facets";
-// *current: the archive holds kIndexesValue's indexes (true in a new archive, `created`:
-// CheckFormat wrote the key).
-Status IndexesCurrent(store::Store& store, bool created, bool* current);
+inline constexpr char kIndexesTextValue[] = "DSELTAW facets";
+inline const char* IndexesValue(bool text) { return text ? kIndexesTextValue : kIndexesValue; }
+// *current: the archive holds one of the current values' indexes (true in a new archive,
+// `created`: CheckFormat wrote the key); *text: it holds the text index.
+Status IndexesCurrent(store::Store& store, bool created, bool* current, bool* text);
 // Sets the rebuild marker (synced): the reindex runs at this open or the next.
 Status MarkRebuild(store::Store& store);
 

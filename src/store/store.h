@@ -75,6 +75,10 @@ class Store {
   const Options& options() const { return options_; }
   const std::string& path() const { return path_; }
   bool read_only() const { return options_.read_only; }
+  // The archive holds the text index (meta::IndexesCurrent): writes keep it and text
+  // queries walk it. Set at open and by a reindex.
+  bool text_index() const { return text_index_.load(std::memory_order_acquire); }
+  void set_text_index(bool on) { text_index_.store(on, std::memory_order_release); }
   Status CheckWritable() const;
 
   // Held by every public read call for its whole length, so that it sees one state: a
@@ -130,6 +134,7 @@ class Store {
                     std::string* fingerprint);
 
   Options options_;
+  std::atomic<bool> text_index_{false};
   std::string path_;
   AllCfHooks hooks_;
   rocksdb::DB* db_ = nullptr;

@@ -108,6 +108,13 @@ std::string StemmerFor(std::string_view language) {
   return "";
 }
 
+std::string AnalysisGroup(std::string_view language) {
+  if (StemmerFor(language).empty()) return "";
+  std::string primary = PrimarySubtag(language);
+  if (primary == "nb" || primary == "nn") primary = "no";
+  return primary;
+}
+
 struct Analyzer::Icu {
   UBreakIterator* words = nullptr;
   UText* text = nullptr;

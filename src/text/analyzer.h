@@ -43,6 +43,13 @@ struct Token {
 // "PT-br"), e.g. "english"; empty when there is none (also for "" and "und").
 std::string StemmerFor(std::string_view language);
 
+// The analysis group of `language`: languages of one group analyse every text alike. The
+// primary subtag, lower case, of a stemmed language ("fr" for "fr-CA"; "no" for "nb" and
+// "nn"), and "" for every language without a stemmer (and for none). The text index keys
+// its terms by group (docs/storage.md), so a query word is looked up in each group as that
+// group analyses it.
+std::string AnalysisGroup(std::string_view language);
+
 class Analyzer {
  public:
   // For text in `language` (a BCP 47 tag; "" when unknown).

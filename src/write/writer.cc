@@ -246,9 +246,9 @@ Status Writer::PutBatchTo(const WriteOptions& wo, std::span<const Article> artic
       batch.Put(cf(kIds), id_slices[j], keys::DocnoKey(docno));
     }
     batch.Put(cf(kRecords), keys::DocnoKey(docno), values[i]);
-    index::Derive(*items[i], docno, &now);
+    index::Derive(*items[i], docno, &now, store_.text_index());
     if (old_versions[j]) {
-      index::Derive(*old_versions[j], docno, &before);
+      index::Derive(*old_versions[j], docno, &before, store_.text_index());
       index::ApplyDerived(&batch, &merges, store_, before, -1, &now);
       index::ApplyDerived(&batch, &merges, store_, now, +1, &before);
       byte_delta += static_cast<int64_t>(values[i].size()) -
@@ -379,7 +379,7 @@ Status Writer::DeleteBatch(const WriteOptions& wo, std::span<const std::string> 
       ++local.deleted;  // the entry points at another article's record: that one stays
       continue;
     }
-    index::Derive(old, docno, &d);
+    index::Derive(old, docno, &d, store_.text_index());
     index::ApplyDerived(&batch, &merges, store_, d, -1, nullptr);
     batch.Delete(cf(kRecords), keys::DocnoKey(docno));
     --article_delta;

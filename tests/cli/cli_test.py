@@ -780,7 +780,30 @@ def search_finds_words_phrases_and_refuses_bad_queries():
          "title": "Économie", "body": "La paix, aujourd'hui."},
     ]
     db = make_archive("db", recs)
+    check_search(db)
+    check("note:" not in ok("search", db, "vote")[2], "a note with a text index")
+    # Without a text index: the same answers from the records, with a note saying so,
+    # until reindex builds the index; reindex --no-text-index drops it again.
+    plain = path("plain")
+    write("plain.jsonl", jsonl(recs))
+    ok("import", "--no-text-index", plain, path("plain.jsonl"))
+    check("text_index\tno" in ok("stats", plain)[1].decode(), "stats without the index")
+    check_search(plain)
+    for args in (["search", plain, "vote"], ["count", plain, "--text", "vote"],
+                 ["facets", plain, "--by", "source", "--text", "vote"]):
+        err = ok(*args)[2]
+        check("has no text index" in err and "articledb reindex" in err, "no note: %s" % err)
+    ok("reindex", plain)
+    check("text_index\tyes" in ok("stats", plain)[1].decode(), "stats after reindex")
+    check("note:" not in ok("search", plain, "vote")[2], "a note after reindex")
+    check_search(plain)
+    ok("reindex", "--no-text-index", plain)
+    check(json.loads(ok("stats", plain, "--format", "json")[1])["text_index"] is False,
+          "stats json after reindex --no-text-index")
+    check_search(plain)
 
+
+def check_search(db):
     def ids(*args):
         return ok("search", db, *args, "--format", "ids")[1].decode().split()
 

@@ -20,6 +20,7 @@ int CmdCount(const std::string& path, const FilterArgs& fa, const std::string& b
   if (int rc = BuildFilter(fa, &filter); rc != kExitOk) return rc;
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(path, Mode::kReadOnly, &db); rc != kExitOk) return rc;
+  NoteTextIndex(*db, path, filter);
   Out out;
   if (by.empty()) {
     uint64_t n = 0;

@@ -88,6 +88,7 @@ int CmdDelete(const std::string& path, const std::vector<std::string>& ids, cons
       rc != kExitOk) {
     return rc;
   }
+  NoteTextIndex(*db, path, filter);
   if (by_filter) return DeleteMatching(db.get(), path, filter, dry_run, quiet);
   int rc = kExitOk;
   uint64_t deleted = 0;

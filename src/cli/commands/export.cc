@@ -20,6 +20,7 @@ int CmdExport(const std::string& path, const FilterArgs& fa) {
   if (int rc = BuildFilter(fa, &filter); rc != kExitOk) return rc;
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(path, Mode::kReadOnly, &db); rc != kExitOk) return rc;
+  NoteTextIndex(*db, path, filter);
   Out out;
   std::string json;
   Status inner;

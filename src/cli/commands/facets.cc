@@ -28,6 +28,7 @@ int CmdFacets(const std::string& path, const FilterArgs& fa, const std::string& 
   if (int rc = BuildFilter(fa, &filter); rc != kExitOk) return rc;
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(path, Mode::kReadOnly, &db); rc != kExitOk) return rc;
+  NoteTextIndex(*db, path, filter);
   FacetOptions fo;
   fo.by = kFields.at(by);
   fo.limit = limit;

@@ -223,6 +223,7 @@ int CmdQuery(const char* name, const std::string& path, const FilterArgs& fa, si
   }
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(path, Mode::kReadOnly, &db); rc != kExitOk) return rc;
+  NoteTextIndex(*db, path, filter);
   // search's table shows each match's best passage.
   Printer printer(format, std::move(fields), std::string(name) == "search" ? fa.text : "");
   printer.Begin();
@@ -333,9 +334,9 @@ void AddSearchCommand(CLI::App* app, Context* ctx) {
       "search",
       "Print the articles matching a text query (words, \"phrases\", prefix*, AND, OR, "
       "NOT or -word, ( ), title:word; docs/search.md) and the filters, newest first; when "
-      "more exist, print next_cursor=TOKEN on standard error. Without a text index yet, it "
-      "reads every article the filters select: narrow big archives with --from, --source, "
-      "--entity");
+      "more exist, print next_cursor=TOKEN on standard error. The archive's text index "
+      "answers it; an archive without one (see 'articledb stats') reads every article the "
+      "filters select");
   cmd->add_option("DB", a->db, "Archive directory")->required();
   cmd->add_option("QUERY", a->fa.text, "The text query; quote it for the shell")->required();
   AddFilterOptions(cmd, &a->fa, /*with_order=*/false, /*with_text=*/false);

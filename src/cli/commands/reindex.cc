@@ -13,9 +13,11 @@
 namespace articledb::cli {
 namespace {
 
-int CmdReindex(const std::string& path, bool quiet) {
+int CmdReindex(const std::string& path, bool no_text_index, bool quiet) {
   std::unique_ptr<Archive> db;
-  if (int rc = OpenArchive(path, Mode::kReadWrite, &db); rc != kExitOk) return rc;
+  if (int rc = OpenArchive(path, Mode::kReadWrite, &db, Limits(), !no_text_index); rc != kExitOk) {
+    return rc;
+  }
   {
     // The rebuild writes the id map, indexes and counters anew (through the write-ahead
     // log, then table files) while the old ones take their space until compacted.
@@ -46,10 +48,17 @@ int CmdReindex(const std::string& path, bool quiet) {
 
 void AddReindexCommand(CLI::App* app, Context* ctx) {
   auto db = std::make_shared<std::string>();
+  auto no_text = std::make_shared<bool>(false);
   auto* rix = app->add_subcommand("reindex", "Rebuild the id map, every index and every "
-                                             "counter from the records");
+                                             "counter from the records, with the text index "
+                                             "(built for an archive without one)");
   rix->add_option("DB", *db, "Archive directory")->required();
-  rix->callback([ctx, db] { ctx->run = [ctx, db] { return CmdReindex(*db, ctx->quiet); }; });
+  rix->add_flag("--no-text-index", *no_text,
+                "Rebuild without the text index (dropping it): text queries then read "
+                "records; for archives searched only by date, source and names");
+  rix->callback([ctx, db, no_text] {
+    ctx->run = [ctx, db, no_text] { return CmdReindex(*db, *no_text, ctx->quiet); };
+  });
 }
 
 }  // namespace articledb::cli

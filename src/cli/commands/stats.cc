@@ -54,6 +54,7 @@ void PrintText(const Stats& st) {
   std::printf("compression_ratio\t%s\n", Ratio(st.compression_ratio).c_str());
   std::printf("total_disk_bytes\t%" PRIu64 "\n", st.total_disk_bytes);
   std::printf("unicode_version\t%s\n", st.unicode_version.empty() ? "-" : st.unicode_version.c_str());
+  std::printf("text_index\t%s\n", st.text_index ? "yes" : "no");
   for (const auto& cf : st.column_families) {
     std::printf("cf.%s\tsst_bytes=%" PRIu64 " memtable_bytes=%" PRIu64
                 " estimated_keys=%" PRIu64 "\n",
@@ -74,6 +75,7 @@ void PrintJson(const Stats& st) {
                   (st.compression_ratio > 0 ? Ratio(st.compression_ratio) : "null") +
                   ",\"total_disk_bytes\":" + Num(st.total_disk_bytes) + ",\"unicode_version\":" +
                   (st.unicode_version.empty() ? "null" : Quote(st.unicode_version)) +
+                  ",\"text_index\":" + (st.text_index ? "true" : "false") +
                   ",\"column_families\":{";
   for (size_t i = 0; i < st.column_families.size(); ++i) {
     const auto& cf = st.column_families[i];

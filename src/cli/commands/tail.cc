@@ -25,6 +25,7 @@ int CmdTail(const std::string& path, const FilterArgs& fa, size_t n, bool follow
   if (int rc = BuildFilter(fa, &filter); rc != kExitOk) return rc;
   std::unique_ptr<Archive> db;
   if (int rc = OpenArchive(path, Mode::kReadOnly, &db); rc != kExitOk) return rc;
+  NoteTextIndex(*db, path, filter);
   CatchInterrupts();
   std::string json;
   bool out_failed = false;

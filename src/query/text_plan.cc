@@ -1,0 +1,218 @@
+// Text queries over the text index (text_plan.h).
+#include "query/text_plan.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/iterator.h>
+
+#include <map>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "index/counters.h"
+#include "store/keys.h"
+#include "store/store.h"
+#include "text/analyzer.h"
+
+namespace articledb::query {
+namespace {
+
+class TextPlanner {
+ public:
+  TextPlanner(const store::ReadView& view, Direction dir, const TextLeafFn& leaf)
+      : view_(view), dir_(dir), leaf_(leaf) {}
+
+  // The analysis groups the index holds: one seek per group.
+  Status LoadGroups() {
+    rocksdb::ReadOptions ro = view_.options();
+    ro.total_order_seek = true;
+    std::unique_ptr<rocksdb::Iterator> it(view_.db()->NewIterator(ro, view_.cf(store::kIndex)));
+    std::string target(1, keys::kText);
+    keys::BlockKeyParts parts;
+    for (it->Seek(store::ToSlice(target)); it->Valid(); it->Seek(store::ToSlice(target))) {
+      const std::string_view key = store::ToView(it->key());
+      if (key.empty() || key[0] != keys::kText) break;
+      if (!keys::ParseBlockKey(key, &parts)) {
+        return Status::Corruption("index key " + keys::DescribeBlockKey(key) +
+                                  ": malformed (run verify, then reindex)");
+      }
+      const size_t colon = parts.name.find(':');
+      if (colon == std::string::npos) {
+        return Status::Corruption("index key " + keys::DescribeBlockKey(key) +
+                                  ": a text term without its group (run verify, then reindex)");
+      }
+      std::string group = parts.name.substr(0, colon);
+      // Past every name of the group: "<group>;" sorts after each "<group>:term".
+      target.assign(1, keys::kText);
+      keys::AppendNamePrefix(&target, group + ";");
+      groups_.push_back(Group{std::move(group), nullptr});
+    }
+    if (!it->status().ok()) return store::FromRocks(it->status(), "reading index");
+    for (Group& g : groups_) g.analyzer = std::make_unique<text::Analyzer>(g.name);
+    return Status::OK();
+  }
+
+  // The tree of `q` (nullptr: no lists), and whether it is exact.
+  Status Plan(const text::QueryNode& q, IteratorPtr* out, bool* exact) {
+    out->reset();
+    *exact = true;
+    using Kind = text::QueryNode::Kind;
+    switch (q.kind) {
+      case Kind::kWord:
+      case Kind::kPhrase: return Terms(q, out, exact);
+      case Kind::kPrefix: return Prefix(q, out, exact);
+      case Kind::kAnd: return And(q, out, exact);
+      case Kind::kOr: {
+        std::vector<IteratorPtr> children;
+        for (const text::QueryNode& c : q.children) {
+          IteratorPtr it;
+          bool e = true;
+          if (Status s = Plan(c, &it, &e); !s.ok()) return s;
+          if (it == nullptr) {  // one side unknown: so is the OR
+            *exact = false;
+            return Status::OK();
+          }
+          *exact = *exact && e;
+          children.push_back(std::move(it));
+        }
+        *out = Combine(std::move(children), /*all=*/false);
+        return Status::OK();
+      }
+      case Kind::kNot:  // only under an AND (the parser sees to it)
+        *exact = false;
+        return Status::OK();
+    }
+    return Status::OK();
+  }
+
+ private:
+  struct Group {
+    std::string name;
+    std::unique_ptr<text::Analyzer> analyzer;
+  };
+
+  Status Leaf(const Group& g, const std::string& term, IteratorPtr* out) {
+    const std::string prefix = keys::IndexPrefix(keys::kText, keys::TextName(g.name, term));
+    int64_t df = 0;
+    if (Status s = counters::Read(view_, prefix, &df); !s.ok()) return s;
+    if (df <= 0) {  // no article holds the term
+      *out = std::make_unique<EmptyIterator>();
+      return Status::OK();
+    }
+    return leaf_(prefix, static_cast<uint64_t>(df), out);
+  }
+
+  IteratorPtr Combine(std::vector<IteratorPtr> children, bool all) {
+    if (children.empty()) return std::make_unique<EmptyIterator>();
+    if (children.size() == 1) return std::move(children[0]);
+    if (all) return std::make_unique<AndIterator>(std::move(children), dir_);
+    return std::make_unique<OrIterator>(std::move(children), dir_);
+  }
+
+  // A word or phrase: per group, its terms (the AND of several: approximate).
+  Status Terms(const text::QueryNode& q, IteratorPtr* out, bool* exact) {
+    *exact = q.fields == text::kAllFields;
+    std::vector<IteratorPtr> per_group;
+    std::vector<text::Token> tokens;
+    for (Group& g : groups_) {
+      g.analyzer->Analyze(q.text, &tokens);
+      if (tokens.empty()) continue;  // nothing to match in this group
+      if (tokens.size() > 1) *exact = false;
+      std::map<std::string, bool> distinct;
+      std::vector<IteratorPtr> terms;
+      for (const text::Token& t : tokens) {
+        if (!distinct.emplace(t.term, true).second) continue;
+        IteratorPtr it;
+        if (Status s = Leaf(g, t.term, &it); !s.ok()) return s;
+        terms.push_back(std::move(it));
+      }
+      per_group.push_back(Combine(std::move(terms), /*all=*/true));
+    }
+    *out = Combine(std::move(per_group), /*all=*/false);
+    return Status::OK();
+  }
+
+  // A prefix: per group, the OR of the terms beginning with it.
+  Status Prefix(const text::QueryNode& q, IteratorPtr* out, bool* exact) {
+    *exact = q.fields == text::kAllFields;
+    std::vector<IteratorPtr> alternatives;
+    rocksdb::ReadOptions ro = view_.options();
+    ro.total_order_seek = true;
+    std::unique_ptr<rocksdb::Iterator> it(view_.db()->NewIterator(ro, view_.cf(store::kIndex)));
+    keys::BlockKeyParts parts;
+    for (Group& g : groups_) {
+      const std::string folded = g.analyzer->Fold(q.text, /*stem=*/false);
+      if (folded.empty()) continue;
+      std::string start(1, keys::kText);
+      keys::AppendNamePrefix(&start, keys::TextName(g.name, folded));
+      std::vector<std::string> terms;
+      for (it->Seek(store::ToSlice(start)); it->Valid();) {
+        const std::string_view key = store::ToView(it->key());
+        if (!key.starts_with(start)) break;
+        if (!keys::ParseBlockKey(key, &parts)) {
+          return Status::Corruption("index key " + keys::DescribeBlockKey(key) +
+                                    ": malformed (run verify, then reindex)");
+        }
+        if (terms.size() == kMaxPrefixTerms) {  // too wide to walk as lists
+          *exact = false;
+          return Status::OK();
+        }
+        terms.push_back(parts.name.substr(g.name.size() + 1));
+        it->Seek(store::ToSlice(
+            keys::PrefixSuccessor(keys::IndexPrefix(keys::kText, parts.name))));
+      }
+      if (!it->status().ok()) return store::FromRocks(it->status(), "reading index");
+      for (const std::string& term : terms) {
+        IteratorPtr leaf;
+        if (Status s = Leaf(g, term, &leaf); !s.ok()) return s;
+        alternatives.push_back(std::move(leaf));
+      }
+    }
+    *out = Combine(std::move(alternatives), /*all=*/false);
+    return Status::OK();
+  }
+
+  // An AND: its positive children's lists, then AND-NOT the exact negative ones'.
+  Status And(const text::QueryNode& q, IteratorPtr* out, bool* exact) {
+    std::vector<IteratorPtr> positives, negatives;
+    for (const text::QueryNode& c : q.children) {
+      const bool negative = c.kind == text::QueryNode::Kind::kNot;
+      IteratorPtr it;
+      bool e = true;
+      if (Status s = Plan(negative ? c.children.front() : c, &it, &e); !s.ok()) return s;
+      if (it == nullptr || (negative && !e)) {  // left out: the tree gives more
+        *exact = false;
+        continue;
+      }
+      *exact = *exact && e;
+      (negative ? negatives : positives).push_back(std::move(it));
+    }
+    if (positives.empty()) {
+      *exact = false;
+      return Status::OK();
+    }
+    IteratorPtr root = Combine(std::move(positives), /*all=*/true);
+    if (!negatives.empty()) {
+      root = std::make_unique<AndNotIterator>(std::move(root),
+                                              Combine(std::move(negatives), /*all=*/false), dir_);
+    }
+    *out = std::move(root);
+    return Status::OK();
+  }
+
+  const store::ReadView& view_;
+  Direction dir_;
+  const TextLeafFn& leaf_;
+  std::vector<Group> groups_;
+};
+
+}  // namespace
+
+Status PlanText(const store::ReadView& view, const text::QueryNode& query, Direction dir,
+                const TextLeafFn& leaf, IteratorPtr* out, bool* exact) {
+  TextPlanner planner(view, dir, leaf);
+  if (Status s = planner.LoadGroups(); !s.ok()) return s;
+  return planner.Plan(query, out, exact);
+}
+
+}  // namespace articledb::query
