@@ -525,6 +525,14 @@ def main():
             md.append("![%s](%s)" % (img, img))
             md.append("")
 
+    text = os.path.join(results_dir, "text.json")
+    if os.path.exists(text):  # bench/text_bench.cc
+        with open(text) as f:
+            md.append("## Text search")
+            md.append("")
+            md.append(json.load(f).get("markdown", ""))
+            md.append("")
+
     python = os.path.join(results_dir, "python.json")
     if os.path.exists(python):  # bench/python/bench_python.py
         with open(python) as f:

@@ -5,7 +5,7 @@ articledb_packages=(
   build-essential cmake ninja-build pkg-config python3 zstd
   librocksdb-dev libprotobuf-dev protobuf-compiler libzstd-dev libutf8proc-dev
   libcli11-dev libxxhash-dev libsimdjson-dev libexpat1-dev libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
-  libcctz-dev tzdata libicu-dev libstemmer-dev
+  libcctz-dev tzdata libicu-dev libstemmer-dev libxapian-dev
   python3-dev pybind11-dev python3-pytest python3-pandas python3-protobuf python3-matplotlib python3-venv python3-pip python3-setuptools python3-wheel
 )
 # Extra packages for the reliability work: clang with its sanitizer runtimes for libFuzzer.

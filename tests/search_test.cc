@@ -202,6 +202,14 @@ TEST_P(SearchModelTest, TextQueriesWithFiltersMatchBruteForceInBothOrdersAndInCo
     EXPECT_EQ(count, Expected(f, Order::kOldestFirst).size()) << f.text;
   }
   EXPECT_GT(nonempty, 100);  // the random queries do find articles
+  // A lone word without other filters: counted from the terms' document frequencies.
+  for (const std::string& word : kQueryWords) {
+    Filter f;
+    f.text = word;
+    uint64_t count = 0;
+    ASSERT_TRUE(db_->Count(f, &count).ok());
+    EXPECT_EQ(count, Expected(f, Order::kOldestFirst).size()) << word;
+  }
 }
 
 TEST_P(SearchModelTest, PagesOfEverySizeConcatenateToTheFullResult) {

@@ -3,6 +3,7 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
@@ -206,7 +207,16 @@ void BatchMerges::WriteTo(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandl
                           rocksdb::ColumnFamilyHandle* counters) {
   std::vector<Posting> adds, removes;
   std::string operand;
-  for (auto& [key, ops] : blocks_) {
+  // In key order: the memtable's skip list inserts a run of ascending keys from where the
+  // previous insert ended (a text index batch holds thousands of term keys).
+  std::vector<std::pair<const std::string*, std::vector<Op>*>> sorted;
+  sorted.reserve(blocks_.size());
+  for (auto& [key, ops] : blocks_) sorted.emplace_back(&key, &ops);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return *a.first < *b.first; });
+  for (auto& [key_ptr, ops_ptr] : sorted) {
+    const std::string& key = *key_ptr;
+    std::vector<Op>& ops = *ops_ptr;
     // The last op on a posting wins, as when the operands are merged one by one.
     std::stable_sort(ops.begin(), ops.end(), [](const Op& a, const Op& b) { return a.p < b.p; });
     adds.clear();
@@ -218,8 +228,12 @@ void BatchMerges::WriteTo(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandl
     EncodeOperand(adds, removes, &operand);
     batch->Merge(index, key, operand);
   }
-  for (const auto& [key, c] : counters_) {
-    batch->Merge(counters, key, counters::Encode(c.delta, c.display));
+  std::vector<const std::pair<const std::string, Counter>*> counts;
+  counts.reserve(counters_.size());
+  for (const auto& entry : counters_) counts.push_back(&entry);
+  std::sort(counts.begin(), counts.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : counts) {
+    batch->Merge(counters, entry->first, counters::Encode(entry->second.delta, entry->second.display));
   }
   blocks_.clear();
   counters_.clear();

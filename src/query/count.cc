@@ -12,6 +12,7 @@
 #include "query/filter.h"
 #include "query/planner.h"
 #include "store/keys.h"
+#include "query/text_plan.h"
 #include "store/store.h"
 #include "time_util.h"
 
@@ -38,6 +39,12 @@ Status Count(store::ReadView& view, const Filter& filter, uint64_t* count) {
   if (nf.one_stream()) {
     return CountRange(view, nf.prefixes.empty() ? std::string(1, keys::kDate) : nf.prefixes[0],
                       nf.lo, nf.hi, count);
+  }
+  // One word and nothing else: its terms' document frequencies.
+  if (nf.text && nf.prefixes.empty() && nf.any_of.empty() && nf.none_of.empty() &&
+      nf.lo == keys::kUndated && !nf.hi && view.store().text_index()) {
+    bool done = false;
+    if (Status s = CountByFrequencies(view, *nf.text, &done, count); !s.ok() || done) return s;
   }
   std::unique_ptr<PostingIterator> matcher;
   if (Status s = Plan(view, nf, Order::kOldestFirst, std::nullopt, &matcher); !s.ok()) {

@@ -19,7 +19,7 @@ namespace {
 
 class TextPlanner {
  public:
-  TextPlanner(const store::ReadView& view, Direction dir, const TextLeafFn& leaf)
+  TextPlanner(const store::ReadView& view, Direction dir, const TextLeafFn* leaf)
       : view_(view), dir_(dir), leaf_(leaf) {}
 
   // The analysis groups the index holds: one seek per group.
@@ -49,6 +49,30 @@ class TextPlanner {
     }
     if (!it->status().ok()) return store::FromRocks(it->status(), "reading index");
     for (Group& g : groups_) g.analyzer = std::make_unique<text::Analyzer>(g.name);
+    return Status::OK();
+  }
+
+  // One word's count from its terms' document frequencies (text_plan.h).
+  Status CountByFrequencies(const text::QueryNode& q, bool* done, uint64_t* count) {
+    *done = false;
+    *count = 0;
+    if (q.kind != text::QueryNode::Kind::kWord || q.fields != text::kAllFields) {
+      return Status::OK();
+    }
+    std::vector<text::Token> tokens;
+    uint64_t total = 0;
+    for (Group& g : groups_) {
+      g.analyzer->Analyze(q.text, &tokens);
+      if (tokens.empty()) continue;
+      if (tokens.size() > 1) return Status::OK();
+      int64_t df = 0;
+      const std::string prefix =
+          keys::IndexPrefix(keys::kText, keys::TextName(g.name, tokens.front().term));
+      if (Status s = counters::Read(view_, prefix, &df); !s.ok()) return s;
+      total += df > 0 ? static_cast<uint64_t>(df) : 0;
+    }
+    *count = total;
+    *done = true;
     return Status::OK();
   }
 
@@ -99,7 +123,7 @@ class TextPlanner {
       *out = std::make_unique<EmptyIterator>();
       return Status::OK();
     }
-    return leaf_(prefix, static_cast<uint64_t>(df), out);
+    return (*leaf_)(prefix, static_cast<uint64_t>(df), out);
   }
 
   IteratorPtr Combine(std::vector<IteratorPtr> children, bool all) {
@@ -202,7 +226,7 @@ class TextPlanner {
 
   const store::ReadView& view_;
   Direction dir_;
-  const TextLeafFn& leaf_;
+  const TextLeafFn* leaf_;  // null when only counting
   std::vector<Group> groups_;
 };
 
@@ -210,9 +234,18 @@ class TextPlanner {
 
 Status PlanText(const store::ReadView& view, const text::QueryNode& query, Direction dir,
                 const TextLeafFn& leaf, IteratorPtr* out, bool* exact) {
-  TextPlanner planner(view, dir, leaf);
+  TextPlanner planner(view, dir, &leaf);
   if (Status s = planner.LoadGroups(); !s.ok()) return s;
   return planner.Plan(query, out, exact);
+}
+
+Status CountByFrequencies(const store::ReadView& view, const text::QueryNode& query,
+                          bool* done, uint64_t* count) {
+  *done = false;
+  if (query.kind != text::QueryNode::Kind::kWord) return Status::OK();
+  TextPlanner planner(view, Direction::kForward, nullptr);
+  if (Status s = planner.LoadGroups(); !s.ok()) return s;
+  return planner.CountByFrequencies(query, done, count);
 }
 
 }  // namespace articledb::query

@@ -42,6 +42,13 @@ using TextLeafFn = std::function<Status(const std::string& prefix, uint64_t cost
 Status PlanText(const store::ReadView& view, const text::QueryNode& query, Direction dir,
                 const TextLeafFn& leaf, IteratorPtr* out, bool* exact);
 
+// The number of articles matching `query` from the terms' document frequencies alone,
+// when it is one word in every field that each analysis group turns into one term (an
+// article is in one group, so the groups' lists are disjoint and their frequencies add
+// up): *done. Otherwise *done is false and the caller walks the lists.
+Status CountByFrequencies(const store::ReadView& view, const text::QueryNode& query,
+                          bool* done, uint64_t* count);
+
 }  // namespace articledb::query
 
 #endif  // ARTICLEDB_SRC_QUERY_TEXT_PLAN_H_

@@ -1,0 +1,475 @@
+// articledb_text_bench: text search in ArticleDB (its text index) against SQLite FTS5 and
+// Xapian doing the same job on the same articles (docs/benchmarks.md, "Text search").
+//
+// Each engine is loaded with the whole corpus in batches of 1,000 articles (one
+// transaction each), settled on disk, then asked the same queries:
+//   - count: the number of articles matching a word;
+//   - newest: the 10 newest articles matching a word, or a phrase;
+//   - ranked (FTS5 and Xapian only: ArticleDB has no relevance order yet): the 10 best by
+//     BM25.
+// The engines:
+//   - articledb: the library with its text index (Options::index_text), and once more
+//     without it, for the cost the text index adds to ingest;
+//   - sqlite-fts5: a table of the records (id, published, title, body) and an FTS5
+//     external-content table over title and body with the `porter unicode61` tokenizer,
+//     queried with MATCH, ORDER BY published DESC (newest) or bm25() (ranked);
+//   - xapian: a database of the articles, title and body indexed by TermGenerator with the
+//     English stemmer (positions kept, so phrases work), the id as data and the
+//     publication time as a sortable value; newest by that value, ranked by BM25 (its
+//     default weighting).
+// Stemmers differ (Snowball English in ArticleDB and Xapian, the Porter stemmer in FTS5),
+// so counts differ a little; each engine's match counts are printed beside its figures.
+//
+//   articledb_text_bench --corpus=reuters|synthetic:N --workdir=DIR --out=FILE.json
+// FILE.json holds the figures and a "markdown" table render.py puts in docs/benchmarks.md.
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "articledb/archive.h"
+#include "corpus.h"
+
+namespace articledb::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+uint64_t DirBytes(const std::string& dir) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec)) {
+    if (e.is_regular_file(ec)) total += e.file_size(ec);
+  }
+  return total;
+}
+
+// Words of Reuters-21578's topics as a user would type them, and phrases of its text.
+const std::vector<std::string> kWords = {
+    "earnings", "acquisition", "crude", "trade", "grain", "interest", "wheat", "ship",
+    "corn", "dollar", "sugar", "coffee", "gold", "cocoa", "jobs", "copper", "reserves",
+    "rice", "aluminium", "iron", "livestock", "rubber", "cotton", "tin", "gas", "soybean",
+    "inflation", "housing", "retail", "zinc"};
+const std::vector<std::string> kPhrases = {
+    "crude oil", "interest rates", "trade deficit", "stock exchange", "central bank",
+    "net loss", "money supply", "oil prices", "federal reserve", "wheat exports"};
+
+class TextEngine {
+ public:
+  virtual ~TextEngine() = default;
+  virtual std::string name() const = 0;
+  virtual void Open(const std::string& dir) = 0;
+  virtual void Add(const std::vector<Article>& batch) = 0;  // one transaction
+  virtual void Settle() = 0;
+  virtual void Close() = 0;
+  virtual uint64_t Count(const std::string& word) = 0;
+  // The ids of the 10 newest matches of a word (`phrase`: of the phrase).
+  virtual size_t Newest(const std::string& text, bool phrase, std::vector<std::string>* ids) = 0;
+  // The 10 best by BM25; false when the engine has no relevance order.
+  virtual bool Ranked(const std::string&, std::vector<std::string>*) { return false; }
+};
+
+void Check(const Status& s, const char* what) {
+  if (!s.ok()) Fail(std::string("articledb ") + what + ": " + s.ToString());
+}
+
+class ArticleDbText final : public TextEngine {
+ public:
+  explicit ArticleDbText(bool text) : text_(text) {}
+  std::string name() const override { return text_ ? "articledb" : "articledb (no text index)"; }
+  void Open(const std::string& dir) override {
+    Options o;
+    o.create_if_missing = true;
+    o.index_text = text_;
+    Check(Archive::Open(o, dir, &db_), "open");
+  }
+  void Add(const std::vector<Article>& batch) override {
+    Check(db_->PutBatch(WriteOptions(), batch), "put batch");
+  }
+  void Settle() override { Check(db_->Flush(), "flush"); }
+  void Close() override { db_.reset(); }
+  uint64_t Count(const std::string& word) override {
+    Filter f;
+    f.text = word;
+    uint64_t n = 0;
+    Check(db_->Count(f, &n), "count");
+    return n;
+  }
+  size_t Newest(const std::string& text, bool phrase, std::vector<std::string>* ids) override {
+    Filter f;
+    f.text = phrase ? "\"" + text + "\"" : text;
+    QueryOptions qo;
+    qo.limit = 10;
+    qo.projection = Projection::kSummary;
+    Page page;
+    Check(db_->Query(f, qo, &page), "query");
+    ids->clear();
+    for (const Article& a : page.articles) ids->push_back(a.id());
+    return ids->size();
+  }
+
+ private:
+  bool text_;
+  std::unique_ptr<Archive> db_;
+};
+
+class Fts5 final : public TextEngine {
+ public:
+  ~Fts5() override { Close(); }
+  std::string name() const override { return "sqlite-fts5"; }
+  void Open(const std::string& dir) override {
+    std::filesystem::create_directories(dir);
+    if (sqlite3_open((dir + "/fts.sqlite").c_str(), &db_) != SQLITE_OK) Fail("sqlite open");
+    Exec("PRAGMA journal_mode=WAL");
+    Exec("PRAGMA synchronous=NORMAL");
+    Exec("PRAGMA cache_size=-262144");
+    Exec("CREATE TABLE articles (docno INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, "
+         "published INTEGER NOT NULL, title TEXT, body TEXT)");
+    Exec("CREATE INDEX articles_by_date ON articles(published)");
+    Exec("CREATE VIRTUAL TABLE fts USING fts5(title, body, content='articles', "
+         "content_rowid='docno', tokenize='porter unicode61')");
+    insert_ = Prepare("INSERT INTO articles (id, published, title, body) VALUES (?1, ?2, ?3, ?4)");
+    insert_fts_ = Prepare("INSERT INTO fts (rowid, title, body) VALUES (?1, ?2, ?3)");
+    count_ = Prepare("SELECT count(*) FROM fts WHERE fts MATCH ?1");
+    newest_ = Prepare("SELECT a.id FROM fts JOIN articles a ON a.docno = fts.rowid "
+                      "WHERE fts MATCH ?1 ORDER BY a.published DESC LIMIT 10");
+    ranked_ = Prepare("SELECT a.id FROM fts JOIN articles a ON a.docno = fts.rowid "
+                      "WHERE fts MATCH ?1 ORDER BY bm25(fts, 2.0, 1.0) LIMIT 10");
+  }
+  void Add(const std::vector<Article>& batch) override {
+    Exec("BEGIN");
+    for (const Article& a : batch) {
+      sqlite3_bind_text(insert_, 1, a.id().data(), static_cast<int>(a.id().size()), SQLITE_STATIC);
+      sqlite3_bind_int64(insert_, 2, a.has_published_at() ? TimestampMicros(a.published_at()) : 0);
+      sqlite3_bind_text(insert_, 3, a.title().data(), static_cast<int>(a.title().size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_text(insert_, 4, a.body().data(), static_cast<int>(a.body().size()),
+                        SQLITE_STATIC);
+      Step(insert_);
+      sqlite3_bind_int64(insert_fts_, 1, sqlite3_last_insert_rowid(db_));
+      sqlite3_bind_text(insert_fts_, 2, a.title().data(), static_cast<int>(a.title().size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_text(insert_fts_, 3, a.body().data(), static_cast<int>(a.body().size()),
+                        SQLITE_STATIC);
+      Step(insert_fts_);
+    }
+    Exec("COMMIT");
+  }
+  void Settle() override { Exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+  void Close() override {
+    for (sqlite3_stmt** s : {&insert_, &insert_fts_, &count_, &newest_, &ranked_}) {
+      sqlite3_finalize(*s);
+      *s = nullptr;
+    }
+    if (db_ != nullptr) sqlite3_close(db_);
+    db_ = nullptr;
+  }
+  uint64_t Count(const std::string& word) override {
+    Bind(count_, word);
+    uint64_t n = 0;
+    if (sqlite3_step(count_) == SQLITE_ROW) n = static_cast<uint64_t>(sqlite3_column_int64(count_, 0));
+    sqlite3_reset(count_);
+    return n;
+  }
+  size_t Newest(const std::string& text, bool phrase, std::vector<std::string>* ids) override {
+    return Ids(newest_, phrase ? "\"" + text + "\"" : text, ids);
+  }
+  bool Ranked(const std::string& word, std::vector<std::string>* ids) override {
+    Ids(ranked_, word, ids);
+    return true;
+  }
+
+ private:
+  void Exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      Fail("sqlite: " + sql + ": " + (err ? err : "?"));
+    }
+  }
+  sqlite3_stmt* Prepare(const std::string& sql) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+      Fail("sqlite prepare: " + sql + ": " + sqlite3_errmsg(db_));
+    }
+    return s;
+  }
+  void Step(sqlite3_stmt* s) {
+    if (sqlite3_step(s) != SQLITE_DONE) Fail(std::string("sqlite step: ") + sqlite3_errmsg(db_));
+    sqlite3_reset(s);
+  }
+  void Bind(sqlite3_stmt* s, const std::string& text) {
+    sqlite3_bind_text(s, 1, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  }
+  size_t Ids(sqlite3_stmt* s, const std::string& match, std::vector<std::string>* ids) {
+    Bind(s, match);
+    ids->clear();
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      ids->emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+    }
+    sqlite3_reset(s);
+    return ids->size();
+  }
+
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt *insert_ = nullptr, *insert_fts_ = nullptr, *count_ = nullptr,
+               *newest_ = nullptr, *ranked_ = nullptr;
+};
+
+class XapianText final : public TextEngine {
+ public:
+  std::string name() const override { return "xapian"; }
+  void Open(const std::string& dir) override {
+    db_ = std::make_unique<Xapian::WritableDatabase>(dir, Xapian::DB_CREATE_OR_OPEN);
+    indexer_.set_stemmer(Xapian::Stem("english"));
+    parser_.set_stemmer(Xapian::Stem("english"));
+    parser_.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  }
+  void Add(const std::vector<Article>& batch) override {
+    for (const Article& a : batch) {
+      Xapian::Document doc;
+      indexer_.set_document(doc);
+      indexer_.index_text(a.title(), 2);  // the title counts twice, as in FTS5's bm25 above
+      indexer_.increase_termpos();
+      indexer_.index_text(a.body());
+      doc.set_data(a.id());
+      const int64_t t = a.has_published_at() ? TimestampMicros(a.published_at()) : 0;
+      doc.add_value(0, Xapian::sortable_serialise(static_cast<double>(t)));
+      doc.add_boolean_term("Q" + a.id());
+      db_->replace_document("Q" + a.id(), doc);
+    }
+    db_->commit();
+  }
+  void Settle() override { db_->commit(); }
+  void Close() override { db_.reset(); }
+  uint64_t Count(const std::string& word) override {
+    Xapian::Enquire enquire(*db_);
+    enquire.set_query(Parse(word));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    const Xapian::MSet m = enquire.get_mset(0, 0, db_->get_doccount());
+    return m.get_matches_estimated();
+  }
+  size_t Newest(const std::string& text, bool phrase, std::vector<std::string>* ids) override {
+    Xapian::Enquire enquire(*db_);
+    enquire.set_query(Parse(phrase ? "\"" + text + "\"" : text));
+    enquire.set_sort_by_value(0, true);
+    return Collect(enquire, ids);
+  }
+  bool Ranked(const std::string& word, std::vector<std::string>* ids) override {
+    Xapian::Enquire enquire(*db_);
+    enquire.set_query(Parse(word));
+    Collect(enquire, ids);
+    return true;
+  }
+
+ private:
+  Xapian::Query Parse(const std::string& text) {
+    return parser_.parse_query(text, Xapian::QueryParser::FLAG_PHRASE);
+  }
+  size_t Collect(Xapian::Enquire& enquire, std::vector<std::string>* ids) {
+    ids->clear();
+    const Xapian::MSet m = enquire.get_mset(0, 10);
+    for (auto it = m.begin(); it != m.end(); ++it) ids->push_back(it.get_document().get_data());
+    return ids->size();
+  }
+
+  std::unique_ptr<Xapian::WritableDatabase> db_;
+  Xapian::TermGenerator indexer_;
+  Xapian::QueryParser parser_;
+};
+
+// Runs `fn` over `queries` round after round for at least `min_seconds`; queries/s.
+double Rate(const std::vector<std::string>& queries, double min_seconds,
+            const std::function<void(const std::string&)>& fn) {
+  const auto start = Clock::now();
+  uint64_t done = 0;
+  do {
+    for (const std::string& q : queries) fn(q);
+    done += queries.size();
+  } while (Seconds(start) < min_seconds);
+  return static_cast<double>(done) / Seconds(start);
+}
+
+struct Figures {
+  std::string engine;
+  double ingest_per_s = 0;
+  uint64_t disk_bytes = 0;
+  double count_qps = 0, newest_qps = 0, phrase_qps = 0, ranked_qps = 0;
+  uint64_t matches = 0, phrase_hits = 0;  // summed over the queries: what each engine found
+};
+
+Figures Measure(TextEngine& e, const Corpus& corpus, const std::string& dir, double min_seconds,
+                bool queries) {
+  Figures f;
+  f.engine = e.name();
+  std::filesystem::remove_all(dir);
+  e.Open(dir);
+  auto reader = corpus.Read();
+  std::vector<Article> batch;
+  Article a;
+  const auto start = Clock::now();
+  bool more = true;
+  while (more) {
+    batch.clear();
+    while (batch.size() < 1000 && (more = reader->Next(&a))) batch.push_back(a);
+    if (!batch.empty()) e.Add(batch);
+  }
+  e.Settle();
+  f.ingest_per_s = static_cast<double>(corpus.size()) / Seconds(start);
+  f.disk_bytes = DirBytes(dir);
+  if (queries) {
+    std::vector<std::string> ids;
+    for (const std::string& w : kWords) f.matches += e.Count(w);
+    for (const std::string& p : kPhrases) f.phrase_hits += e.Newest(p, true, &ids);
+    f.count_qps = Rate(kWords, min_seconds, [&](const std::string& q) { e.Count(q); });
+    f.newest_qps = Rate(kWords, min_seconds, [&](const std::string& q) { e.Newest(q, false, &ids); });
+    f.phrase_qps = Rate(kPhrases, min_seconds, [&](const std::string& q) { e.Newest(q, true, &ids); });
+    if (e.Ranked(kWords.front(), &ids)) {
+      f.ranked_qps = Rate(kWords, min_seconds, [&](const std::string& q) { e.Ranked(q, &ids); });
+    }
+  }
+  e.Close();
+  std::filesystem::remove_all(dir);
+  std::fprintf(stderr, "%s: %.0f articles/s, %.1f MB, count %.0f q/s, newest %.0f q/s, "
+               "phrase %.0f q/s, ranked %.0f q/s, matches %" PRIu64 "\n",
+               f.engine.c_str(), f.ingest_per_s, static_cast<double>(f.disk_bytes) / 1e6,
+               f.count_qps, f.newest_qps, f.phrase_qps, f.ranked_qps, f.matches);
+  return f;
+}
+
+std::string Fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+std::string JsonEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+int Main(int argc, char** argv) {
+  std::string corpus_arg = "reuters", workdir = "text-bench-work", out = "text.json";
+  double min_seconds = 0.5;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](const char* flag) -> const char* {
+      const size_t n = std::strlen(flag);
+      return arg.compare(0, n, flag) == 0 ? argv[i] + n : nullptr;
+    };
+    if (const char* v = value("--corpus=")) {
+      corpus_arg = v;
+    } else if (const char* w = value("--workdir=")) {
+      workdir = w;
+    } else if (const char* o = value("--out=")) {
+      out = o;
+    } else if (const char* m = value("--min_seconds=")) {
+      min_seconds = std::atof(m);
+    } else {
+      std::fprintf(stderr, "usage: articledb_text_bench [--corpus=reuters|synthetic:N] "
+                           "[--workdir=DIR] [--out=FILE.json] [--min_seconds=S]\n");
+      return 2;
+    }
+  }
+  CorpusSpec spec;
+  if (corpus_arg == "reuters") {
+    spec.kind = "reuters";
+    spec.reuters_path = std::string(ARTICLEDB_CORPORA_DIR) + "/reuters21578.jsonl.zst";
+  } else if (corpus_arg.rfind("synthetic:", 0) == 0) {
+    spec.kind = "synthetic";
+    spec.synthetic_count = std::stoull(corpus_arg.substr(10));
+  } else {
+    Fail("unknown corpus " + corpus_arg);
+  }
+  std::filesystem::create_directories(workdir);
+  auto corpus = Corpus::Prepare(spec, workdir);
+  ArticleDbText with(true), without(false);
+  Fts5 fts;
+  XapianText xapian;
+  std::vector<Figures> all;
+  all.push_back(Measure(with, *corpus, workdir + "/articledb", min_seconds, true));
+  all.push_back(Measure(without, *corpus, workdir + "/articledb-plain", min_seconds, false));
+  all.push_back(Measure(fts, *corpus, workdir + "/fts5", min_seconds, true));
+  all.push_back(Measure(xapian, *corpus, workdir + "/xapian", min_seconds, true));
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+
+  const Figures& adb = all[0];
+  const Figures& plain = all[1];
+  auto ratio = [](double a, double b) { return b > 0 ? Fixed(a / b, 2) : std::string("-"); };
+  std::string md;
+  md += "On " + corpus->description() + ", one run (`bench/text_bench.cc`; 30 topic words, 10 "
+        "phrases; queries per second, one thread). Peak RSS of the whole run: " +
+        Fixed(static_cast<double>(ru.ru_maxrss) / 1024, 0) + " MB.\n\n";
+  md += "| engine | ingest (articles/s) | disk (MB) | count (q/s) | newest 10 (q/s) | "
+        "phrase, newest 10 (q/s) | ranked top 10 (q/s) | matches of the 30 words |\n";
+  md += "| --- | --- | --- | --- | --- | --- | --- | --- |\n";
+  for (const Figures& f : all) {
+    const bool q = f.count_qps > 0;
+    md += "| " + f.engine + " | " + Fixed(f.ingest_per_s, 0) + " | " +
+          Fixed(static_cast<double>(f.disk_bytes) / 1e6, 1) + " | " +
+          (q ? Fixed(f.count_qps, 0) : "-") + " | " + (q ? Fixed(f.newest_qps, 0) : "-") +
+          " | " + (q ? Fixed(f.phrase_qps, 0) : "-") + " | " +
+          (f.ranked_qps > 0 ? Fixed(f.ranked_qps, 0) : "-") + " | " +
+          (q ? std::to_string(f.matches) : "-") + " |\n";
+  }
+  const Figures& a = all[2];
+  const Figures& x = all[3];
+  const double best_count = std::max(a.count_qps, x.count_qps);
+  const double best_newest = std::max(a.newest_qps, x.newest_qps);
+  const double best_phrase = std::max(a.phrase_qps, x.phrase_qps);
+  md += "\nArticleDB over the faster of FTS5 and Xapian: count " + ratio(adb.count_qps, best_count) +
+        "x, newest 10 " + ratio(adb.newest_qps, best_newest) + "x, phrase " +
+        ratio(adb.phrase_qps, best_phrase) + "x; archive size " +
+        ratio(static_cast<double>(adb.disk_bytes), static_cast<double>(a.disk_bytes)) +
+        "x FTS5's database; ingest " + ratio(adb.ingest_per_s, a.ingest_per_s) +
+        "x FTS5's, and the text index makes ingest " + ratio(plain.ingest_per_s, adb.ingest_per_s) +
+        "x slower than without it.\n";
+
+  std::FILE* f = std::fopen(out.c_str(), "w");
+  if (f == nullptr) Fail("cannot write " + out);
+  std::fprintf(f, "{\"corpus\": \"%s\", \"engines\": [", JsonEscape(corpus->description()).c_str());
+  for (size_t i = 0; i < all.size(); ++i) {
+    const Figures& g = all[i];
+    std::fprintf(f,
+                 "%s{\"engine\": \"%s\", \"ingest_per_s\": %.1f, \"disk_bytes\": %" PRIu64
+                 ", \"count_qps\": %.1f, \"newest_qps\": %.1f, \"phrase_qps\": %.1f, "
+                 "\"ranked_qps\": %.1f, \"matches\": %" PRIu64 "}",
+                 i ? ", " : "", g.engine.c_str(), g.ingest_per_s, g.disk_bytes, g.count_qps,
+                 g.newest_qps, g.phrase_qps, g.ranked_qps, g.matches);
+  }
+  std::fprintf(f, "], \"peak_rss_kb\": %ld, \"markdown\": \"%s\"}\n", ru.ru_maxrss,
+               JsonEscape(md).c_str());
+  std::fclose(f);
+  std::printf("%s", md.c_str());
+  return 0;
+}
+
+}  // namespace
+}  // namespace articledb::bench
+
+int main(int argc, char** argv) { return articledb::bench::Main(argc, argv); }
