@@ -404,7 +404,9 @@ def main():
     md.append("")
     md.append("## What is measured")
     md.append("")
-    md.append("""- **Engines.** `articledb`: the library with default options (256 MiB block cache).
+    md.append("""- **Engines.** `articledb`: the library with default options (256 MiB block cache;
+  no text index, as the SQLite it is compared with does no text search: "Text search"
+  below compares the text index with SQLite FTS5 and Xapian).
   `sqlite`: one table of articles (id, date, normalised source, the same serialized protobuf
   record as a blob), an index on date, one on source + date, an `article_entities` table
   keyed (entity, date, docno) like ArticleDB's entity index with a covering index on

@@ -4,7 +4,9 @@
 // Each engine is loaded with the whole corpus in batches of 1,000 articles (one
 // transaction each), settled on disk, then asked the same queries:
 //   - count: the number of articles matching a word;
-//   - newest: the 10 newest articles matching a word, or a phrase;
+//   - newest: the 10 newest articles matching a word, or a phrase, or a phrase published
+//     in the 30 days around the corpus's median date;
+//   - timeline: the number of articles matching a word per UTC day;
 //   - ranked (FTS5 and Xapian only: ArticleDB has no relevance order yet): the 10 best by
 //     BM25.
 // The engines:
@@ -82,7 +84,14 @@ class TextEngine {
   virtual size_t Newest(const std::string& text, bool phrase, std::vector<std::string>* ids) = 0;
   // The 10 best by BM25; false when the engine has no relevance order.
   virtual bool Ranked(const std::string&, std::vector<std::string>*) { return false; }
+  // The 10 newest matches of a phrase published in [lo, hi).
+  virtual size_t PhraseInRange(const std::string& phrase, int64_t lo, int64_t hi,
+                               std::vector<std::string>* ids) = 0;
+  // Matches of a word per UTC day; returns the number of days with one, and their sum.
+  virtual size_t Timeline(const std::string& word, uint64_t* total) = 0;
 };
+
+constexpr int64_t kDayMicros = 86400LL * 1000000;
 
 void Check(const Status& s, const char* what) {
   if (!s.ok()) Fail(std::string("articledb ") + what + ": " + s.ToString());
@@ -122,6 +131,34 @@ class ArticleDbText final : public TextEngine {
     for (const Article& a : page.articles) ids->push_back(a.id());
     return ids->size();
   }
+  size_t PhraseInRange(const std::string& phrase, int64_t lo, int64_t hi,
+                       std::vector<std::string>* ids) override {
+    Filter f;
+    f.text = "\"" + phrase + "\"";
+    f.from_micros = lo;
+    f.to_micros = hi;
+    QueryOptions qo;
+    qo.limit = 10;
+    qo.projection = Projection::kSummary;
+    Page page;
+    Check(db_->Query(f, qo, &page), "query");
+    ids->clear();
+    for (const Article& a : page.articles) ids->push_back(a.id());
+    return ids->size();
+  }
+  size_t Timeline(const std::string& word, uint64_t* total) override {
+    Filter f;
+    f.text = word;
+    std::vector<TimelineEntry> days;
+    Check(db_->Timeline(f, Bucket::kDay, &days), "timeline");
+    *total = 0;
+    size_t n = 0;
+    for (const TimelineEntry& d : days) {
+      *total += d.count;
+      n += d.count > 0 ? 1 : 0;
+    }
+    return n;
+  }
 
  private:
   bool text_;
@@ -150,6 +187,29 @@ class Fts5 final : public TextEngine {
                       "WHERE fts MATCH ?1 ORDER BY a.published DESC LIMIT 10");
     ranked_ = Prepare("SELECT a.id FROM fts JOIN articles a ON a.docno = fts.rowid "
                       "WHERE fts MATCH ?1 ORDER BY bm25(fts, 2.0, 1.0) LIMIT 10");
+    in_range_ = Prepare("SELECT a.id FROM fts JOIN articles a ON a.docno = fts.rowid "
+                        "WHERE fts MATCH ?1 AND a.published >= ?2 AND a.published < ?3 "
+                        "ORDER BY a.published DESC LIMIT 10");
+    timeline_ = Prepare("SELECT a.published / " + std::to_string(kDayMicros) +
+                        ", count(*) FROM fts JOIN articles a ON a.docno = fts.rowid "
+                        "WHERE fts MATCH ?1 GROUP BY 1");
+  }
+  size_t PhraseInRange(const std::string& phrase, int64_t lo, int64_t hi,
+                       std::vector<std::string>* ids) override {
+    sqlite3_bind_int64(in_range_, 2, lo);
+    sqlite3_bind_int64(in_range_, 3, hi);
+    return Ids(in_range_, "\"" + phrase + "\"", ids);
+  }
+  size_t Timeline(const std::string& word, uint64_t* total) override {
+    Bind(timeline_, word);
+    size_t n = 0;
+    *total = 0;
+    while (sqlite3_step(timeline_) == SQLITE_ROW) {
+      ++n;
+      *total += static_cast<uint64_t>(sqlite3_column_int64(timeline_, 1));
+    }
+    sqlite3_reset(timeline_);
+    return n;
   }
   void Add(const std::vector<Article>& batch) override {
     Exec("BEGIN");
@@ -172,7 +232,8 @@ class Fts5 final : public TextEngine {
   }
   void Settle() override { Exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
   void Close() override {
-    for (sqlite3_stmt** s : {&insert_, &insert_fts_, &count_, &newest_, &ranked_}) {
+    for (sqlite3_stmt** s :
+         {&insert_, &insert_fts_, &count_, &newest_, &ranked_, &in_range_, &timeline_}) {
       sqlite3_finalize(*s);
       *s = nullptr;
     }
@@ -227,7 +288,8 @@ class Fts5 final : public TextEngine {
 
   sqlite3* db_ = nullptr;
   sqlite3_stmt *insert_ = nullptr, *insert_fts_ = nullptr, *count_ = nullptr,
-               *newest_ = nullptr, *ranked_ = nullptr;
+               *newest_ = nullptr, *ranked_ = nullptr, *in_range_ = nullptr,
+               *timeline_ = nullptr;
 };
 
 class XapianText final : public TextEngine {
@@ -275,6 +337,29 @@ class XapianText final : public TextEngine {
     Collect(enquire, ids);
     return true;
   }
+  size_t PhraseInRange(const std::string& phrase, int64_t lo, int64_t hi,
+                       std::vector<std::string>* ids) override {
+    Xapian::Enquire enquire(*db_);
+    const Xapian::Query range(Xapian::Query::OP_VALUE_RANGE, 0,
+                              Xapian::sortable_serialise(static_cast<double>(lo)),
+                              Xapian::sortable_serialise(static_cast<double>(hi - 1)));
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Parse("\"" + phrase + "\""), range));
+    enquire.set_sort_by_value(0, true);
+    return Collect(enquire, ids);
+  }
+  size_t Timeline(const std::string& word, uint64_t* total) override {
+    Xapian::Enquire enquire(*db_);
+    enquire.set_query(Parse(word));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    const Xapian::MSet m = enquire.get_mset(0, db_->get_doccount());
+    std::map<int64_t, uint64_t> days;
+    for (auto it = m.begin(); it != m.end(); ++it) {
+      const double t = Xapian::sortable_unserialise(it.get_document().get_value(0));
+      ++days[static_cast<int64_t>(t) / kDayMicros];
+    }
+    *total = m.size();
+    return days.size();
+  }
 
  private:
   Xapian::Query Parse(const std::string& text) {
@@ -304,11 +389,25 @@ double Rate(const std::vector<std::string>& queries, double min_seconds,
   return static_cast<double>(done) / Seconds(start);
 }
 
+// The 30 days around the corpus's median publication time: "a month".
+void MiddleMonth(const Corpus& corpus, int64_t* lo, int64_t* hi) {
+  std::vector<int64_t> times;
+  for (size_t i = 0; i < corpus.size(); ++i) {
+    if (corpus.published(i) != kNoDate) times.push_back(corpus.published(i));
+  }
+  if (times.empty()) times.push_back(0);
+  std::nth_element(times.begin(), times.begin() + static_cast<long>(times.size() / 2), times.end());
+  const int64_t mid = times[times.size() / 2];
+  *lo = mid - 15 * kDayMicros;
+  *hi = mid + 15 * kDayMicros;
+}
+
 struct Figures {
   std::string engine;
   double ingest_per_s = 0;
   uint64_t disk_bytes = 0;
-  double count_qps = 0, newest_qps = 0, phrase_qps = 0, ranked_qps = 0;
+  double count_qps = 0, newest_qps = 0, phrase_qps = 0, ranked_qps = 0, range_qps = 0,
+         timeline_qps = 0;
   uint64_t matches = 0, phrase_hits = 0;  // summed over the queries: what each engine found
 };
 
@@ -338,6 +437,12 @@ Figures Measure(TextEngine& e, const Corpus& corpus, const std::string& dir, dou
     f.count_qps = Rate(kWords, min_seconds, [&](const std::string& q) { e.Count(q); });
     f.newest_qps = Rate(kWords, min_seconds, [&](const std::string& q) { e.Newest(q, false, &ids); });
     f.phrase_qps = Rate(kPhrases, min_seconds, [&](const std::string& q) { e.Newest(q, true, &ids); });
+    int64_t lo = 0, hi = 0;
+    MiddleMonth(corpus, &lo, &hi);
+    f.range_qps = Rate(kPhrases, min_seconds,
+                       [&](const std::string& q) { e.PhraseInRange(q, lo, hi, &ids); });
+    uint64_t total = 0;
+    f.timeline_qps = Rate(kWords, min_seconds, [&](const std::string& q) { e.Timeline(q, &total); });
     if (e.Ranked(kWords.front(), &ids)) {
       f.ranked_qps = Rate(kWords, min_seconds, [&](const std::string& q) { e.Ranked(q, &ids); });
     }
@@ -345,9 +450,11 @@ Figures Measure(TextEngine& e, const Corpus& corpus, const std::string& dir, dou
   e.Close();
   std::filesystem::remove_all(dir);
   std::fprintf(stderr, "%s: %.0f articles/s, %.1f MB, count %.0f q/s, newest %.0f q/s, "
-               "phrase %.0f q/s, ranked %.0f q/s, matches %" PRIu64 "\n",
+               "phrase %.0f q/s, phrase in a month %.0f q/s, timeline %.0f q/s, ranked %.0f "
+               "q/s, matches %" PRIu64 "\n",
                f.engine.c_str(), f.ingest_per_s, static_cast<double>(f.disk_bytes) / 1e6,
-               f.count_qps, f.newest_qps, f.phrase_qps, f.ranked_qps, f.matches);
+               f.count_qps, f.newest_qps, f.phrase_qps, f.range_qps, f.timeline_qps,
+               f.ranked_qps, f.matches);
   return f;
 }
 
@@ -426,14 +533,17 @@ int Main(int argc, char** argv) {
         "phrases; queries per second, one thread). Peak RSS of the whole run: " +
         Fixed(static_cast<double>(ru.ru_maxrss) / 1024, 0) + " MB.\n\n";
   md += "| engine | ingest (articles/s) | disk (MB) | count (q/s) | newest 10 (q/s) | "
-        "phrase, newest 10 (q/s) | ranked top 10 (q/s) | matches of the 30 words |\n";
-  md += "| --- | --- | --- | --- | --- | --- | --- | --- |\n";
+        "phrase, newest 10 (q/s) | phrase in a month (q/s) | timeline by day (q/s) | "
+        "ranked top 10 (q/s) | matches of the 30 words |\n";
+  md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
   for (const Figures& f : all) {
     const bool q = f.count_qps > 0;
     md += "| " + f.engine + " | " + Fixed(f.ingest_per_s, 0) + " | " +
           Fixed(static_cast<double>(f.disk_bytes) / 1e6, 1) + " | " +
           (q ? Fixed(f.count_qps, 0) : "-") + " | " + (q ? Fixed(f.newest_qps, 0) : "-") +
           " | " + (q ? Fixed(f.phrase_qps, 0) : "-") + " | " +
+          (q ? Fixed(f.range_qps, 0) : "-") + " | " + (q ? Fixed(f.timeline_qps, 0) : "-") +
+          " | " +
           (f.ranked_qps > 0 ? Fixed(f.ranked_qps, 0) : "-") + " | " +
           (q ? std::to_string(f.matches) : "-") + " |\n";
   }
@@ -442,9 +552,13 @@ int Main(int argc, char** argv) {
   const double best_count = std::max(a.count_qps, x.count_qps);
   const double best_newest = std::max(a.newest_qps, x.newest_qps);
   const double best_phrase = std::max(a.phrase_qps, x.phrase_qps);
+  const double best_range = std::max(a.range_qps, x.range_qps);
+  const double best_timeline = std::max(a.timeline_qps, x.timeline_qps);
   md += "\nArticleDB over the faster of FTS5 and Xapian: count " + ratio(adb.count_qps, best_count) +
         "x, newest 10 " + ratio(adb.newest_qps, best_newest) + "x, phrase " +
-        ratio(adb.phrase_qps, best_phrase) + "x; archive size " +
+        ratio(adb.phrase_qps, best_phrase) + "x, phrase in a month " +
+        ratio(adb.range_qps, best_range) + "x, timeline by day " +
+        ratio(adb.timeline_qps, best_timeline) + "x; archive size " +
         ratio(static_cast<double>(adb.disk_bytes), static_cast<double>(a.disk_bytes)) +
         "x FTS5's database; ingest " + ratio(adb.ingest_per_s, a.ingest_per_s) +
         "x FTS5's, and the text index makes ingest " + ratio(plain.ingest_per_s, adb.ingest_per_s) +
@@ -458,9 +572,11 @@ int Main(int argc, char** argv) {
     std::fprintf(f,
                  "%s{\"engine\": \"%s\", \"ingest_per_s\": %.1f, \"disk_bytes\": %" PRIu64
                  ", \"count_qps\": %.1f, \"newest_qps\": %.1f, \"phrase_qps\": %.1f, "
-                 "\"ranked_qps\": %.1f, \"matches\": %" PRIu64 "}",
+                 "\"ranked_qps\": %.1f, \"range_qps\": %.1f, \"timeline_qps\": %.1f, "
+                 "\"matches\": %" PRIu64 "}",
                  i ? ", " : "", g.engine.c_str(), g.ingest_per_s, g.disk_bytes, g.count_qps,
-                 g.newest_qps, g.phrase_qps, g.ranked_qps, g.matches);
+                 g.newest_qps, g.phrase_qps, g.ranked_qps, g.range_qps, g.timeline_qps,
+                 g.matches);
   }
   std::fprintf(f, "], \"peak_rss_kb\": %ld, \"markdown\": \"%s\"}\n", ru.ru_maxrss,
                JsonEscape(md).c_str());

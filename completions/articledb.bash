@@ -63,7 +63,7 @@ _articledb() {
 
   local opts
   case $cmd in
-    import) opts="--format --map --keep-unknown --refuse-unknown --assume-tz --rejects --strict --sync --bulk --batch --max-record-bytes --no-text-index" ;;
+    import) opts="--format --map --keep-unknown --refuse-unknown --assume-tz --rejects --strict --sync --bulk --batch --max-record-bytes --text-index" ;;
     export) opts="$filters $text --oldest-first" ;;
     query) opts="$filters $text --oldest-first --limit --cursor --all --format --fields --summary" ;;
     search) opts="$filters --order --limit --cursor --all --format --fields" ;;
@@ -77,7 +77,7 @@ _articledb() {
     generate) opts="--seed" ;;
     stats) opts="--format" ;;
     delete) opts="$filters $text --dry-run" ;;
-    reindex) opts="--no-text-index" ;;
+    reindex) opts="--text-index --no-text-index" ;;
     get|verify-dump|verify|upgrade|compact|salvage|checkpoint) opts= ;;
     *) return 0 ;;
   esac

@@ -319,20 +319,22 @@ bool HasTextIndex(Archive& db) {
   return stats.text_index;
 }
 
-TEST(TextIndexLifecycleTest, AnArchiveWithoutOneIsReadByRecordsUntilAReindexBuildsOrDropsIt) {
+TEST(TextIndexLifecycleTest, AReindexKeepsBuildsOrDropsTheTextIndexAsAskedAndAnswersAlike) {
   testing::TempDir dir;
-  Options without;
-  without.index_text = false;
   {
-    auto db = testing::OpenOrDie(dir.path(), without);
+    auto db = testing::OpenOrDie(dir.path());  // by default: no text index
     ASSERT_TRUE(db->Put(WriteOptions(), TextArticle("a", "en", "Peace talks in Paris")).ok());
     ASSERT_TRUE(db->Put(WriteOptions(), TextArticle("b", "fr", "La paix à Paris")).ok());
     ASSERT_TRUE(db->Put(WriteOptions(), TextArticle("c", "en", "Oil prices")).ok());
     EXPECT_FALSE(HasTextIndex(*db));
     EXPECT_EQ(CountText(*db, "paris"), 2u);
+    ASSERT_TRUE(db->Reindex().ok());  // keeps what the archive has: none
+    EXPECT_FALSE(HasTextIndex(*db));
   }
-  // Opened with the default options, it keeps what it has until a reindex.
-  auto db = testing::OpenOrDie(dir.path());
+  // Opened asking for one, it keeps what it has until a reindex builds it.
+  Options build;
+  build.index_text = true;
+  auto db = testing::OpenOrDie(dir.path(), build);
   EXPECT_FALSE(HasTextIndex(*db));
   ASSERT_TRUE(db->Put(WriteOptions(), TextArticle("d", "de", "Paris und Frieden")).ok());
   EXPECT_EQ(CountText(*db, "paris"), 3u);
@@ -349,11 +351,19 @@ TEST(TextIndexLifecycleTest, AnArchiveWithoutOneIsReadByRecordsUntilAReindexBuil
   EXPECT_TRUE(after.ok());
   EXPECT_GT(after.index_entries, before.index_entries);  // the terms' postings
   db.reset();
-  // Kept across opens, and written by later puts; a reindex without it drops it.
-  db = testing::OpenOrDie(dir.path(), without);
+  // Kept across opens with the default options, written by later puts, kept by a reindex.
+  db = testing::OpenOrDie(dir.path());
   EXPECT_TRUE(HasTextIndex(*db));
   ASSERT_TRUE(db->Put(WriteOptions(), TextArticle("e", "en", "Paris oil")).ok());
   EXPECT_EQ(CountText(*db, "paris oil"), 1u);
+  ASSERT_TRUE(db->Reindex().ok());
+  EXPECT_TRUE(HasTextIndex(*db));
+  EXPECT_EQ(CountText(*db, "paris oil"), 1u);
+  db.reset();
+  // Dropped when asked.
+  Options drop;
+  drop.drop_text_index = true;
+  db = testing::OpenOrDie(dir.path(), drop);
   ASSERT_TRUE(db->Reindex().ok());
   EXPECT_FALSE(HasTextIndex(*db));
   EXPECT_EQ(CountText(*db, "paris"), 4u);

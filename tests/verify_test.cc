@@ -110,7 +110,9 @@ std::string Id(int j) { return "r" + std::to_string(j); }
 class VerifyDamageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = OpenOrDie(dir_.path());
+    Options with_text;  // every kind of damage, with the text index's keys beside
+    with_text.index_text = true;
+    auto db = OpenOrDie(dir_.path(), with_text);
     for (int j = 0; j < kArticles; ++j) {
       const char* source = j % 2 ? "Reuters" : "Le Monde";
       Article a = j % 3 == 0 ? MakeArticle(Id(j), source, Published(j), {"Armenia", "France"})

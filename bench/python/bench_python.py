@@ -145,12 +145,12 @@ def main():
     # ---- ingest ----
     lite = SqliteStore(os.path.join(work, "bench.sqlite"))
     sqlite_s = sum(timed(lite.put_many, b)[0] for b in batches)
-    db = articledb.open(os.path.join(work, "bench.adb"), create=True)
+    db = articledb.open(os.path.join(work, "bench.adb"), create=True, index_text=False)
     adb_s = sum(timed(db.put_many, b)[0] for b in batches)
-    cpp = articledb.open(os.path.join(work, "cpp.adb"), create=True)
+    cpp = articledb.open(os.path.join(work, "cpp.adb"), create=True, index_text=False)
     cpp_s = sum(_native._cpp_put_batch_seconds(cpp, b) for b in batches)
     cpp.close()
-    bulk = articledb.open(os.path.join(work, "bulk.adb"), create=True)
+    bulk = articledb.open(os.path.join(work, "bulk.adb"), create=True, index_text=False)
     bulk_s, _ = timed(bulk.put_many, articles, 1000, True)
     bulk.close()
     results["ingest"] = {"articledb_per_s": n_articles / adb_s,

@@ -45,14 +45,18 @@ struct Options {
   uint32_t index_block_bytes = 4 * 1024;
 
   // ---- Text index ----
-  // Keep a text index: the terms of every article's title, summary and body, so text
-  // queries (Filter::text) walk posting lists instead of reading and analysing records
-  // (docs/search.md). It costs analysis on every write and disk space (figures in
-  // docs/benchmarks.md). Applies when an archive is created and when Archive::Reindex
-  // rebuilds its indexes; otherwise an archive keeps what it has (Stats::text_index).
-  // Without it, text queries still work, by reading the records the other filters
-  // select. Default: true.
-  bool index_text = true;
+  // Give the archive a text index: the terms of every article's title, summary and body,
+  // so text queries (Filter::text) walk posting lists instead of reading and analysing
+  // the records the other filters select (docs/search.md). Applies when an archive is
+  // created, and at Archive::Reindex, which builds it for an archive without one. An
+  // archive keeps what it has across opens (Stats::text_index), and a Reindex keeps it.
+  // It costs analysis on every write: writes are 4-8x slower, and the archive about twice
+  // the size (docs/benchmarks.md, "Text search"). Without it, text queries give the same
+  // answers. Default: false.
+  bool index_text = false;
+  // Archive::Reindex drops the archive's text index (text queries then read records).
+  // Default: false.
+  bool drop_text_index = false;
 
   // ---- Memory ----
   // One LRU block cache shared by records, indexes and the id map. Default: 256 MiB.

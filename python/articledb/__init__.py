@@ -440,14 +440,15 @@ def _name_counts(rows, by, as_frame):
     return rows
 
 
-def open(path, create=False, read_only=False, cache_bytes=0):  # noqa: A001
+def open(path, create=False, read_only=False, cache_bytes=0, index_text=False):  # noqa: A001
     """Opens the archive in directory `path` (a str or os.PathLike).
 
     create=True makes a new archive when the directory holds none. read_only=True opens
     without the writer's lock, so another process may keep writing (refresh() catches
-    up). cache_bytes sets the block cache (default 256 MiB). Raises NotFound (no archive),
-    Busy (another process writes it), InvalidArgument (not an archive)."""
-    return Archive(_os.fspath(path), create, read_only, cache_bytes)
+    up). cache_bytes sets the block cache (default 256 MiB). index_text=True gives a new
+    archive a text index (text queries walk posting lists; writes get slower). Raises NotFound (no archive), Busy (another process writes it),
+    InvalidArgument (not an archive)."""
+    return Archive(_os.fspath(path), create, read_only, cache_bytes, index_text)
 
 
 def snippet(query, article, max_words=30, mark=("[", "]")):

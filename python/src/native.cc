@@ -647,11 +647,13 @@ class Progress {
 
 class NativeArchive {
  public:
-  NativeArchive(const std::string& path, bool create, bool read_only, size_t cache_bytes)
+  NativeArchive(const std::string& path, bool create, bool read_only, size_t cache_bytes,
+                bool index_text)
       : path_(path) {
     Options options;
     options.create_if_missing = create;
     options.read_only = read_only;
+    options.index_text = index_text;
     if (cache_bytes > 0) options.block_cache_bytes = cache_bytes;
     limits_ = options.limits;
     std::unique_ptr<Archive> db;
@@ -1162,8 +1164,9 @@ PYBIND11_MODULE(_native, m) {
   });
 
   py::class_<NativeArchive>(m, "NativeArchive")
-      .def(py::init<const std::string&, bool, bool, size_t>(), py::arg("path"),
-           py::arg("create"), py::arg("read_only"), py::arg("cache_bytes"))
+      .def(py::init<const std::string&, bool, bool, size_t, bool>(), py::arg("path"),
+           py::arg("create"), py::arg("read_only"), py::arg("cache_bytes"),
+           py::arg("index_text") = false)
       .def("_close", &NativeArchive::Close)
       .def_property_readonly("closed", &NativeArchive::closed)
       .def_property_readonly("path", &NativeArchive::path)

@@ -232,6 +232,21 @@ def test_search_and_snippet(db):
         db.count(text="(unbalanced")
 
 
+def test_archives_with_and_without_a_text_index_answer_text_queries_alike(tmp_path):
+    with articledb.open(tmp_path / "plain", create=True) as plain:
+        plain.put(article(1, body="Peace talks in Paris.", language="en"))
+        plain.put(article(2, body="Nothing to see.", language="en"))
+        assert plain.stats()["text_index"] is False
+        assert [a["id"] for a in plain.search("talk")] == ["a/1"]
+        assert plain.count(text="paris OR nothing") == 2
+    with articledb.open(tmp_path / "indexed", create=True, index_text=True) as indexed:
+        indexed.put(article(1, body="Peace talks in Paris.", language="en"))
+        indexed.put(article(2, body="Nothing to see.", language="en"))
+        assert indexed.stats()["text_index"] is True
+        assert [a["id"] for a in indexed.search("talk")] == ["a/1"]
+        assert indexed.count(text="paris OR nothing") == 2
+
+
 def test_count_facets_sources_entities_and_stats(db):
     db.put_many(article(i) for i in range(30))
     assert db.count(source="BBC") == 10

@@ -126,14 +126,15 @@ void NoteTextIndex(const Archive& db, const std::string& path, const Filter& f) 
   std::fprintf(stderr,
                "articledb: note: %s has no text index: the text query reads the record of "
                "every article the other filters select (slow on a large archive); "
-               "'articledb reindex %s' builds the index\n",
+               "'articledb reindex --text-index %s' builds the index\n",
                path.c_str(), path.c_str());
 }
 
 int OpenArchive(const std::string& path, Mode mode, std::unique_ptr<Archive>* db,
-                const Limits& limits, bool index_text) {
+                const Limits& limits, TextIndexChoice text) {
   Options options;
-  options.index_text = index_text;
+  options.index_text = text == TextIndexChoice::kBuild;
+  options.drop_text_index = text == TextIndexChoice::kDrop;
   options.read_only = mode == Mode::kReadOnly;
   options.create_if_missing = mode == Mode::kCreate;
   options.limits = limits;

@@ -85,10 +85,11 @@ void SetBusyTimeout(double seconds);
 
 // Opens the archive at `path`; on failure prints why (and what to do) and returns
 // kExitFailure.
-// `index_text`: Options::index_text (whether a new archive, or a reindex, builds the
-// text index).
+// Whether a new archive, or a reindex, builds the text index (Options::index_text), or a
+// reindex drops it (Options::drop_text_index); kKeep: neither.
+enum class TextIndexChoice { kKeep, kBuild, kDrop };
 int OpenArchive(const std::string& path, Mode mode, std::unique_ptr<Archive>* db,
-                const Limits& limits = Limits(), bool index_text = true);
+                const Limits& limits = Limits(), TextIndexChoice text = TextIndexChoice::kKeep);
 
 // Notes on standard error, when `f` has a text query and the archive no text index, that
 // the query reads records and how to build the index.

@@ -190,11 +190,15 @@ void Derive(const Article& a, uint64_t docno, Derived* d, bool text) {
 }
 
 void BatchMerges::AddPosting(std::string_view block_key, const Posting& p, bool add) {
-  blocks_[std::string(block_key)].push_back(Op{p, add});
+  auto it = blocks_.find(block_key);
+  if (it == blocks_.end()) it = blocks_.emplace(std::string(block_key), std::vector<Op>()).first;
+  it->second.push_back(Op{p, add});
 }
 
 void BatchMerges::AddCounter(std::string_view key, int64_t delta, std::string_view display) {
-  Counter& c = counters_[std::string(key)];
+  auto it = counters_.find(key);
+  if (it == counters_.end()) it = counters_.emplace(std::string(key), Counter()).first;
+  Counter& c = it->second;
   c.delta = static_cast<int64_t>(static_cast<uint64_t>(c.delta) + static_cast<uint64_t>(delta));
   if (!display.empty()) c.display.assign(display);
 }

@@ -5,6 +5,7 @@
 #define ARTICLEDB_SRC_INDEX_CONTRIBUTOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -90,8 +91,13 @@ class BatchMerges {
     int64_t delta = 0;
     std::string display;
   };
-  std::unordered_map<std::string, std::vector<Op>> blocks_;
-  std::unordered_map<std::string, Counter> counters_;
+  // Looked up by string_view (no string made for a key already there).
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, std::vector<Op>, Hash, std::equal_to<>> blocks_;
+  std::unordered_map<std::string, Counter, Hash, std::equal_to<>> counters_;
 };
 
 // Adds to `merges` (index and counter merges) and `batch` (the doc value) what storing

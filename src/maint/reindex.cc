@@ -58,8 +58,9 @@ Status DropQuarantined(store::Store& st, uint64_t docno) {
 Status ReindexLocked(store::Store& st, const ProgressFn& progress, std::string* unicode_version) {
   rocksdb::WriteOptions sync;
   sync.sync = true;
-  // The text index is built, or dropped, as the options of this open say.
-  const bool text = st.options().index_text;
+  // The text index is kept, built when the options ask for it, or dropped when they say so.
+  const bool text =
+      !st.options().drop_text_index && (st.text_index() || st.options().index_text);
   // The mark makes an interrupted rebuild resume at the next open.
   rocksdb::Status s = st.db()->Put(sync, st.cf(store::kDefault), meta::kReindexKey, "1");
   if (!s.ok()) return FromRocks(s, "reindex");

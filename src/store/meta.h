@@ -55,8 +55,9 @@ Status RebuildMarked(store::Store& store, bool* marked);
 // when it ends: an archive without it (or with another value) was written before some of
 // them existed and is rebuilt at its next open for writing; a read-only open refuses it.
 // Two values are current: with the text index ('W') or without it (an archive made
-// before the text index existed, or with Options::index_text off; text queries then read
-// records). Options::index_text chooses at creation and at each Reindex.
+// before the text index existed, or without Options::index_text; text queries then read
+// records). Options::index_text chooses at creation; a Reindex keeps what the archive
+// has, builds it (index_text) or drops it (drop_text_index).
 inline constexpr char kIndexesKey[] = "articledb.indexes";
 inline constexpr char kIndexesValue[] = "DSELTA facets";
 inline constexpr char kIndexesTextValue[] = "DSELTAW facets";

@@ -5,6 +5,9 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <functional>
+#include <system_error>
+#include <thread>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -24,6 +27,25 @@ using store::ToView;
 using enum store::Cf;
 
 namespace {
+
+// Runs derive(lo, hi) over [0, n): in two threads when the batch is large and the text
+// index is kept (analysis makes deriving worth a thread), else in the caller's.
+void DeriveInParallel(size_t n, bool text, const std::function<void(size_t, size_t)>& derive) {
+  constexpr size_t kMinParallel = 64;
+  if (!text || n < kMinParallel || std::thread::hardware_concurrency() < 2) {
+    derive(0, n);
+    return;
+  }
+  std::thread helper;
+  try {
+    helper = std::thread(derive, n / 2, n);
+  } catch (const std::system_error&) {  // no thread to be had: all in this one
+    derive(0, n);
+    return;
+  }
+  derive(0, n / 2);
+  helper.join();
+}
 
 rocksdb::WriteOptions ToRocks(const WriteOptions& wo) {
   rocksdb::WriteOptions r;
@@ -231,7 +253,25 @@ Status Writer::PutBatchTo(const WriteOptions& wo, std::span<const Article> artic
   // 4. One batch: records, id map, index entries in and out, counters.
   rocksdb::WriteBatch batch;
   index::BatchMerges merges;
-  index::Derived now, before;
+  // The docno of each article written (0: unchanged, nothing to write).
+  std::vector<uint64_t> written(m, 0);
+  for (size_t j = 0; j < m; ++j) {
+    if (unchanged[j]) continue;
+    written[j] = docnos[j] != 0 ? docnos[j]
+                                : (preset_docnos.empty() ? next_fresh++ : preset_docnos[order[j]]);
+  }
+  // What each version implies. The text index's analysis is most of a write's CPU: a
+  // large batch is derived by two threads.
+  const bool text = store_.text_index();
+  std::vector<index::Derived> now(m), before(m);
+  auto derive = [&](size_t lo, size_t hi) {
+    for (size_t j = lo; j < hi; ++j) {
+      if (written[j] == 0) continue;
+      index::Derive(*items[order[j]], written[j], &now[j], text);
+      if (old_versions[j]) index::Derive(*old_versions[j], written[j], &before[j], text);
+    }
+  };
+  DeriveInParallel(m, text, derive);
   int64_t article_delta = 0, byte_delta = 0;
   WriteStats local;
   for (size_t j = 0; j < m; ++j) {
@@ -240,22 +280,17 @@ Status Writer::PutBatchTo(const WriteOptions& wo, std::span<const Article> artic
       ++local.unchanged;
       continue;
     }
-    uint64_t docno = docnos[j];
-    if (docno == 0) {
-      docno = preset_docnos.empty() ? next_fresh++ : preset_docnos[i];
-      batch.Put(cf(kIds), id_slices[j], keys::DocnoKey(docno));
-    }
+    const uint64_t docno = written[j];
+    if (docnos[j] == 0) batch.Put(cf(kIds), id_slices[j], keys::DocnoKey(docno));
     batch.Put(cf(kRecords), keys::DocnoKey(docno), values[i]);
-    index::Derive(*items[i], docno, &now, store_.text_index());
     if (old_versions[j]) {
-      index::Derive(*old_versions[j], docno, &before, store_.text_index());
-      index::ApplyDerived(&batch, &merges, store_, before, -1, &now);
-      index::ApplyDerived(&batch, &merges, store_, now, +1, &before);
+      index::ApplyDerived(&batch, &merges, store_, before[j], -1, &now[j]);
+      index::ApplyDerived(&batch, &merges, store_, now[j], +1, &before[j]);
       byte_delta += static_cast<int64_t>(values[i].size()) -
                     static_cast<int64_t>(old_versions[j]->ByteSizeLong());
       ++local.updated;
     } else {
-      index::ApplyDerived(&batch, &merges, store_, now, +1, nullptr);
+      index::ApplyDerived(&batch, &merges, store_, now[j], +1, nullptr);
       byte_delta += static_cast<int64_t>(values[i].size());
       ++article_delta;
       ++local.inserted;

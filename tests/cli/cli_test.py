@@ -779,28 +779,34 @@ def search_finds_words_phrases_and_refuses_bad_queries():
         {"id": "fr2", "source": "Le Monde", "language": "fr", "published_at": "2024-06-01T10:00:00Z",
          "title": "Économie", "body": "La paix, aujourd'hui."},
     ]
+    # Without a text index (the default): answers from the records, with a note saying so.
     db = make_archive("db", recs)
+    check("text_index\tno" in ok("stats", db)[1].decode(), "stats without the index")
     check_search(db)
-    check("note:" not in ok("search", db, "vote")[2], "a note with a text index")
-    # Without a text index: the same answers from the records, with a note saying so,
-    # until reindex builds the index; reindex --no-text-index drops it again.
-    plain = path("plain")
-    write("plain.jsonl", jsonl(recs))
-    ok("import", "--no-text-index", plain, path("plain.jsonl"))
-    check("text_index\tno" in ok("stats", plain)[1].decode(), "stats without the index")
-    check_search(plain)
-    for args in (["search", plain, "vote"], ["count", plain, "--text", "vote"],
-                 ["facets", plain, "--by", "source", "--text", "vote"]):
+    for args in (["search", db, "vote"], ["count", db, "--text", "vote"],
+                 ["facets", db, "--by", "source", "--text", "vote"]):
         err = ok(*args)[2]
-        check("has no text index" in err and "articledb reindex" in err, "no note: %s" % err)
-    ok("reindex", plain)
-    check("text_index\tyes" in ok("stats", plain)[1].decode(), "stats after reindex")
-    check("note:" not in ok("search", plain, "vote")[2], "a note after reindex")
-    check_search(plain)
-    ok("reindex", "--no-text-index", plain)
-    check(json.loads(ok("stats", plain, "--format", "json")[1])["text_index"] is False,
+        check("has no text index" in err and "reindex --text-index" in err, "no note: %s" % err)
+    ok("reindex", db)  # keeps what the archive has
+    check("text_index\tno" in ok("stats", db)[1].decode(), "reindex built an index")
+    # With one (import --text-index, or reindex --text-index): the same answers, no note.
+    indexed = path("indexed")
+    write("indexed.jsonl", jsonl(recs))
+    ok("import", "--text-index", indexed, path("indexed.jsonl"))
+    check("text_index\tyes" in ok("stats", indexed)[1].decode(), "import --text-index")
+    check("note:" not in ok("search", indexed, "vote")[2], "a note with a text index")
+    check_search(indexed)
+    ok("reindex", "--text-index", db)
+    check("text_index\tyes" in ok("stats", db)[1].decode(), "reindex --text-index")
+    check_search(db)
+    ok("reindex", indexed)
+    check("text_index\tyes" in ok("stats", indexed)[1].decode(), "reindex dropped the index")
+    ok("reindex", "--no-text-index", indexed)
+    check(json.loads(ok("stats", indexed, "--format", "json")[1])["text_index"] is False,
           "stats json after reindex --no-text-index")
-    check_search(plain)
+    check_search(indexed)
+    rc, _, err = run("reindex", "--text-index", "--no-text-index", indexed)
+    check(rc == 2 and "contradict" in err, "both reindex flags: exit %d %s" % (rc, err))
 
 
 def check_search(db):

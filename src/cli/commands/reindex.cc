@@ -13,9 +13,15 @@
 namespace articledb::cli {
 namespace {
 
-int CmdReindex(const std::string& path, bool no_text_index, bool quiet) {
+int CmdReindex(const std::string& path, bool text_index, bool no_text_index, bool quiet) {
+  if (text_index && no_text_index) {
+    return Fail("reindex: --text-index and --no-text-index contradict each other");
+  }
+  const TextIndexChoice text = text_index      ? TextIndexChoice::kBuild
+                               : no_text_index ? TextIndexChoice::kDrop
+                                               : TextIndexChoice::kKeep;
   std::unique_ptr<Archive> db;
-  if (int rc = OpenArchive(path, Mode::kReadWrite, &db, Limits(), !no_text_index); rc != kExitOk) {
+  if (int rc = OpenArchive(path, Mode::kReadWrite, &db, Limits(), text); rc != kExitOk) {
     return rc;
   }
   {
@@ -48,16 +54,22 @@ int CmdReindex(const std::string& path, bool no_text_index, bool quiet) {
 
 void AddReindexCommand(CLI::App* app, Context* ctx) {
   auto db = std::make_shared<std::string>();
+  auto text = std::make_shared<bool>(false);
   auto no_text = std::make_shared<bool>(false);
   auto* rix = app->add_subcommand("reindex", "Rebuild the id map, every index and every "
-                                             "counter from the records, with the text index "
-                                             "(built for an archive without one)");
+                                             "counter from the records (the text index "
+                                             "too, when the archive has one)");
   rix->add_option("DB", *db, "Archive directory")->required();
+  rix->add_flag("--text-index", *text,
+                "Build the text index for an archive without one, so text queries walk "
+                "posting lists instead of reading records (writes get slower)");
   rix->add_flag("--no-text-index", *no_text,
                 "Rebuild without the text index (dropping it): text queries then read "
-                "records; for archives searched only by date, source and names");
-  rix->callback([ctx, db, no_text] {
-    ctx->run = [ctx, db, no_text] { return CmdReindex(*db, *no_text, ctx->quiet); };
+                "records");
+  rix->callback([ctx, db, text, no_text] {
+    ctx->run = [ctx, db, text, no_text] {
+      return CmdReindex(*db, *text, *no_text, ctx->quiet);
+    };
   });
 }
 
