@@ -122,14 +122,7 @@ class ArticleDbText final : public TextEngine {
   size_t Newest(const std::string& text, bool phrase, std::vector<std::string>* ids) override {
     Filter f;
     f.text = phrase ? "\"" + text + "\"" : text;
-    QueryOptions qo;
-    qo.limit = 10;
-    qo.projection = Projection::kSummary;
-    Page page;
-    Check(db_->Query(f, qo, &page), "query");
-    ids->clear();
-    for (const Article& a : page.articles) ids->push_back(a.id());
-    return ids->size();
+    return FirstPage(f, ids);
   }
   size_t PhraseInRange(const std::string& phrase, int64_t lo, int64_t hi,
                        std::vector<std::string>* ids) override {
@@ -137,14 +130,7 @@ class ArticleDbText final : public TextEngine {
     f.text = "\"" + phrase + "\"";
     f.from_micros = lo;
     f.to_micros = hi;
-    QueryOptions qo;
-    qo.limit = 10;
-    qo.projection = Projection::kSummary;
-    Page page;
-    Check(db_->Query(f, qo, &page), "query");
-    ids->clear();
-    for (const Article& a : page.articles) ids->push_back(a.id());
-    return ids->size();
+    return FirstPage(f, ids);
   }
   size_t Timeline(const std::string& word, uint64_t* total) override {
     Filter f;
@@ -161,6 +147,18 @@ class ArticleDbText final : public TextEngine {
   }
 
  private:
+  // The ids of the first page of 10, newest first.
+  size_t FirstPage(const Filter& f, std::vector<std::string>* ids) {
+    QueryOptions qo;
+    qo.limit = 10;
+    qo.projection = Projection::kSummary;
+    Page page;
+    Check(db_->Query(f, qo, &page), "query");
+    ids->clear();
+    for (const Article& a : page.articles) ids->push_back(a.id());
+    return ids->size();
+  }
+
   bool text_;
   std::unique_ptr<Archive> db_;
 };
