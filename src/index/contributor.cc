@@ -104,8 +104,7 @@ class AuthorIndex final : public IndexContributor {
 
 // 'W': each distinct term of the title, summary and body, as the article's language
 // analyses them (text/analyzer.h), under its analysis group: "en:elect". Its counter
-// (document frequency) orders a query's terms. No day counters: counting a text query
-// walks its postings.
+// (document frequency) orders a query's terms and counts a lone word. No day counters.
 class TextIndex final : public IndexContributor {
  public:
   char type() const override { return keys::kText; }
@@ -211,16 +210,7 @@ void BatchMerges::WriteTo(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandl
                           rocksdb::ColumnFamilyHandle* counters) {
   std::vector<Posting> adds, removes;
   std::string operand;
-  // In key order: the memtable's skip list inserts a run of ascending keys from where the
-  // previous insert ended (a text index batch holds thousands of term keys).
-  std::vector<std::pair<const std::string*, std::vector<Op>*>> sorted;
-  sorted.reserve(blocks_.size());
-  for (auto& [key, ops] : blocks_) sorted.emplace_back(&key, &ops);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const auto& a, const auto& b) { return *a.first < *b.first; });
-  for (auto& [key_ptr, ops_ptr] : sorted) {
-    const std::string& key = *key_ptr;
-    std::vector<Op>& ops = *ops_ptr;
+  for (auto& [key, ops] : blocks_) {
     // The last op on a posting wins, as when the operands are merged one by one.
     std::stable_sort(ops.begin(), ops.end(), [](const Op& a, const Op& b) { return a.p < b.p; });
     adds.clear();
@@ -232,12 +222,8 @@ void BatchMerges::WriteTo(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandl
     EncodeOperand(adds, removes, &operand);
     batch->Merge(index, key, operand);
   }
-  std::vector<const std::pair<const std::string, Counter>*> counts;
-  counts.reserve(counters_.size());
-  for (const auto& entry : counters_) counts.push_back(&entry);
-  std::sort(counts.begin(), counts.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
-  for (const auto* entry : counts) {
-    batch->Merge(counters, entry->first, counters::Encode(entry->second.delta, entry->second.display));
+  for (const auto& [key, c] : counters_) {
+    batch->Merge(counters, key, counters::Encode(c.delta, c.display));
   }
   blocks_.clear();
   counters_.clear();
