@@ -7,8 +7,12 @@
 //   - newest: the 10 newest articles matching a word, or a phrase, or a phrase published
 //     in the 30 days around the corpus's median date;
 //   - timeline: the number of articles matching a word per UTC day;
-//   - ranked (FTS5 and Xapian only: ArticleDB has no relevance order yet): the 10 best by
-//     BM25.
+//   - ranked: the 10 best by BM25 (ArticleDB: Order::kRelevance).
+// On Reuters, relevance is measured too: the 30 most frequent topics are the queries (the
+// words of the topic's name in the collection's category descriptions, "Mergers
+// Acquisitions" for "acq", or its code when that is a word, joined by OR: how a user types
+// a topic, never tuned to the judgments) and the articles carrying a topic its relevant
+// set; each engine's 100 best by BM25 give P@10, MAP@100 and nDCG@10.
 // The engines:
 //   - articledb: the library with its text index (Options::index_text), and once more
 //     without it, for the cost the text index adds to ingest;
@@ -30,12 +34,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cctype>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -82,8 +89,8 @@ class TextEngine {
   virtual uint64_t Count(const std::string& word) = 0;
   // The ids of the 10 newest matches of a word (`phrase`: of the phrase).
   virtual size_t Newest(const std::string& text, bool phrase, std::vector<std::string>* ids) = 0;
-  // The 10 best by BM25; false when the engine has no relevance order.
-  virtual bool Ranked(const std::string&, std::vector<std::string>*) { return false; }
+  // The k best by BM25 for a query of words and OR.
+  virtual void Ranked(const std::string& query, size_t k, std::vector<std::string>* ids) = 0;
   // The 10 newest matches of a phrase published in [lo, hi).
   virtual size_t PhraseInRange(const std::string& phrase, int64_t lo, int64_t hi,
                                std::vector<std::string>* ids) = 0;
@@ -131,6 +138,18 @@ class ArticleDbText final : public TextEngine {
     f.from_micros = lo;
     f.to_micros = hi;
     return FirstPage(f, ids);
+  }
+  void Ranked(const std::string& query, size_t k, std::vector<std::string>* ids) override {
+    Filter f;
+    f.text = query;
+    QueryOptions qo;
+    qo.limit = k;
+    qo.order = Order::kRelevance;
+    qo.projection = Projection::kSummary;
+    Page page;
+    Check(db_->Query(f, qo, &page), "ranked query");
+    ids->clear();
+    for (const Article& a : page.articles) ids->push_back(a.id());
   }
   size_t Timeline(const std::string& word, uint64_t* total) override {
     Filter f;
@@ -184,7 +203,7 @@ class Fts5 final : public TextEngine {
     newest_ = Prepare("SELECT a.id FROM fts JOIN articles a ON a.docno = fts.rowid "
                       "WHERE fts MATCH ?1 ORDER BY a.published DESC LIMIT 10");
     ranked_ = Prepare("SELECT a.id FROM fts JOIN articles a ON a.docno = fts.rowid "
-                      "WHERE fts MATCH ?1 ORDER BY bm25(fts, 2.0, 1.0) LIMIT 10");
+                      "WHERE fts MATCH ?1 ORDER BY bm25(fts, 2.0, 1.0) LIMIT ?2");
     in_range_ = Prepare("SELECT a.id FROM fts JOIN articles a ON a.docno = fts.rowid "
                         "WHERE fts MATCH ?1 AND a.published >= ?2 AND a.published < ?3 "
                         "ORDER BY a.published DESC LIMIT 10");
@@ -248,9 +267,9 @@ class Fts5 final : public TextEngine {
   size_t Newest(const std::string& text, bool phrase, std::vector<std::string>* ids) override {
     return Ids(newest_, phrase ? "\"" + text + "\"" : text, ids);
   }
-  bool Ranked(const std::string& word, std::vector<std::string>* ids) override {
-    Ids(ranked_, word, ids);
-    return true;
+  void Ranked(const std::string& query, size_t k, std::vector<std::string>* ids) override {
+    sqlite3_bind_int64(ranked_, 2, static_cast<int64_t>(k));
+    Ids(ranked_, query, ids);
   }
 
  private:
@@ -277,9 +296,11 @@ class Fts5 final : public TextEngine {
   size_t Ids(sqlite3_stmt* s, const std::string& match, std::vector<std::string>* ids) {
     Bind(s, match);
     ids->clear();
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
       ids->emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
     }
+    if (rc != SQLITE_DONE) Fail("sqlite: " + std::string(sqlite3_errmsg(db_)) + " for " + match);
     sqlite3_reset(s);
     return ids->size();
   }
@@ -329,11 +350,11 @@ class XapianText final : public TextEngine {
     enquire.set_sort_by_value(0, true);
     return Collect(enquire, ids);
   }
-  bool Ranked(const std::string& word, std::vector<std::string>* ids) override {
+  void Ranked(const std::string& query, size_t k, std::vector<std::string>* ids) override {
     Xapian::Enquire enquire(*db_);
-    enquire.set_query(Parse(word));
-    Collect(enquire, ids);
-    return true;
+    enquire.set_query(parser_.parse_query(
+        query, Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN));
+    Collect(enquire, ids, k);
   }
   size_t PhraseInRange(const std::string& phrase, int64_t lo, int64_t hi,
                        std::vector<std::string>* ids) override {
@@ -363,9 +384,9 @@ class XapianText final : public TextEngine {
   Xapian::Query Parse(const std::string& text) {
     return parser_.parse_query(text, Xapian::QueryParser::FLAG_PHRASE);
   }
-  size_t Collect(Xapian::Enquire& enquire, std::vector<std::string>* ids) {
+  size_t Collect(Xapian::Enquire& enquire, std::vector<std::string>* ids, size_t k = 10) {
     ids->clear();
-    const Xapian::MSet m = enquire.get_mset(0, 10);
+    const Xapian::MSet m = enquire.get_mset(0, static_cast<Xapian::doccount>(k));
     for (auto it = m.begin(); it != m.end(); ++it) ids->push_back(it.get_document().get_data());
     return ids->size();
   }
@@ -400,8 +421,113 @@ void MiddleMonth(const Corpus& corpus, int64_t* lo, int64_t* hi) {
   *hi = mid + 15 * kDayMicros;
 }
 
+// Relevance judgments: Reuters-21578's 30 most frequent topics, each a query (its words
+// joined by OR) and the articles carrying it.
+struct Judgments {
+  std::vector<std::string> topics, queries;
+  std::vector<std::set<std::string>> relevant;
+};
+
+// The names Reuters-21578 gives its topics (the collection's category descriptions), for
+// the topics whose code is not a word a user would type ("acq"); other topics are typed
+// as their code ("crude", "wheat").
+const std::map<std::string, std::string> kTopicNames = {
+    {"earn", "Earnings and Earnings Forecasts"},
+    {"acq", "Mergers Acquisitions"},
+    {"money-fx", "Money Foreign Exchange"},
+    {"crude", "Crude Oil"},
+    {"interest", "Interest Rates"},
+    {"ship", "Shipping"},
+    {"dlr", "US Dollar"},
+    {"oilseed", "Oilseeds"},
+    {"money-supply", "Money Supply"},
+    {"gnp", "Gross National Domestic Product"},
+    {"veg-oil", "Vegetable Oils"},
+    {"nat-gas", "Natural Gas"},
+    {"bop", "Balance of Payments"},
+    {"cpi", "Consumer Price Index"},
+    {"jobs", "Employment"},
+    {"yen", "Japanese Yen"},
+    {"iron-steel", "Iron Steel"},
+    {"ipi", "Industrial Production Index"},
+    {"lei", "Leading Economic Indicators"},
+    {"wpi", "Wholesale Price Index"},
+};
+
+Judgments TopicJudgments(const Corpus& corpus) {
+  std::map<std::string, std::set<std::string>> by_topic;
+  auto reader = corpus.Read();
+  Article a;
+  while (reader->Next(&a)) {
+    for (const std::string& t : a.topics()) by_topic[t].insert(a.id());
+  }
+  std::vector<std::pair<size_t, std::string>> sizes;
+  for (const auto& [topic, ids] : by_topic) sizes.emplace_back(ids.size(), topic);
+  std::sort(sizes.begin(), sizes.end(), [](const auto& x, const auto& y) {
+    return x.first != y.first ? x.first > y.first : x.second < y.second;
+  });
+  Judgments j;
+  for (size_t i = 0; i < sizes.size() && i < 30; ++i) {
+    const std::string& topic = sizes[i].second;
+    const auto name = kTopicNames.find(topic);
+    const std::string words = name == kTopicNames.end() ? topic : name->second;
+    std::string query;  // the distinct words joined by OR (a word: letters and digits)
+    std::set<std::string> seen;
+    std::string word;
+    for (size_t at = 0; at <= words.size(); ++at) {
+      const char c = at < words.size() ? words[at] : ' ';
+      if (std::isalnum(static_cast<unsigned char>(c))) {
+        word += c;
+      } else if (!word.empty()) {
+        if (seen.insert(word).second) query += (query.empty() ? "" : " OR ") + word;
+        word.clear();
+      }
+    }
+    j.topics.push_back(topic);
+    j.queries.push_back(query);
+    j.relevant.push_back(by_topic[topic]);
+  }
+  return j;
+}
+
+struct Quality {
+  double p10 = 0, map100 = 0, ndcg10 = 0;
+};
+
+// P@10, MAP@100 and nDCG@10 (binary gains) of the engine's 100 best per query, averaged.
+Quality Evaluate(TextEngine& e, const Judgments& j) {
+  Quality q;
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < j.queries.size(); ++i) {
+    e.Ranked(j.queries[i], 100, &ids);
+    const std::set<std::string>& rel = j.relevant[i];
+    double hits = 0, ap = 0, dcg = 0, idcg = 0;
+    for (size_t r = 0; r < ids.size(); ++r) {
+      if (rel.count(ids[r]) == 0) continue;
+      hits += 1;
+      ap += hits / static_cast<double>(r + 1);
+      if (r < 10) dcg += 1.0 / std::log2(static_cast<double>(r) + 2.0);
+    }
+    for (size_t r = 0; r < std::min<size_t>(10, rel.size()); ++r) {
+      idcg += 1.0 / std::log2(static_cast<double>(r) + 2.0);
+    }
+    size_t top10 = 0;
+    for (size_t r = 0; r < ids.size() && r < 10; ++r) top10 += rel.count(ids[r]);
+    q.p10 += static_cast<double>(top10) / 10.0;
+    q.map100 += ap / static_cast<double>(std::min<size_t>(100, rel.size()));
+    q.ndcg10 += idcg > 0 ? dcg / idcg : 0;
+  }
+  const double n = static_cast<double>(std::max<size_t>(1, j.queries.size()));
+  q.p10 /= n;
+  q.map100 /= n;
+  q.ndcg10 /= n;
+  return q;
+}
+
 struct Figures {
   std::string engine;
+  Quality quality;
+  bool judged = false;
   double ingest_per_s = 0;
   uint64_t disk_bytes = 0;
   double count_qps = 0, newest_qps = 0, phrase_qps = 0, ranked_qps = 0, range_qps = 0,
@@ -410,7 +536,7 @@ struct Figures {
 };
 
 Figures Measure(TextEngine& e, const Corpus& corpus, const std::string& dir, double min_seconds,
-                bool queries) {
+                bool queries, const Judgments& judgments) {
   Figures f;
   f.engine = e.name();
   std::filesystem::remove_all(dir);
@@ -441,8 +567,11 @@ Figures Measure(TextEngine& e, const Corpus& corpus, const std::string& dir, dou
                        [&](const std::string& q) { e.PhraseInRange(q, lo, hi, &ids); });
     uint64_t total = 0;
     f.timeline_qps = Rate(kWords, min_seconds, [&](const std::string& q) { e.Timeline(q, &total); });
-    if (e.Ranked(kWords.front(), &ids)) {
-      f.ranked_qps = Rate(kWords, min_seconds, [&](const std::string& q) { e.Ranked(q, &ids); });
+    f.ranked_qps =
+        Rate(kWords, min_seconds, [&](const std::string& q) { e.Ranked(q, 10, &ids); });
+    if (!judgments.queries.empty()) {
+      f.quality = Evaluate(e, judgments);
+      f.judged = true;
     }
   }
   e.Close();
@@ -512,14 +641,16 @@ int Main(int argc, char** argv) {
   }
   std::filesystem::create_directories(workdir);
   auto corpus = Corpus::Prepare(spec, workdir);
+  const Judgments judgments = spec.kind == "reuters" ? TopicJudgments(*corpus) : Judgments();
   ArticleDbText with(true), without(false);
   Fts5 fts;
   XapianText xapian;
   std::vector<Figures> all;
-  all.push_back(Measure(with, *corpus, workdir + "/articledb", min_seconds, true));
-  all.push_back(Measure(without, *corpus, workdir + "/articledb-plain", min_seconds, false));
-  all.push_back(Measure(fts, *corpus, workdir + "/fts5", min_seconds, true));
-  all.push_back(Measure(xapian, *corpus, workdir + "/xapian", min_seconds, true));
+  all.push_back(Measure(with, *corpus, workdir + "/articledb", min_seconds, true, judgments));
+  all.push_back(
+      Measure(without, *corpus, workdir + "/articledb-plain", min_seconds, false, judgments));
+  all.push_back(Measure(fts, *corpus, workdir + "/fts5", min_seconds, true, judgments));
+  all.push_back(Measure(xapian, *corpus, workdir + "/xapian", min_seconds, true, judgments));
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
 
@@ -552,15 +683,32 @@ int Main(int argc, char** argv) {
   const double best_phrase = std::max(a.phrase_qps, x.phrase_qps);
   const double best_range = std::max(a.range_qps, x.range_qps);
   const double best_timeline = std::max(a.timeline_qps, x.timeline_qps);
+  const double best_ranked = std::max(a.ranked_qps, x.ranked_qps);
   md += "\nArticleDB over the faster of FTS5 and Xapian: count " + ratio(adb.count_qps, best_count) +
         "x, newest 10 " + ratio(adb.newest_qps, best_newest) + "x, phrase " +
         ratio(adb.phrase_qps, best_phrase) + "x, phrase in a month " +
         ratio(adb.range_qps, best_range) + "x, timeline by day " +
-        ratio(adb.timeline_qps, best_timeline) + "x; archive size " +
+        ratio(adb.timeline_qps, best_timeline) + "x, ranked top 10 " +
+        ratio(adb.ranked_qps, best_ranked) + "x; archive size " +
         ratio(static_cast<double>(adb.disk_bytes), static_cast<double>(a.disk_bytes)) +
         "x FTS5's database; ingest " + ratio(adb.ingest_per_s, a.ingest_per_s) +
         "x FTS5's, and the text index makes ingest " + ratio(plain.ingest_per_s, adb.ingest_per_s) +
         "x slower than without it.\n";
+
+  if (!judgments.queries.empty()) {
+    md += "\nRelevance, Reuters topics as judgments (the 30 most frequent topics; query: the "
+          "words of the topic's name joined by OR; relevant: the articles carrying the topic; each "
+          "engine's 100 best by BM25):\n\n| engine | P@10 | MAP@100 | nDCG@10 |\n"
+          "| --- | --- | --- | --- |\n";
+    for (const Figures& g : all) {
+      if (!g.judged) continue;
+      md += "| " + g.engine + " | " + Fixed(g.quality.p10, 3) + " | " +
+            Fixed(g.quality.map100, 3) + " | " + Fixed(g.quality.ndcg10, 3) + " |\n";
+    }
+    std::string list;
+    for (const std::string& q : judgments.queries) list += (list.empty() ? "" : "; ") + q;
+    md += "\nThe queries: " + list + ".\n";
+  }
 
   std::FILE* f = std::fopen(out.c_str(), "w");
   if (f == nullptr) Fail("cannot write " + out);
@@ -571,10 +719,11 @@ int Main(int argc, char** argv) {
                  "%s{\"engine\": \"%s\", \"ingest_per_s\": %.1f, \"disk_bytes\": %" PRIu64
                  ", \"count_qps\": %.1f, \"newest_qps\": %.1f, \"phrase_qps\": %.1f, "
                  "\"ranked_qps\": %.1f, \"range_qps\": %.1f, \"timeline_qps\": %.1f, "
-                 "\"matches\": %" PRIu64 "}",
+                 "\"matches\": %" PRIu64 ", \"p10\": %.4f, \"map100\": %.4f, "
+                 "\"ndcg10\": %.4f}",
                  i ? ", " : "", g.engine.c_str(), g.ingest_per_s, g.disk_bytes, g.count_qps,
                  g.newest_qps, g.phrase_qps, g.ranked_qps, g.range_qps, g.timeline_qps,
-                 g.matches);
+                 g.matches, g.quality.p10, g.quality.map100, g.quality.ndcg10);
   }
   std::fprintf(f, "], \"peak_rss_kb\": %ld, \"markdown\": \"%s\"}\n", ru.ru_maxrss,
                JsonEscape(md).c_str());

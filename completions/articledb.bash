@@ -58,7 +58,7 @@ _articledb() {
     --batch|--max-record-bytes|--limit|--cursor|--prefix|\
     --level|--drop|--seed|--lines|-n|--interval|--text|--map)
       return 0 ;;
-    --order) COMPREPLY=($(compgen -W "newest oldest" -- "$cur")); return 0 ;;
+    --order) COMPREPLY=($(compgen -W "newest oldest relevance" -- "$cur")); return 0 ;;
   esac
 
   local opts

@@ -3,7 +3,8 @@
 // A query selects articles by an optional time range, sources (any of), entities (all
 // of, any of, none of), languages (any of), topics and authors (all of). Names match
 // after NormalizeName, so case, accents and Unicode spelling do not matter. Results
-// come in time order, newest first by default, ties broken by storage order, and are
+// come in time order, newest first by default, ties broken by storage order (or, for a
+// text query, by relevance: Order::kRelevance), and are
 // found by walking the indexes: records are read only for the articles returned (and,
 // for a text query, for the articles its other conditions select).
 // Underneath, a Filter becomes a tree of AND, OR and NOT operators over posting lists,
@@ -23,7 +24,16 @@
 
 namespace articledb {
 
-enum class Order { kNewestFirst, kOldestFirst };
+enum class Order {
+  kNewestFirst,
+  kOldestFirst,
+  // Best match first by BM25 over the text query's words, phrases and prefixes (a title
+  // occurrence counts twice; docs/search.md, "Relevance"); equal scores: the later stored
+  // first. Needs Filter::text (else InvalidArgument). Every match's record is read and
+  // analysed to score it, so its cost grows with the number of matches; Archive::Scan in
+  // this order holds every match's position and score in memory.
+  kRelevance,
+};
 
 struct Filter {
   // Time range [from, to) on published_at, in microseconds since the Unix epoch (UTC).
@@ -77,7 +87,8 @@ struct QueryOptions {
   size_t limit = 100;
   // Empty for the first page; otherwise Page::next_cursor from the previous page of the
   // same filter and order. The next page starts right after the last article returned,
-  // even if articles were added or removed meanwhile. A cursor from another query, or a
+  // even if articles were added or removed meanwhile (in relevance order: after its score,
+  // as the matches score now). A cursor from another query, or a
   // damaged one, is rejected with InvalidArgument.
   std::string cursor;
   Projection projection = Projection::kFull;

@@ -144,7 +144,7 @@ def _message_class():
 
 
 class Query:
-    """The articles matching a filter, in time order, read lazily page by page.
+    """The articles matching a filter, in time (or relevance) order, read lazily page by page.
 
     A Query is an iterator: it yields articles (dicts, or messages with as_message=True)
     once, and iterating it again goes on where the last loop stopped. Each page is read
@@ -156,8 +156,9 @@ class Query:
     """
 
     def __init__(self, archive, filt, order, page_size, cursor, summary, as_message, limit):
-        if order not in ("newest", "oldest"):
-            raise InvalidArgument(f"order {order!r}: must be 'newest' or 'oldest'")
+        if order not in ("newest", "oldest", "relevance"):
+            raise InvalidArgument(
+                f"order {order!r}: must be 'newest', 'oldest' or 'relevance'")
         if not isinstance(page_size, int) or not 1 <= page_size <= 10000:
             raise InvalidArgument(f"page_size {page_size!r}: must be 1..10000")
         if limit is not None and (not isinstance(limit, int) or limit < 0):
@@ -331,8 +332,9 @@ class Archive(_native.NativeArchive):
               not_entity=None, language=None, topic=None, author=None, start=None, end=None,
               text=None, order="newest", page_size=100, limit=None, cursor=None,
               summary=False, as_message=False):
-        """The matching articles, newest first (order="oldest" for the other way), as a
-        lazy Query iterator reading page_size articles at a time.
+        """The matching articles, newest first (order="oldest" for the other way, or
+        order="relevance" with text: best match first by BM25), as a lazy Query iterator
+        reading page_size articles at a time.
 
         source, language, topic and author take one name or a list (any of the sources or
         languages; all of the topics and authors); entities/entity must all be mentioned,

@@ -581,7 +581,9 @@ Filter MakeFilter(const py::dict& d) {
 Order ParseOrder(const std::string& s) {
   if (s == "newest") return Order::kNewestFirst;
   if (s == "oldest") return Order::kOldestFirst;
-  Raise(Status::InvalidArgument("order '" + s + "': must be 'newest' or 'oldest'"));
+  if (s == "relevance") return Order::kRelevance;
+  Raise(Status::InvalidArgument("order '" + s +
+                                "': must be 'newest', 'oldest' or 'relevance'"));
 }
 
 py::list NameCounts(const std::vector<NameCount>& v) {

@@ -247,6 +247,24 @@ def test_archives_with_and_without_a_text_index_answer_text_queries_alike(tmp_pa
         assert indexed.count(text="paris OR nothing") == 2
 
 
+def test_search_in_relevance_order_puts_the_best_match_first_and_pages_with_cursors(tmp_path):
+    for index_text in (False, True):
+        with articledb.open(tmp_path / str(index_text), create=True,
+                            index_text=index_text) as db:
+            db.put(article(1, title="Zebra crossing", body="A zebra, then another zebra.",
+                           language="en"))
+            db.put(article(2, title="Roads", body="A zebra seen near the long road out of town.",
+                           language="en"))
+            db.put(article(3, title="Town", body="Nothing here.", language="en"))
+            assert [a["id"] for a in db.search("zebra")] == ["a/2", "a/1"]
+            ranked = db.search("zebra", order="relevance", page_size=1)
+            assert [a["id"] for a in ranked] == ["a/1", "a/2"]
+            with pytest.raises(articledb.InvalidArgument, match="text query"):
+                list(db.query(source="BBC", order="relevance"))
+            with pytest.raises(articledb.InvalidArgument, match="relevance"):
+                db.search("zebra", order="best")
+
+
 def test_count_facets_sources_entities_and_stats(db):
     db.put_many(article(i) for i in range(30))
     assert db.count(source="BBC") == 10

@@ -84,6 +84,7 @@ int BuildFilter(const FilterArgs& a, Filter* f) {
 }
 
 Order OrderOf(const FilterArgs& a) {
+  if (a.relevance) return Order::kRelevance;
   return a.oldest_first ? Order::kOldestFirst : Order::kNewestFirst;
 }
 

@@ -23,6 +23,7 @@ struct FilterArgs {
   std::vector<std::string> authors;       // all of
   std::string text;                       // a text query (Filter::text)
   bool oldest_first = false;
+  bool relevance = false;  // search --order relevance (Order::kRelevance)
 };
 
 // Adds --from, --to, --source, --entity, --any-entity, --not-entity, --language, --topic

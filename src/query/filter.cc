@@ -92,7 +92,7 @@ Status Normalize(const Filter& f, NormalFilter* out) {
 // first byte of a name's prefix (its type).
 uint64_t Fingerprint(const NormalFilter& f, Order order) {
   std::string canon;
-  canon.push_back(order == Order::kNewestFirst ? 'n' : 'o');
+  canon.push_back(order == Order::kNewestFirst ? 'n' : order == Order::kOldestFirst ? 'o' : 'r');
   keys::AppendTime(&canon, f.lo);
   canon.push_back(f.hi ? 'h' : '-');
   keys::AppendTime(&canon, f.hi.value_or(0));

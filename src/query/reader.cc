@@ -2,6 +2,7 @@
 #include "query/reader.h"
 
 #include <algorithm>
+#include <bit>
 #include <limits>
 #include <memory>
 #include <string>
@@ -11,6 +12,7 @@
 #include "query/cursor.h"
 #include "query/filter.h"
 #include "query/planner.h"
+#include "query/rank.h"
 #include "store/keys.h"
 #include "store/record_codec.h"
 #include "store/store.h"
@@ -202,11 +204,33 @@ Status ReadPage(store::ReadView& view, uint64_t cursor_key, const Filter& filter
     if (Status s = DecodeCursor(options.cursor, fingerprint, &cp, cursor_key); !s.ok()) return s;
     after = Pos{cp.time, cp.docno};
   }
-  std::unique_ptr<PostingIterator> matcher;
-  if (Status s = Plan(view, nf, options.order, after, &matcher); !s.ok()) return s;
   std::vector<Pos> positions;
-  while (positions.size() <= options.limit && matcher->Next()) positions.push_back(matcher->pos());
-  if (!matcher->status().ok()) return matcher->status();
+  std::vector<double> scores;  // relevance order: the positions' scores
+  if (options.order == Order::kRelevance) {
+    std::vector<Scored> ranked;
+    if (Status s = RankMatches(view, nf, &ranked); !s.ok()) return s;
+    // A relevance cursor holds the last score (its bits: a score is never negative, so
+    // they order as the scores do) and docno.
+    size_t from = 0;
+    if (after) {
+      const Scored last{std::bit_cast<double>(after->time), Pos{0, after->docno}};
+      from = static_cast<size_t>(
+          std::partition_point(ranked.begin(), ranked.end(),
+                               [&](const Scored& r) { return !RanksBefore(last, r); }) -
+          ranked.begin());
+    }
+    for (size_t i = from; i < ranked.size() && positions.size() <= options.limit; ++i) {
+      positions.push_back(ranked[i].pos);
+      scores.push_back(ranked[i].score);
+    }
+  } else {
+    std::unique_ptr<PostingIterator> matcher;
+    if (Status s = Plan(view, nf, options.order, after, &matcher); !s.ok()) return s;
+    while (positions.size() <= options.limit && matcher->Next()) {
+      positions.push_back(matcher->pos());
+    }
+    if (!matcher->status().ok()) return matcher->status();
+  }
   bool more = positions.size() > options.limit;
   if (more) positions.pop_back();
   if (Status s = ReadRecords(view, positions, &reused); !s.ok()) return s;
@@ -224,8 +248,9 @@ Status ReadPage(store::ReadView& view, uint64_t cursor_key, const Filter& filter
     more = true;
   }
   if (more) {
-    page->next_cursor =
-        EncodeCursor({fingerprint, positions.back().time, positions.back().docno}, cursor_key);
+    const int64_t at = scores.empty() ? positions.back().time
+                                      : std::bit_cast<int64_t>(scores[positions.size() - 1]);
+    page->next_cursor = EncodeCursor({fingerprint, at, positions.back().docno}, cursor_key);
   }
   return Status::OK();
 }
@@ -236,15 +261,30 @@ Status Scan(store::ReadView& view, const Filter& filter, Order order,
   NormalFilter nf;
   if (Status s = Normalize(filter, &nf); !s.ok()) return s;
   std::unique_ptr<PostingIterator> matcher;
-  if (Status s = Plan(view, nf, order, std::nullopt, &matcher); !s.ok()) return s;
+  std::vector<Scored> ranked;  // relevance order: every match, ranked first
+  size_t next_ranked = 0;
+  if (order == Order::kRelevance) {
+    if (Status s = RankMatches(view, nf, &ranked); !s.ok()) return s;
+  } else if (Status s = Plan(view, nf, order, std::nullopt, &matcher); !s.ok()) {
+    return s;
+  }
+  auto next = [&](Pos* p) {
+    if (matcher == nullptr) {
+      if (next_ranked == ranked.size()) return false;
+      *p = ranked[next_ranked++].pos;
+      return true;
+    }
+    if (!matcher->Next()) return false;
+    *p = matcher->pos();
+    return true;
+  };
   std::vector<Pos> positions;
   std::vector<Article> chunk;
   bool more = true;
+  Pos p{};
   while (more || !positions.empty()) {
-    while (more && positions.size() < kScanChunk && (more = matcher->Next())) {
-      positions.push_back(matcher->pos());
-    }
-    if (!matcher->status().ok()) return matcher->status();
+    while (more && positions.size() < kScanChunk && (more = next(&p))) positions.push_back(p);
+    if (matcher != nullptr && !matcher->status().ok()) return matcher->status();
     if (positions.empty()) break;
     if (Status s = ReadRecords(view, positions, &chunk); !s.ok()) return s;
     // A chunk stopped by the byte bound: the positions not read come first next time.

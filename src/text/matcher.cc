@@ -58,7 +58,8 @@ bool Matcher::Wanted(const std::string& term) const {
                      [&](std::string_view p) { return term.starts_with(p); });
 }
 
-bool Matcher::Matches(const QueryNode& query, const Article& article) {
+Matcher::Language& Matcher::Load(const std::vector<const QueryNode*>& nodes,
+                                  const Article& article, uint32_t* words) {
   AnalyzerFor(article.language());
   Language& l = languages_.find(std::string_view(article.language()))->second;
   // Analyse the query's words first (the cache holds them, and is emptied only here, so
@@ -66,41 +67,78 @@ bool Matcher::Matches(const QueryNode& query, const Article& article) {
   // of what the query names.
   if (l.words.size() >= kMaxCachedWords) l.words.clear();
   if (l.prefixes.size() >= kMaxCachedWords) l.prefixes.clear();
+  if (terms_.size() > kMaxCachedWords) terms_.clear();  // (terms met by wide prefixes)
   wanted_.clear();
   prefixes_.clear();
-  Collect(query, l);
+  for (const QueryNode* q : nodes) Collect(*q, l);
   for (auto& [term, occurrences] : terms_) occurrences.clear();
   const std::pair<uint8_t, const std::string*> fields[] = {
       {kTitle, &article.title()}, {kSummary, &article.summary()}, {kBody, &article.body()}};
+  *words = 0;
   for (const auto& [field, text] : fields) {
-    l.analyzer->Analyze(*text, &scratch_);
+    *words += l.analyzer->Analyze(*text, &scratch_);
     for (const Token& t : scratch_) {
       if (Wanted(t.term)) terms_[t.term].push_back(Occurrence{field, t.position});
     }
   }
-  const bool matched = Match(query, l);
-  if (terms_.size() > kMaxCachedWords) terms_.clear();  // (terms met by wide prefixes)
-  return matched;
+  return l;
+}
+
+bool Matcher::Matches(const QueryNode& query, const Article& article) {
+  uint32_t words = 0;
+  return Match(query, Load({&query}, article, &words));
+}
+
+void Matcher::Measure(const std::vector<const QueryNode*>& leaves, const Article& article,
+                      std::vector<float>* weights, uint32_t* words) {
+  Language& l = Load(leaves, article, words);
+  weights->assign(leaves.size(), 0.0f);
+  auto weight = [](uint8_t field) { return field == kTitle ? kTitleWeight : 1.0f; };
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    const QueryNode& q = *leaves[i];
+    float w = 0;
+    if (q.kind == QueryNode::Kind::kPrefix) {
+      const std::string& prefix = l.prefixes.at(q.text);
+      for (const auto& [term, occurrences] : terms_) {
+        if (prefix.empty() || !term.starts_with(prefix)) continue;
+        for (const Occurrence& o : occurrences) {
+          if ((o.field & q.fields) != 0) w += weight(o.field);
+        }
+      }
+    } else {
+      const std::vector<Token>& terms = l.words.at(q.text);
+      const auto first = terms.empty() ? terms_.end() : terms_.find(terms.front().term);
+      if (first != terms_.end()) {
+        for (const Occurrence& o : first->second) {
+          if ((o.field & q.fields) != 0 && Follows(terms, o)) w += weight(o.field);
+        }
+      }
+    }
+    (*weights)[i] = w;
+  }
+}
+
+bool Matcher::Follows(const std::vector<Token>& terms, const Occurrence& o) const {
+  for (size_t i = 1; i < terms.size(); ++i) {
+    const auto next = terms_.find(terms[i].term);
+    const uint32_t want = o.position + (terms[i].position - terms.front().position);
+    if (next == terms_.end() ||
+        std::none_of(next->second.begin(), next->second.end(), [&](const Occurrence& p) {
+          return p.field == o.field && p.position == want;
+        })) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool Matcher::MatchTerms(const std::vector<Token>& terms, uint8_t fields) const {
   if (terms.empty()) return false;
   const auto first = terms_.find(terms.front().term);
   if (first == terms_.end()) return false;
-  for (const Occurrence& o : first->second) {
-    if ((o.field & fields) == 0) continue;
-    bool all = true;
-    for (size_t i = 1; i < terms.size() && all; ++i) {
-      const auto next = terms_.find(terms[i].term);
-      const uint32_t want = o.position + (terms[i].position - terms.front().position);
-      all = next != terms_.end() &&
-            std::any_of(next->second.begin(), next->second.end(), [&](const Occurrence& p) {
-              return p.field == o.field && p.position == want;
-            });
-    }
-    if (all) return true;
-  }
-  return false;
+  return std::any_of(first->second.begin(), first->second.end(), [&](const Occurrence& o) {
+    return (o.field & fields) != 0 && Follows(terms, o);
+  });
 }
 
 bool Matcher::Match(const QueryNode& q, Language& l) const {

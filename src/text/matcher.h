@@ -19,6 +19,10 @@
 
 namespace articledb::text {
 
+// What one occurrence of a query's word in an article's title counts for in ranking, where
+// an occurrence in the summary or body counts 1 (docs/search.md, "Relevance").
+inline constexpr float kTitleWeight = 2.0f;
+
 class Matcher {
  public:
   // Whether `article` matches `query`. A word or phrase is analysed with the article's
@@ -27,6 +31,13 @@ class Matcher {
   // analysis splits) when its terms occur at consecutive positions of one field; a prefix
   // when a term of one of its fields begins with the prefix folded (not stemmed).
   bool Matches(const QueryNode& query, const Article& article);
+
+  // For ranking by relevance: how much each of `leaves` (words, phrases and prefixes of a
+  // query) occurs in `article`, as Matches finds them, one weight per leaf: each
+  // occurrence counts 1, or kTitleWeight in the title. *words: the article's length, the
+  // words of its title, summary and body.
+  void Measure(const std::vector<const QueryNode*>& leaves, const Article& article,
+               std::vector<float>* weights, uint32_t* words);
 
   // The analyser of `language` (kept for reuse).
   Analyzer& AnalyzerFor(std::string_view language);
@@ -42,12 +53,18 @@ class Matcher {
     std::unordered_map<std::string, std::vector<Token>> words;  // text -> its terms
     std::unordered_map<std::string, std::string> prefixes;      // text -> folded prefix
   };
+  // Analyses the query words of `nodes` in the article's language and records in terms_
+  // where the article holds them; *words: the positions its fields used.
+  Language& Load(const std::vector<const QueryNode*>& nodes, const Article& article,
+                 uint32_t* words);
   const std::vector<Token>& Terms(Language& l, const std::string& text);
   const std::string& Prefix(Language& l, const std::string& text);
   // Adds to wanted_ and prefixes_ the terms and prefixes of the query's leaves.
   void Collect(const QueryNode& q, Language& l);
   bool Match(const QueryNode& q, Language& l) const;
   bool MatchTerms(const std::vector<Token>& terms, uint8_t fields) const;
+  // Whether the terms after the first follow occurrence `o` of the first, in its field.
+  bool Follows(const std::vector<Token>& terms, const Occurrence& o) const;
   bool Wanted(const std::string& term) const;
 
   std::map<std::string, Language, std::less<>> languages_;

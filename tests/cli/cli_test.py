@@ -809,6 +809,44 @@ def search_finds_words_phrases_and_refuses_bad_queries():
     check(rc == 2 and "contradict" in err, "both reindex flags: exit %d %s" % (rc, err))
 
 
+def search_orders_by_relevance_with_pages():
+    recs = [
+        {"id": "many", "source": "S", "language": "en", "published_at": "2024-05-01T10:00:00Z",
+         "title": "Zebra crossing", "body": "A zebra, then another zebra."},
+        {"id": "once", "source": "S", "language": "en", "published_at": "2024-05-02T10:00:00Z",
+         "title": "Roads", "body": "A zebra was seen near the long road out of the town."},
+        {"id": "none", "source": "S", "language": "en", "published_at": "2024-05-03T10:00:00Z",
+         "title": "Town", "body": "Nothing here."},
+    ]
+    plain = make_archive("plain", recs)
+    indexed = path("indexed")
+    write("indexed.jsonl", jsonl(recs))
+    ok("import", "-q", "--text-index", indexed, path("indexed.jsonl"))
+    for db in (plain, indexed):
+        def ids(*args):
+            return ok("search", db, *args, "--format", "ids")[1].decode().split()
+
+        check(ids("zebra") == ["once", "many"], "newest: %s" % ids("zebra"))
+        check(ids("zebra", "--order", "relevance") == ["many", "once"],
+              "relevance: %s" % ids("zebra", "--order", "relevance"))
+        check(ids("zebra", "--order", "relevance", "--all") == ["many", "once"], "--all")
+        _, out, err = ok("search", db, "zebra", "--order", "relevance", "--limit", "1",
+                         "--format", "ids")
+        cursor = [l[len("next_cursor="):] for l in err.splitlines()
+                  if l.startswith("next_cursor=")]
+        check(out.decode().split() == ["many"] and len(cursor) == 1, "first page: %s" % out)
+        check(ids("zebra", "--order", "relevance", "--limit", "1", "--cursor", cursor[0]) ==
+              ["once"], "second page")
+        # A cursor of the newest-first order is not one of relevance order.
+        _, _, err = ok("search", db, "zebra", "--limit", "1", "--format", "ids")
+        newest = [l[len("next_cursor="):] for l in err.splitlines()
+                  if l.startswith("next_cursor=")][0]
+        rc, _, err = run("search", db, "zebra", "--order", "relevance", "--cursor", newest)
+        check(rc != 0 and "cursor" in err, "a newest-first cursor in relevance order: %s" % err)
+        rc, _, err = run("search", db, "zebra", "--order", "best")
+        check(rc == 2 and "relevance" in err, "unknown order: %s" % err)
+
+
 def check_search(db):
     def ids(*args):
         return ok("search", db, *args, "--format", "ids")[1].decode().split()
@@ -1780,7 +1818,8 @@ CASES = {f.__name__: f for f in [
     import_strict_stops_at_first_bad_line, import_reads_stdin_and_zstd, import_is_an_upsert,
     bulk_import_survives_and_flushes, get_and_delete_report_missing_ids,
     query_pages_with_cursor_cover_every_match,
-    search_finds_words_phrases_and_refuses_bad_queries, writer_lock_is_reported_as_busy,
+    search_finds_words_phrases_and_refuses_bad_queries, search_orders_by_relevance_with_pages,
+    writer_lock_is_reported_as_busy,
     read_only_commands_work_while_import_runs, dump_restore_round_trip,
     damaged_dumps_are_refused, restore_refuses_non_empty_archive_without_merge,
     interrupted_import_keeps_what_it_read,

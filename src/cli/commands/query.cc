@@ -333,16 +333,19 @@ void AddSearchCommand(CLI::App* app, Context* ctx) {
   auto* cmd = app->add_subcommand(
       "search",
       "Print the articles matching a text query (words, \"phrases\", prefix*, AND, OR, "
-      "NOT or -word, ( ), title:word; docs/search.md) and the filters, newest first; when "
+      "NOT or -word, ( ), title:word; docs/search.md) and the filters, newest first (or "
+      "--order); when "
       "more exist, print next_cursor=TOKEN on standard error. The archive's text index "
       "answers it; an archive without one (see 'articledb stats') reads every article the "
       "filters select");
   cmd->add_option("DB", a->db, "Archive directory")->required();
   cmd->add_option("QUERY", a->fa.text, "The text query; quote it for the shell")->required();
   AddFilterOptions(cmd, &a->fa, /*with_order=*/false, /*with_text=*/false);
-  cmd->add_option("--order", a->order, "newest or oldest first")
+  cmd->add_option("--order", a->order,
+                  "newest or oldest first, or relevance: best match first by BM25 (the "
+                  "title counts twice; every match is read to score it: docs/search.md)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"newest", "oldest"}));
+      ->check(CLI::IsMember({"newest", "oldest", "relevance"}));
   AddPageOptions(cmd, a.get());
   cmd->add_option("--format", a->format,
                   "Output: table (each article's best passage under its row, matched words "
@@ -353,6 +356,7 @@ void AddSearchCommand(CLI::App* app, Context* ctx) {
   cmd->callback([ctx, a] {
     ctx->run = [a] {
       a->fa.oldest_first = a->order == "oldest";
+      a->fa.relevance = a->order == "relevance";
       return CmdQuery("search", a->db, a->fa, a->limit, a->all, a->cursor, a->format,
                       a->fields, /*summary=*/false);
     };
