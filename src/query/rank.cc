@@ -62,7 +62,7 @@ Status RankMatches(const store::ReadView& view, const NormalFilter& nf, std::vec
   const size_t n = positions.size();
   const size_t nl = leaves.size();
   std::vector<float> tf(n * nl);  // row i: the leaves' weights in match i
-  std::vector<uint32_t> length(n);
+  std::vector<float> length(n);
   text::Matcher matcher;
   std::vector<Article> chunk;
   std::vector<Pos> wanted;
@@ -102,7 +102,7 @@ Status RankMatches(const store::ReadView& view, const NormalFilter& nf, std::vec
     idf[l] = std::log(1.0 + (total - d + 0.5) / (d + 0.5));
   }
   double sum = 0;
-  for (uint32_t len : length) sum += len;
+  for (float len : length) sum += len;
   const double average = std::max(1.0, sum / static_cast<double>(n));
   out->resize(n);
   for (size_t i = 0; i < n; ++i) {

@@ -3,7 +3,8 @@
 //
 // Every match is found by the planner, then its record is read and analysed for how often
 // each positive word, phrase and prefix of the query occurs in it (text::Matcher::Measure,
-// a title occurrence counting kTitleWeight) and for its length in words. The score is the
+// a title occurrence counting kTitleWeight) and for its length in words (a title word
+// counting kTitleWeight too: BM25F's weighted pseudo-document). The score is the
 // sum over those leaves of
 //   idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average length)),
 //   idf = ln(1 + (N - df + 0.5) / (df + 0.5)),

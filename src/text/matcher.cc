@@ -59,7 +59,7 @@ bool Matcher::Wanted(const std::string& term) const {
 }
 
 Matcher::Language& Matcher::Load(const std::vector<const QueryNode*>& nodes,
-                                  const Article& article, uint32_t* words) {
+                                  const Article& article, float* length) {
   AnalyzerFor(article.language());
   Language& l = languages_.find(std::string_view(article.language()))->second;
   // Analyse the query's words first (the cache holds them, and is emptied only here, so
@@ -74,9 +74,10 @@ Matcher::Language& Matcher::Load(const std::vector<const QueryNode*>& nodes,
   for (auto& [term, occurrences] : terms_) occurrences.clear();
   const std::pair<uint8_t, const std::string*> fields[] = {
       {kTitle, &article.title()}, {kSummary, &article.summary()}, {kBody, &article.body()}};
-  *words = 0;
+  *length = 0;
   for (const auto& [field, text] : fields) {
-    *words += l.analyzer->Analyze(*text, &scratch_);
+    const uint32_t words = l.analyzer->Analyze(*text, &scratch_);
+    *length += static_cast<float>(words) * (field == kTitle ? kTitleWeight : 1.0f);
     for (const Token& t : scratch_) {
       if (Wanted(t.term)) terms_[t.term].push_back(Occurrence{field, t.position});
     }
@@ -85,13 +86,13 @@ Matcher::Language& Matcher::Load(const std::vector<const QueryNode*>& nodes,
 }
 
 bool Matcher::Matches(const QueryNode& query, const Article& article) {
-  uint32_t words = 0;
-  return Match(query, Load({&query}, article, &words));
+  float length = 0;
+  return Match(query, Load({&query}, article, &length));
 }
 
 void Matcher::Measure(const std::vector<const QueryNode*>& leaves, const Article& article,
-                      std::vector<float>* weights, uint32_t* words) {
-  Language& l = Load(leaves, article, words);
+                      std::vector<float>* weights, float* length) {
+  Language& l = Load(leaves, article, length);
   weights->assign(leaves.size(), 0.0f);
   auto weight = [](uint8_t field) { return field == kTitle ? kTitleWeight : 1.0f; };
   for (size_t i = 0; i < leaves.size(); ++i) {

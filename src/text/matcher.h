@@ -34,10 +34,10 @@ class Matcher {
 
   // For ranking by relevance: how much each of `leaves` (words, phrases and prefixes of a
   // query) occurs in `article`, as Matches finds them, one weight per leaf: each
-  // occurrence counts 1, or kTitleWeight in the title. *words: the article's length, the
-  // words of its title, summary and body.
+  // occurrence counts 1, or kTitleWeight in the title. *length: the article's length
+  // weighted alike, the words of its summary and body plus kTitleWeight per title word.
   void Measure(const std::vector<const QueryNode*>& leaves, const Article& article,
-               std::vector<float>* weights, uint32_t* words);
+               std::vector<float>* weights, float* length);
 
   // The analyser of `language` (kept for reuse).
   Analyzer& AnalyzerFor(std::string_view language);
@@ -54,9 +54,9 @@ class Matcher {
     std::unordered_map<std::string, std::string> prefixes;      // text -> folded prefix
   };
   // Analyses the query words of `nodes` in the article's language and records in terms_
-  // where the article holds them; *words: the positions its fields used.
+  // where the article holds them; *length: its words, kTitleWeight each in the title.
   Language& Load(const std::vector<const QueryNode*>& nodes, const Article& article,
-                 uint32_t* words);
+                 float* length);
   const std::vector<Token>& Terms(Language& l, const std::string& text);
   const std::string& Prefix(Language& l, const std::string& text);
   // Adds to wanted_ and prefixes_ the terms and prefixes of the query's leaves.
