@@ -180,6 +180,21 @@ class SearchModelTest : public ::testing::TestWithParam<bool> {
     return ids;
   }
 
+  // The ids of every page of `f` from `qo` on, following the cursors.
+  std::vector<std::string> PageIds(const Filter& f, QueryOptions qo) {
+    std::vector<std::string> ids;
+    for (int pages = 0; pages < 1000; ++pages) {
+      Page page;
+      const Status s = db_->Query(f, qo, &page);
+      EXPECT_TRUE(s.ok()) << s.ToString();
+      if (!s.ok()) break;
+      for (const Article& a : page.articles) ids.push_back(a.id());
+      if (page.next_cursor.empty()) break;
+      qo.cursor = page.next_cursor;
+    }
+    return ids;
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<Archive> db_;
   std::mt19937_64 rng_{20261207};
@@ -221,15 +236,7 @@ TEST_P(SearchModelTest, PagesOfEverySizeConcatenateToTheFullResult) {
     QueryOptions qo;
     qo.order = order;
     qo.limit = 1 + rng_() % 7;
-    std::vector<std::string> got;
-    for (int pages = 0; pages < 1000; ++pages) {
-      Page page;
-      const Status s = db_->Query(f, qo, &page);
-      ASSERT_TRUE(s.ok()) << s.ToString();
-      for (const Article& a : page.articles) got.push_back(a.id());
-      if (page.next_cursor.empty()) break;
-      qo.cursor = page.next_cursor;
-    }
+    const std::vector<std::string> got = PageIds(f, qo);
     EXPECT_EQ(got, want) << f.text << " limit " << qo.limit;
   }
 }
@@ -304,15 +311,7 @@ TEST_P(SearchModelTest, RelevanceOrderHoldsExactlyTheMatchesAndPagesThroughThemI
     QueryOptions qo;
     qo.order = Order::kRelevance;
     qo.limit = 1 + rng_() % 7;
-    std::vector<std::string> got;
-    for (int pages = 0; pages < 1000; ++pages) {
-      Page page;
-      const Status s = db_->Query(f, qo, &page);
-      ASSERT_TRUE(s.ok()) << s.ToString();
-      for (const Article& a : page.articles) got.push_back(a.id());
-      if (page.next_cursor.empty()) break;
-      qo.cursor = page.next_cursor;
-    }
+    const std::vector<std::string> got = PageIds(f, qo);
     EXPECT_EQ(got, ranked) << f.text << " limit " << qo.limit;
   }
   EXPECT_GT(nonempty, 20);

@@ -111,6 +111,11 @@ def synthetic(n, seed=7, body=120):
     return out
 
 
+def cursors(err):
+    """The tokens of the next_cursor= lines a page printed on stderr."""
+    return [l[len("next_cursor="):] for l in err.splitlines() if l.startswith("next_cursor=")]
+
+
 def make_archive(name, records):
     db = path(name)
     src = write(name + ".jsonl", jsonl(records))
@@ -261,7 +266,7 @@ def query_all_streams_every_match_and_formats_suit_scripts():
     _, out, err2 = ok("query", db, "--limit", "7", "--format", "json")
     page = json.loads(out)
     check(page["articles"] == parse_lines(lines), "json articles differ from jsonl")
-    cursor = [l[len("next_cursor="):] for l in err2.splitlines() if l.startswith("next_cursor=")]
+    cursor = cursors(err2)
     check(cursor and page["next_cursor"] == cursor[0], "json next_cursor %r" % page["next_cursor"])
     last = json.loads(ok("query", db, "--all", "--format", "json")[1])
     check(last["next_cursor"] is None and len(last["articles"]) == len(export(db)),
@@ -832,15 +837,13 @@ def search_orders_by_relevance_with_pages():
         check(ids("zebra", "--order", "relevance", "--all") == ["many", "once"], "--all")
         _, out, err = ok("search", db, "zebra", "--order", "relevance", "--limit", "1",
                          "--format", "ids")
-        cursor = [l[len("next_cursor="):] for l in err.splitlines()
-                  if l.startswith("next_cursor=")]
+        cursor = cursors(err)
         check(out.decode().split() == ["many"] and len(cursor) == 1, "first page: %s" % out)
         check(ids("zebra", "--order", "relevance", "--limit", "1", "--cursor", cursor[0]) ==
               ["once"], "second page")
         # A cursor of the newest-first order is not one of relevance order.
         _, _, err = ok("search", db, "zebra", "--limit", "1", "--format", "ids")
-        newest = [l[len("next_cursor="):] for l in err.splitlines()
-                  if l.startswith("next_cursor=")][0]
+        newest = cursors(err)[0]
         rc, _, err = run("search", db, "zebra", "--order", "relevance", "--cursor", newest)
         check(rc != 0 and "cursor" in err, "a newest-first cursor in relevance order: %s" % err)
         rc, _, err = run("search", db, "zebra", "--order", "best")
@@ -864,7 +867,7 @@ def check_search(db):
     check(ids("vote OR paix", "--from", "2024-06") == ["fr2"], "with --from")
     # Pages with a cursor cover the matches.
     _, out, err = ok("search", db, "election OR élection", "--limit", "2", "--format", "ids")
-    cursor = [l[len("next_cursor="):] for l in err.splitlines() if l.startswith("next_cursor=")]
+    cursor = cursors(err)
     check(out.decode().split() == ["fr1", "en2"] and len(cursor) == 1, "first page")
     _, out, _ = ok("search", db, "election OR élection", "--limit", "2", "--format", "ids",
                    "--cursor", cursor[0])
