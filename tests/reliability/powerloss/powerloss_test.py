@@ -447,7 +447,15 @@ def salvage_case():
                       started=lambda: ct.acknowledged(log) >= 60)
         logs = [f for f in os.listdir(db) if f.endswith(".log")]
         wal = os.path.join(db, max(logs, key=lambda f: os.path.getsize(os.path.join(db, f))))
-        ct.flip(wal, [os.path.getsize(wal) // 2])
+        # A byte flipped in the middle of the log. When that part of the log only holds
+        # writes already flushed to tables, recovery does not need it and verify passes
+        # (seen once in CI, on a slow machine): then damage a later part, nearer the tail
+        # the tables lack, until verify refuses the archive.
+        size = os.path.getsize(wal)
+        for offset in (size // 2, size * 3 // 4, size * 7 // 8):
+            ct.flip(wal, [offset])
+            if ct.run("verify", db)[0] == 2:
+                break
         ct.run("verify", db, expect=2)  # refused: the damage is there
         with open(log, "rb") as f:
             for raw in f:
