@@ -161,9 +161,10 @@ Status ArchiveImpl::OpenDb() {
   if (Status ms = meta::Load(store_, &meta_); !ms.ok()) return ms;
   bool marked = false;
   if (Status s = meta::RebuildMarked(store_, &marked); !s.ok()) return s;
-  bool current = false, text = false;
+  bool current = false;
+  store::TextIndexing text = store::TextIndexing::kNone;
   if (Status s = meta::IndexesCurrent(store_, created, &current, &text); !s.ok()) return s;
-  store_.set_text_index(text);
+  store_.set_text_indexing(text);
   if (!current && !marked) {
     // Written before some index types or the doc values existed: rebuilt now.
     if (store_.read_only()) {

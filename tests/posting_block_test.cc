@@ -188,6 +188,97 @@ TEST(PostingBlockMerge, OperandsAppliedInOrderMatchASetModelWithPartialMergesInR
   }
 }
 
+std::vector<Impact> RandomImpacts(std::mt19937_64& rng, size_t n) {
+  std::vector<Impact> v(n);
+  for (Impact& i : v) {
+    i.tf = 1 + static_cast<uint32_t>(rng() % (rng() % 8 == 0 ? 100000 : 5));
+    i.length = 1 + static_cast<uint32_t>(rng() % (rng() % 8 == 0 ? 4000000000u : 500));
+  }
+  return v;
+}
+
+TEST(PostingBlock, ImpactBlocksRoundTripTheirImpactsAtEveryChunkBoundary) {
+  std::mt19937_64 rng(11);
+  for (size_t n : {size_t{1}, size_t{2}, size_t{127}, size_t{128}, size_t{129}, size_t{1000}}) {
+    const auto in = RandomPostings(rng, n, 1000000);
+    const auto impacts = RandomImpacts(rng, n);
+    std::string block;
+    EncodeBlock(in, &block, impacts.data());
+    EXPECT_EQ(block[0] & 0xf0, kImpactBlockTag);
+    std::vector<Posting> out;
+    std::vector<Impact> out_impacts;
+    ASSERT_TRUE(DecodeBlock(block, &out, &out_impacts)) << n;
+    EXPECT_EQ(out, in);
+    EXPECT_EQ(out_impacts, impacts);
+    ASSERT_TRUE(DecodeBlock(block, &out));  // the postings alone
+    EXPECT_EQ(out, in);
+    BlockReader reader;
+    ASSERT_TRUE(reader.Init(block));
+    EXPECT_TRUE(reader.has_impacts());
+    std::vector<Impact> chunk_impacts;
+    ASSERT_TRUE(reader.DecodeChunk(reader.chunk_count() - 1, &out, &chunk_impacts));
+    EXPECT_EQ(chunk_impacts.back(), impacts.back());
+    // A block without impacts gives zeros.
+    EncodeBlock(in, &block);
+    ASSERT_TRUE(DecodeBlock(block, &out, &out_impacts));
+    EXPECT_EQ(out_impacts, std::vector<Impact>(n));
+    ASSERT_TRUE(reader.Init(block));
+    EXPECT_FALSE(reader.has_impacts());
+  }
+}
+
+TEST(PostingBlock, EveryTruncationOfAnImpactBlockIsRejected) {
+  std::mt19937_64 rng(12);
+  const auto in = RandomPostings(rng, 300, 1000000);
+  const auto impacts = RandomImpacts(rng, in.size());
+  std::string block;
+  EncodeBlock(in, &block, impacts.data());
+  std::vector<Posting> out;
+  std::vector<Impact> out_impacts;
+  for (size_t len = 1; len < block.size(); ++len) {
+    EXPECT_FALSE(DecodeBlock(std::string_view(block).substr(0, len), &out, &out_impacts)) << len;
+  }
+}
+
+TEST(PostingBlockMerge, AnAddOfAPostingAlreadyThereReplacesItsImpactThroughPartialMerges) {
+  const auto op = NewMergeOperator();
+  std::mt19937_64 rng(13);
+  for (int round = 0; round < 200; ++round) {
+    std::map<Posting, Impact> model;
+    auto random_ops = [&](size_t n) {
+      std::vector<std::string> ops;
+      for (size_t i = 0; i < n; ++i) {
+        const Posting p{static_cast<int64_t>(rng() % 20) * 1000000, rng() % 5};
+        std::string o;
+        if (rng() % 3 == 0) {
+          EncodeOperand({}, {&p, 1}, &o);
+          model.erase(p);
+        } else {
+          const Impact imp = RandomImpacts(rng, 1)[0];
+          EncodeOperand({&p, 1}, {}, &o, &imp);
+          model[p] = imp;
+        }
+        ops.push_back(o);
+      }
+      return ops;
+    };
+    std::string base;
+    const auto first = random_ops(1 + rng() % 20);
+    ASSERT_TRUE(ApplyOperands(nullptr, Views(first), &base));
+    const auto ops = PartiallyMerge(rng, random_ops(1 + rng() % 40), *op);
+    std::vector<std::string_view> views(ops.begin(), ops.end());
+    const std::string_view base_view(base);
+    std::string result;
+    ASSERT_TRUE(ApplyOperands(&base_view, views, &result));
+    std::vector<Posting> got;
+    std::vector<Impact> got_impacts;
+    ASSERT_TRUE(DecodeBlock(result, &got, &got_impacts));
+    std::map<Posting, Impact> have;
+    for (size_t i = 0; i < got.size(); ++i) have[got[i]] = got_impacts[i];
+    EXPECT_EQ(have, model) << "round " << round;
+  }
+}
+
 TEST(PostingBlockMerge, RemovingEveryPostingLeavesTheEmptyBlock) {
   const std::vector<std::string> ops = {AddOperand({5, 1}), AddOperand({6, 2}),
                                         RemoveOperand({5, 1}), RemoveOperand({6, 2})};

@@ -14,6 +14,7 @@
 #include "store/keys.h"
 #include "store/store.h"
 #include "text/analyzer.h"
+#include "text/matcher.h"
 
 namespace articledb::index {
 namespace {
@@ -118,7 +119,7 @@ class TextIndex final : public IndexContributor {
     // their caches of words pay off across articles).
     thread_local std::unordered_map<std::string, Group> groups;
     thread_local std::vector<text::Token> tokens;
-    thread_local std::unordered_set<std::string> seen;
+    thread_local std::unordered_map<std::string, uint32_t> seen;  // term -> weighted count
     auto found = groups.find(a.language());
     if (found == groups.end()) {
       if (groups.size() > 256) groups.clear();
@@ -127,14 +128,21 @@ class TextIndex final : public IndexContributor {
     }
     Group& g = found->second;
     seen.clear();
+    // Occurrences and length weighted as the matcher weighs them (text/matcher.h), so an
+    // impact gives the same BM25 as measuring the record.
+    constexpr auto kTitle = static_cast<uint32_t>(text::kTitleWeight);
+    uint32_t length = 0;
     for (const std::string* field : {&a.title(), &a.summary(), &a.body()}) {
-      g.analyzer->Analyze(*field, &tokens);
-      for (const text::Token& t : tokens) seen.insert(t.term);
+      const uint32_t weight = field == &a.title() ? kTitle : 1;
+      length += g.analyzer->Analyze(*field, &tokens) * weight;
+      for (const text::Token& t : tokens) seen[t.term] += weight;
     }
     std::string key;
-    for (const std::string& term : seen) {
+    d->impacts.resize(d->index_keys.size());
+    for (const auto& [term, tf] : seen) {
       key = keys::IndexPrefix(keys::kText, keys::TextName(g.name, term));
       d->index_keys.push_back(key + std::string(pos));
+      d->impacts.push_back(Impact{tf, length});
       d->names.emplace_back(std::move(key), term);
     }
   }
@@ -174,24 +182,28 @@ store::AllCfHooks StoreHooks() {
   return hooks;
 }
 
-void Derive(const Article& a, uint64_t docno, Derived* d, bool text) {
+void Derive(const Article& a, uint64_t docno, Derived* d, TextIndexing text) {
   d->index_keys.clear();
+  d->impacts.clear();
   d->names.clear();
   const int64_t t = IndexTime(a);
   std::string pos;
   keys::AppendTime(&pos, t);
   keys::AppendDocno(&pos, docno);
   for (const IndexContributor* c : Contributors()) {
-    if (text || c->type() != keys::kText) c->Contribute(a, pos, d);
+    if (text != TextIndexing::kNone || c->type() != keys::kText) c->Contribute(a, pos, d);
   }
+  if (text != TextIndexing::kImpacts) d->impacts.clear();
+  d->impacts.resize(d->index_keys.size());
   d->doc_key = keys::DocnoKey(docno);
   EncodeDocValues(a, &d->doc_value);
 }
 
-void BatchMerges::AddPosting(std::string_view block_key, const Posting& p, bool add) {
+void BatchMerges::AddPosting(std::string_view block_key, const Posting& p, bool add,
+                             const Impact& impact) {
   auto it = blocks_.find(block_key);
   if (it == blocks_.end()) it = blocks_.emplace(std::string(block_key), std::vector<Op>()).first;
-  it->second.push_back(Op{p, add});
+  it->second.push_back(Op{p, impact, add});
 }
 
 void BatchMerges::AddCounter(std::string_view key, int64_t delta, std::string_view display) {
@@ -209,17 +221,26 @@ void BatchMerges::WriteTo(rocksdb::WriteBatch* batch, const store::Store& st) {
 void BatchMerges::WriteTo(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* index,
                           rocksdb::ColumnFamilyHandle* counters) {
   std::vector<Posting> adds, removes;
+  std::vector<Impact> add_impacts;
   std::string operand;
   for (auto& [key, ops] : blocks_) {
     // The last op on a posting wins, as when the operands are merged one by one.
     std::stable_sort(ops.begin(), ops.end(), [](const Op& a, const Op& b) { return a.p < b.p; });
     adds.clear();
     removes.clear();
+    add_impacts.clear();
+    bool impacts = false;
     for (size_t i = 0; i < ops.size(); ++i) {
       if (i + 1 < ops.size() && ops[i + 1].p == ops[i].p) continue;
-      (ops[i].add ? adds : removes).push_back(ops[i].p);
+      if (ops[i].add) {
+        adds.push_back(ops[i].p);
+        add_impacts.push_back(ops[i].impact);
+        impacts = impacts || ops[i].impact.tf != 0;
+      } else {
+        removes.push_back(ops[i].p);
+      }
     }
-    EncodeOperand(adds, removes, &operand);
+    EncodeOperand(adds, removes, &operand, impacts ? add_impacts.data() : nullptr);
     batch->Merge(index, key, operand);
   }
   for (const auto& [key, c] : counters_) {
@@ -231,22 +252,32 @@ void BatchMerges::WriteTo(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandl
 
 void ApplyDerived(rocksdb::WriteBatch* batch, BatchMerges* merges, const store::Store& st,
                   const Derived& d, int sign, const Derived* other) {
-  std::unordered_set<std::string_view> keep_keys, keep_names;
+  // The other version's keys, with their impacts: a key both versions have is left alone,
+  // unless its impact changed, when the stored version (sign > 0) adds it again with its
+  // own (the add replaces the impact) and the removed one leaves it.
+  std::unordered_map<std::string_view, Impact> keep_keys;
+  std::unordered_set<std::string_view> keep_names;
   if (other != nullptr) {
-    for (const auto& k : other->index_keys) keep_keys.insert(k);
+    for (size_t i = 0; i < other->index_keys.size(); ++i) {
+      keep_keys.emplace(other->index_keys[i], other->impacts[i]);
+    }
     for (const auto& n : other->names) keep_names.insert(n.first);
   }
   // Each position key (prefix | time | docno) becomes a merge on its posting block
   // (prefix | month) and on its day counter ('#' | prefix | day): no read, one batch.
   std::string block_key;
-  for (const auto& k : d.index_keys) {
-    if (keep_keys.count(k)) continue;
+  for (size_t i = 0; i < d.index_keys.size(); ++i) {
+    const std::string& k = d.index_keys[i];
+    if (auto kept = keep_keys.find(k);
+        kept != keep_keys.end() && (sign < 0 || kept->second == d.impacts[i])) {
+      continue;
+    }
     const std::string_view prefix(k.data(), k.size() - keys::kPositionBytes);
     const char* pos = k.data() + prefix.size();
     const Posting p{keys::DecodeTime(pos), keys::DecodeDocno(pos + 8)};
     block_key.assign(prefix);
     keys::AppendBucket(&block_key, keys::MonthBucket(p.time));
-    merges->AddPosting(block_key, p, sign > 0);
+    merges->AddPosting(block_key, p, sign > 0, sign > 0 ? d.impacts[i] : Impact());
     if (p.time != keys::kUndated && prefix[0] != keys::kText) {
       merges->AddCounter(keys::DayCounterKey(prefix, keys::DayNumber(p.time)), sign, "");
     }

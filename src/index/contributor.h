@@ -29,6 +29,9 @@ namespace articledb::index {
 // Everything one stored version of an article contributes besides its record.
 struct Derived {
   std::vector<std::string> index_keys;
+  // One per index key: a text posting's impact (index/posting_block.h) when the archive's
+  // text index keeps them, zeros otherwise.
+  std::vector<Impact> impacts;
   // Counter key -> display name, one per distinct normalised name (source, entity,
   // language, topic, author; a text term's counter, its document frequency, shows the
   // term).
@@ -48,7 +51,9 @@ class IndexContributor {
   // What the type indexes, for messages: "date", "source", "entity", "language", ...
   virtual const char* name() const = 0;
   // Appends to `d` the index keys (prefix + `pos`) and the named counters of `a`.
-  // `pos` is the article's position: time(8) | docno(8).
+  // `pos` is the article's position: time(8) | docno(8). A contributor whose postings
+  // carry impacts (the text index) appends them to d->impacts, one per key; the others
+  // leave it to Derive.
   virtual void Contribute(const Article& a, std::string_view pos, Derived* d) const = 0;
 };
 
@@ -61,10 +66,11 @@ const IndexContributor* ContributorOf(char type);
 // the posting blocks' merge operator and compaction filter (index/posting_block.h).
 store::AllCfHooks StoreHooks();
 
+using store::TextIndexing;
+
 // The index keys and counters of `a` stored under `docno`, from every contributor (the
-// text index's only when `text`: the archive keeps one, Store::text_index), and its doc
-// value.
-void Derive(const Article& a, uint64_t docno, Derived* d, bool text);
+// text index's only when the archive keeps one, Store::text_indexing), and its doc value.
+void Derive(const Article& a, uint64_t docno, Derived* d, TextIndexing text);
 
 // The merges of many articles' index and counter updates, gathered and written as one
 // operand per key: what the merge operators would make of them anyway (a posting's last
@@ -73,7 +79,8 @@ void Derive(const Article& a, uint64_t docno, Derived* d, bool text);
 // day's date counter instead of hundreds, and the memtable holds that many fewer entries.
 class BatchMerges {
  public:
-  void AddPosting(std::string_view block_key, const Posting& p, bool add);
+  void AddPosting(std::string_view block_key, const Posting& p, bool add,
+                  const Impact& impact = Impact());
   void AddCounter(std::string_view key, int64_t delta, std::string_view display);
   // Adds one merge per key gathered to `batch` and starts over.
   void WriteTo(rocksdb::WriteBatch* batch, const store::Store& store);
@@ -85,6 +92,7 @@ class BatchMerges {
  private:
   struct Op {
     Posting p;
+    Impact impact;
     bool add;
   };
   struct Counter {

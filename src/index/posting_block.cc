@@ -48,7 +48,7 @@ int ChooseScale(std::span<const Posting> postings) {
 namespace {
 
 template <int64_t kScale>
-void EncodeChunks(std::span<const Posting> postings, std::string* out) {
+void EncodeChunks(std::span<const Posting> postings, const Impact* impacts, std::string* out) {
   // Data first into a scratch string (its sizes go in the directory).
   thread_local std::string data;
   thread_local std::string dir;
@@ -63,11 +63,19 @@ void EncodeChunks(std::span<const Posting> postings, std::string* out) {
       const int64_t t = postings[i].time / kScale;
       PutVarint64(&data, static_cast<uint64_t>(t) - static_cast<uint64_t>(prev_t));
       PutVarint64(&data, ZigZagEncode(static_cast<int64_t>(postings[i].docno - prev_d)));
+      if (impacts != nullptr) {
+        PutVarint64(&data, impacts[i].tf);
+        PutVarint64(&data, impacts[i].length);
+      }
       prev_t = t;
       prev_d = postings[i].docno;
     }
     PutVarint64(&dir, ZigZagEncode(postings[begin].time / kScale));
     PutVarint64(&dir, postings[begin].docno);
+    if (impacts != nullptr) {
+      PutVarint64(&dir, impacts[begin].tf);
+      PutVarint64(&dir, impacts[begin].length);
+    }
     // The last chunk's size is what remains of the block.
     if (end < postings.size()) PutVarint64(&dir, data.size() - before);
   }
@@ -75,19 +83,33 @@ void EncodeChunks(std::span<const Posting> postings, std::string* out) {
   out->append(data);
 }
 
+// Reads an impact's two varints; false when truncated or out of range.
+inline bool GetImpact(const char** p, const char* end, Impact* imp) {
+  uint64_t tf = 0, length = 0;
+  if (!GetVarint(p, end, &tf) || !GetVarint(p, end, &length)) return false;
+  if (tf > UINT32_MAX || length > UINT32_MAX) return false;
+  *imp = Impact{static_cast<uint32_t>(tf), static_cast<uint32_t>(length)};
+  return true;
+}
+
+bool AnyImpact(const std::vector<Impact>& impacts) {
+  return std::any_of(impacts.begin(), impacts.end(), [](const Impact& i) { return i.tf != 0; });
+}
+
 }  // namespace
 
-void EncodeBlock(std::span<const Posting> postings, std::string* out) {
+void EncodeBlock(std::span<const Posting> postings, std::string* out, const Impact* impacts) {
   out->clear();
   if (postings.empty()) return;
   assert(std::is_sorted(postings.begin(), postings.end()));
   const int scale_code = ChooseScale(postings);
-  out->push_back(static_cast<char>(kBlockTag + scale_code));
+  const char tag = impacts != nullptr ? kImpactBlockTag : kBlockTag;
+  out->push_back(static_cast<char>(tag + scale_code));
   PutVarint64(out, postings.size());
   switch (scale_code) {
-    case 2: EncodeChunks<1000000>(postings, out); break;
-    case 1: EncodeChunks<1000>(postings, out); break;
-    default: EncodeChunks<1>(postings, out); break;
+    case 2: EncodeChunks<1000000>(postings, impacts, out); break;
+    case 1: EncodeChunks<1000>(postings, impacts, out); break;
+    default: EncodeChunks<1>(postings, impacts, out); break;
   }
 }
 
@@ -96,10 +118,13 @@ bool BlockReader::Init(std::string_view block) {
   chunks_.clear();
   count_ = 0;
   scale_ = 1;
+  impacts_ = false;
   if (block.empty()) return true;
   const char* p = block.data();
   const char* const end = p + block.size();
-  const int scale_code = static_cast<uint8_t>(*p++) - kBlockTag;
+  const auto tag = static_cast<uint8_t>(*p++);
+  impacts_ = tag >= static_cast<uint8_t>(kImpactBlockTag);
+  const int scale_code = tag - (impacts_ ? kImpactBlockTag : kBlockTag);
   if (scale_code < 0 || scale_code > 2) return false;
   scale_ = kScales[scale_code];
   uint64_t count = 0;
@@ -114,6 +139,8 @@ bool BlockReader::Init(std::string_view block) {
   for (size_t i = 0; i < n_chunks; ++i) {
     uint64_t zt = 0, docno = 0, bytes = 0;
     if (!GetVarint(&p, end, &zt) || !GetVarint(&p, end, &docno)) return false;
+    Impact first_impact;
+    if (impacts_ && !GetImpact(&p, end, &first_impact)) return false;
     const bool last = i + 1 == n_chunks;
     if (!last && !GetVarint(&p, end, &bytes)) return false;
     if (last) {
@@ -125,6 +152,7 @@ bool BlockReader::Init(std::string_view block) {
     if (t < min_t || t > max_t) return false;
     Chunk& c = chunks_[i];
     c.first = Posting{t * scale_, docno};
+    c.first_impact = first_impact;
     if (i > 0 && !(chunks_[i - 1].first < c.first)) return false;
     c.count = i + 1 < n_chunks ? kChunkPostings : count - i * kChunkPostings;
     // Every posting after the first takes two bytes or more.
@@ -149,10 +177,18 @@ size_t BlockReader::FindChunk(const Posting& target) const {
   return it == chunks_.begin() ? 0 : static_cast<size_t>(it - chunks_.begin()) - 1;
 }
 
-bool BlockReader::DecodeChunk(size_t i, std::vector<Posting>* out) const {
+bool BlockReader::DecodeChunk(size_t i, std::vector<Posting>* out,
+                              std::vector<Impact>* impacts) const {
   if (i >= chunks_.size()) return false;
   const Chunk& c = chunks_[i];
   out->resize(c.count);
+  Impact* imp = nullptr;
+  if (impacts != nullptr) {
+    impacts->assign(c.count, Impact());
+    imp = impacts->data();
+    imp[0] = c.first_impact;
+  }
+  Impact skipped;
   Posting* o = out->data();
   const char* p = block_.data() + c.offset;
   const char* const end = p + c.bytes;
@@ -163,6 +199,7 @@ bool BlockReader::DecodeChunk(size_t i, std::vector<Posting>* out) const {
   for (size_t k = 1; k < c.count; ++k) {
     uint64_t dt = 0, zd = 0;
     if (!GetVarint(&p, end, &dt) || !GetVarint(&p, end, &zd)) return false;
+    if (impacts_ && !GetImpact(&p, end, imp != nullptr ? &imp[k] : &skipped)) return false;
     // t + dt must stay <= the largest storable time.
     if (dt > max_t - static_cast<uint64_t>(t)) return false;
     const uint64_t nd = d + static_cast<uint64_t>(ZigZagDecode(zd));
@@ -176,23 +213,31 @@ bool BlockReader::DecodeChunk(size_t i, std::vector<Posting>* out) const {
   return true;
 }
 
-bool DecodeBlock(std::string_view block, std::vector<Posting>* out) {
+bool DecodeBlock(std::string_view block, std::vector<Posting>* out,
+                 std::vector<Impact>* impacts) {
   thread_local BlockReader reader;
   thread_local std::vector<Posting> chunk;
+  thread_local std::vector<Impact> chunk_impacts;
   out->clear();
+  if (impacts != nullptr) impacts->clear();
   if (!reader.Init(block)) return false;
   out->reserve(reader.size());
   for (size_t i = 0; i < reader.chunk_count(); ++i) {
-    if (!reader.DecodeChunk(i, &chunk)) return false;
+    if (!reader.DecodeChunk(i, &chunk, impacts != nullptr ? &chunk_impacts : nullptr)) {
+      return false;
+    }
     out->insert(out->end(), chunk.begin(), chunk.end());
+    if (impacts != nullptr) {
+      impacts->insert(impacts->end(), chunk_impacts.begin(), chunk_impacts.end());
+    }
   }
   return true;
 }
 
 void EncodeOperand(std::span<const Posting> adds, std::span<const Posting> removes,
-                   std::string* out) {
+                   std::string* out, const Impact* add_impacts) {
   thread_local std::string a, r;
-  EncodeBlock(adds, &a);
+  EncodeBlock(adds, &a, add_impacts);
   EncodeBlock(removes, &r);
   out->clear();
   out->push_back(kOperandTag);
@@ -202,7 +247,7 @@ void EncodeOperand(std::span<const Posting> adds, std::span<const Posting> remov
 }
 
 bool DecodeOperand(std::string_view operand, std::vector<Posting>* adds,
-                   std::vector<Posting>* removes) {
+                   std::vector<Posting>* removes, std::vector<Impact>* add_impacts) {
   const char* p = operand.data();
   const char* const end = p + operand.size();
   if (p == end || *p++ != kOperandTag) return false;
@@ -210,7 +255,7 @@ bool DecodeOperand(std::string_view operand, std::vector<Posting>* adds,
   if (!GetVarint(&p, end, &len) || len > static_cast<uint64_t>(end - p)) return false;
   const std::string_view a(p, len);
   const std::string_view r(p + len, static_cast<size_t>(end - p) - len);
-  if (!DecodeBlock(a, adds) || !DecodeBlock(r, removes)) return false;
+  if (!DecodeBlock(a, adds, add_impacts) || !DecodeBlock(r, removes)) return false;
   // Disjoint: a posting both added and removed by one operand has no meaning.
   auto ai = adds->begin();
   for (const Posting& x : *removes) {
@@ -221,22 +266,27 @@ bool DecodeOperand(std::string_view operand, std::vector<Posting>* adds,
 }
 
 bool CombineOperands(std::span<const std::string_view> operands, std::vector<Posting>* adds,
-                     std::vector<Posting>* removes) {
+                     std::vector<Posting>* removes, std::vector<Impact>* add_impacts) {
   adds->clear();
   removes->clear();
-  if (operands.size() == 1) return DecodeOperand(operands[0], adds, removes);
+  if (add_impacts != nullptr) add_impacts->clear();
+  if (operands.size() == 1) return DecodeOperand(operands[0], adds, removes, add_impacts);
   struct Op {
     Posting p;
+    Impact impact;
     uint32_t seq;
     bool add;
   };
   thread_local std::vector<Op> ops;
   thread_local std::vector<Posting> a, r;
+  thread_local std::vector<Impact> ai;
   ops.clear();
   for (size_t i = 0; i < operands.size(); ++i) {
-    if (!DecodeOperand(operands[i], &a, &r)) return false;
-    for (const Posting& x : a) ops.push_back({x, static_cast<uint32_t>(i), true});
-    for (const Posting& x : r) ops.push_back({x, static_cast<uint32_t>(i), false});
+    if (!DecodeOperand(operands[i], &a, &r, &ai)) return false;
+    for (size_t k = 0; k < a.size(); ++k) {
+      ops.push_back({a[k], ai[k], static_cast<uint32_t>(i), true});
+    }
+    for (const Posting& x : r) ops.push_back({x, Impact(), static_cast<uint32_t>(i), false});
   }
   std::sort(ops.begin(), ops.end(), [](const Op& x, const Op& y) {
     if (x.p != y.p) return x.p < y.p;
@@ -244,7 +294,12 @@ bool CombineOperands(std::span<const std::string_view> operands, std::vector<Pos
   });
   for (size_t i = 0; i < ops.size(); ++i) {
     if (i + 1 < ops.size() && ops[i + 1].p == ops[i].p) continue;  // a later op wins
-    (ops[i].add ? adds : removes)->push_back(ops[i].p);
+    if (ops[i].add) {
+      adds->push_back(ops[i].p);
+      if (add_impacts != nullptr) add_impacts->push_back(ops[i].impact);
+    } else {
+      removes->push_back(ops[i].p);
+    }
   }
   return true;
 }
@@ -252,21 +307,34 @@ bool CombineOperands(std::span<const std::string_view> operands, std::vector<Pos
 bool ApplyOperands(const std::string_view* base, std::span<const std::string_view> operands,
                    std::string* result) {
   thread_local std::vector<Posting> have, adds, removes, merged;
+  thread_local std::vector<Impact> have_i, adds_i, merged_i;
   have.clear();
-  if (base != nullptr && !DecodeBlock(*base, &have)) return false;
-  if (!CombineOperands(operands, &adds, &removes)) return false;
+  have_i.clear();
+  if (base != nullptr && !DecodeBlock(*base, &have, &have_i)) return false;
+  if (!CombineOperands(operands, &adds, &removes, &adds_i)) return false;
   merged.clear();
+  merged_i.clear();
   merged.reserve(have.size() + adds.size());
+  merged_i.reserve(have.size() + adds.size());
   size_t ai = 0, ri = 0;
-  for (const Posting& x : have) {
-    while (ai < adds.size() && adds[ai] < x) merged.push_back(adds[ai++]);
-    if (ai < adds.size() && adds[ai] == x) ++ai;  // present already: kept once below
+  for (size_t k = 0; k < have.size(); ++k) {
+    const Posting& x = have[k];
+    while (ai < adds.size() && adds[ai] < x) {
+      merged.push_back(adds[ai]);
+      merged_i.push_back(adds_i[ai++]);
+    }
+    Impact impact = have_i[k];
+    if (ai < adds.size() && adds[ai] == x) impact = adds_i[ai++];  // added again: its impact
     while (ri < removes.size() && removes[ri] < x) ++ri;
     if (ri < removes.size() && removes[ri] == x) continue;
     merged.push_back(x);
+    merged_i.push_back(impact);
   }
-  while (ai < adds.size()) merged.push_back(adds[ai++]);
-  EncodeBlock(merged, result);
+  while (ai < adds.size()) {
+    merged.push_back(adds[ai]);
+    merged_i.push_back(adds_i[ai++]);
+  }
+  EncodeBlock(merged, result, AnyImpact(merged_i) ? merged_i.data() : nullptr);
   return true;
 }
 
@@ -291,10 +359,12 @@ class PostingBlockMerge : public rocksdb::MergeOperator {
                          std::string* new_value, rocksdb::Logger* /*logger*/) const override {
     thread_local std::vector<std::string_view> ops;
     thread_local std::vector<Posting> adds, removes;
+    thread_local std::vector<Impact> add_impacts;
     ops.clear();
     for (const rocksdb::Slice& s : operand_list) ops.emplace_back(s.data(), s.size());
-    if (!CombineOperands(ops, &adds, &removes)) return false;
-    EncodeOperand(adds, removes, new_value);
+    if (!CombineOperands(ops, &adds, &removes, &add_impacts)) return false;
+    EncodeOperand(adds, removes, new_value,
+                  AnyImpact(add_impacts) ? add_impacts.data() : nullptr);
     return true;
   }
 

@@ -19,6 +19,11 @@
 //                 one posting is tag, count, time, docno
 //     data        per chunk, per posting after its first: time delta, zigzag(docno delta)
 //
+// A block of the text index (tag 0x20 + scale: an impact block) also holds, with each
+// posting, its Impact: the term's frequency in the article and the article's length, two
+// varints after the posting's docno (in the directory for a chunk's first posting, in the
+// data for the others). They are what relevance ranking needs without reading the record.
+//
 // Decoding checks every length, count, delta and the strict order against the bytes it
 // has, so damaged or crafted bytes give `false`, never a crash, and never an allocation
 // larger than the block's own size allows (each posting takes at least two bytes).
@@ -62,17 +67,31 @@ struct Posting {
   }
 };
 
+// What a text posting says of its term in its article (text index format 2): `tf`, the
+// term's occurrences, a title occurrence counting text::kTitleWeight; `length`, the
+// article's words, weighted the same way. Zero in postings of blocks without impacts.
+struct Impact {
+  uint32_t tf = 0;
+  uint32_t length = 0;
+  friend bool operator==(const Impact&, const Impact&) = default;
+};
+
 inline constexpr size_t kChunkPostings = 128;
-inline constexpr char kBlockTag = 0x10;  // + scale (0..2)
+inline constexpr char kBlockTag = 0x10;        // + scale (0..2)
+inline constexpr char kImpactBlockTag = 0x20;  // + scale: a block with impacts
 inline constexpr char kOperandTag = 0x02;
 
 // Replaces *out with the block of `postings`, which must be strictly ascending (checked in
-// debug builds only; callers sort). An empty span gives the empty block "".
-void EncodeBlock(std::span<const Posting> postings, std::string* out);
+// debug builds only; callers sort). An empty span gives the empty block "". With
+// `impacts` (one per posting), an impact block.
+void EncodeBlock(std::span<const Posting> postings, std::string* out,
+                 const Impact* impacts = nullptr);
 
 // Replaces *out with every posting of `block`; false (and *out unspecified) when the
-// bytes are not a valid block.
-bool DecodeBlock(std::string_view block, std::vector<Posting>* out);
+// bytes are not a valid block. `impacts`, when given, gets one per posting (zeros for a
+// block without them).
+bool DecodeBlock(std::string_view block, std::vector<Posting>* out,
+                 std::vector<Impact>* impacts = nullptr);
 
 // Reads a block chunk by chunk. Init checks the header and the chunk directory;
 // DecodeChunk checks the chunk's data. The reader keeps a view of the bytes: they must
@@ -82,18 +101,23 @@ class BlockReader {
   // False when the header or the directory is damaged.
   bool Init(std::string_view block);
   size_t size() const { return count_; }
+  // The block holds impacts (its tag is kImpactBlockTag + scale).
+  bool has_impacts() const { return impacts_; }
   size_t chunk_count() const { return chunks_.size(); }
   // The first posting of chunk i (from the directory: no decoding).
   Posting chunk_first(size_t i) const { return chunks_[i].first; }
   // The last chunk whose first posting is <= target (0 if none): where a forward seek
   // to `target` starts. O(log chunks).
   size_t FindChunk(const Posting& target) const;
-  // Replaces *out with the postings of chunk i, ascending; false when damaged.
-  bool DecodeChunk(size_t i, std::vector<Posting>* out) const;
+  // Replaces *out with the postings of chunk i, ascending; false when damaged. `impacts`,
+  // when given, gets theirs (zeros for a block without them).
+  bool DecodeChunk(size_t i, std::vector<Posting>* out,
+                   std::vector<Impact>* impacts = nullptr) const;
 
  private:
   struct Chunk {
     Posting first;
+    Impact first_impact;
     size_t offset = 0;  // of its data in block_
     size_t bytes = 0;
     size_t count = 0;
@@ -101,12 +125,15 @@ class BlockReader {
   std::string_view block_;
   size_t count_ = 0;
   int64_t scale_ = 1;
+  bool impacts_ = false;
   std::vector<Chunk> chunks_;
 };
 
-// Merge operands. `adds` and `removes` strictly ascending and disjoint.
+// Merge operands. `adds` and `removes` strictly ascending and disjoint; `add_impacts`, one
+// per add, makes the adds an impact block (an add of a posting already there replaces
+// its impact).
 void EncodeOperand(std::span<const Posting> adds, std::span<const Posting> removes,
-                   std::string* out);
+                   std::string* out, const Impact* add_impacts = nullptr);
 inline std::string AddOperand(const Posting& p) {
   std::string s;
   EncodeOperand({&p, 1}, {}, &s);
@@ -118,14 +145,14 @@ inline std::string RemoveOperand(const Posting& p) {
   return s;
 }
 bool DecodeOperand(std::string_view operand, std::vector<Posting>* adds,
-                   std::vector<Posting>* removes);
+                   std::vector<Posting>* removes, std::vector<Impact>* add_impacts = nullptr);
 
 // What the merge operator computes, for callers and tests without RocksDB:
 // CombineOperands folds operands (oldest first) into one (adds, removes) pair;
-// ApplyOperands merges them into a base block (nullptr: none). False when any input is
-// damaged.
+// ApplyOperands merges them into a base block (nullptr: none), an impact block when any
+// posting of the result has an impact. False when any input is damaged.
 bool CombineOperands(std::span<const std::string_view> operands, std::vector<Posting>* adds,
-                     std::vector<Posting>* removes);
+                     std::vector<Posting>* removes, std::vector<Impact>* add_impacts = nullptr);
 bool ApplyOperands(const std::string_view* base, std::span<const std::string_view> operands,
                    std::string* result);
 

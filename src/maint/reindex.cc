@@ -61,6 +61,9 @@ Status ReindexLocked(store::Store& st, const ProgressFn& progress, std::string* 
   // The text index is kept, built when the options ask for it, or dropped when they say so.
   const bool text =
       !st.options().drop_text_index && (st.text_index() || st.options().index_text);
+  // A rebuild writes the text index as this version keeps it: with impacts.
+  const index::TextIndexing indexing =
+      text ? index::TextIndexing::kImpacts : index::TextIndexing::kNone;
   // The mark makes an interrupted rebuild resume at the next open.
   rocksdb::Status s = st.db()->Put(sync, st.cf(store::kDefault), meta::kReindexKey, "1");
   if (!s.ok()) return FromRocks(s, "reindex");
@@ -126,7 +129,7 @@ Status ReindexLocked(store::Store& st, const ProgressFn& progress, std::string* 
       std::string rec;
       if (st.db()->Get(ro, st.cf(store::kRecords), keys::DocnoKey(previous), &rec).ok()) {
         if (older.ParseFromString(rec)) {
-          index::Derive(older, previous, &d, text);
+          index::Derive(older, previous, &d, indexing);
           index::ApplyDerived(&batch, &merges, st, d, -1, nullptr);
           --articles;
           bytes -= static_cast<int64_t>(rec.size());
@@ -137,7 +140,7 @@ Status ReindexLocked(store::Store& st, const ProgressFn& progress, std::string* 
     }
     batch.Put(st.cf(store::kIds), a.id(), keys::DocnoKey(docno));
     batch_ids[a.id()] = docno;
-    index::Derive(a, docno, &d, text);
+    index::Derive(a, docno, &d, indexing);
     index::ApplyDerived(&batch, &merges, st, d, +1, nullptr);
     ++articles;
     bytes += static_cast<int64_t>(it->value().size());
@@ -159,7 +162,7 @@ Status ReindexLocked(store::Store& st, const ProgressFn& progress, std::string* 
   s = st.db()->Write(sync, &finish);
   if (s.ok()) {
     *unicode_version = UnicodeVersion();
-    st.set_text_index(text);
+    st.set_text_indexing(indexing);
   }
   return FromRocks(s, "reindex: finishing");
 }

@@ -28,8 +28,10 @@ namespace {
 constexpr size_t kMaxMessages = 1000;
 
 // An order-free fingerprint of a block's postings: the sum of a mix of each.
-uint64_t PostingHash(const index::Posting& p) {
+// A posting with its impact (zeros outside the text index).
+uint64_t PostingHash(const index::Posting& p, const index::Impact& i) {
   uint64_t x = static_cast<uint64_t>(p.time) * 0x9e3779b97f4a7c15ULL ^ p.docno;
+  x ^= (static_cast<uint64_t>(i.tf) << 32 | i.length) * 0xd6e8feb86659fd93ULL;
   x ^= x >> 31;
   x *= 0xbf58476d1ce4e5b9ULL;
   x ^= x >> 29;
@@ -103,13 +105,14 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
     } else if (value.size() != 8 || keys::DecodeDocno(value.data()) != docno) {
       problem(where + " ('" + a.id() + "'): id map points elsewhere");
     }
-    index::Derive(a, docno, &d, view.store().text_index());
-    for (const std::string& k : d.index_keys) {
+    index::Derive(a, docno, &d, view.store().text_indexing());
+    for (size_t i = 0; i < d.index_keys.size(); ++i) {
+      const std::string& k = d.index_keys[i];
       index::Posting p;
       split(k, &p);
       ExpectedBlock& b = expected_blocks[block_key];
       ++b.count;
-      b.hash += PostingHash(p);
+      b.hash += PostingHash(p, d.impacts[i]);
       if (p.time != keys::kUndated && k[0] != keys::kText) {
         ++expected_days[keys::DayCounterKey(std::string_view(k).substr(0, k.size() - keys::kPositionBytes),
                                             keys::DayNumber(p.time))];
@@ -138,6 +141,7 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
   it.reset(view.db()->NewIterator(ro, view.cf(store::kIndex)));
   std::unordered_set<std::string> differing;
   std::vector<index::Posting> postings;
+  std::vector<index::Impact> impacts;
   keys::BlockKeyParts bk;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const std::string key = it->key().ToString();
@@ -145,14 +149,14 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
       problem("index: malformed key");
       continue;
     }
-    if (!index::DecodeBlock(ToView(it->value()), &postings)) {
+    if (!index::DecodeBlock(ToView(it->value()), &postings, &impacts)) {
       problem("index block " + keys::DescribeBlockKey(key) + ": damaged");
       expected_blocks.erase(key);
       continue;
     }
     report->index_entries += postings.size();
     uint64_t hash = 0;
-    for (const index::Posting& p : postings) hash += PostingHash(p);
+    for (size_t i = 0; i < postings.size(); ++i) hash += PostingHash(postings[i], impacts[i]);
     auto found = expected_blocks.find(key);
     if (found == expected_blocks.end()) {
       if (!postings.empty()) differing.insert(key);
@@ -168,6 +172,7 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
     struct Implied {
       uint64_t docno;
       std::string id;
+      index::Impact impact;
     };
     std::unordered_map<std::string, std::map<index::Posting, Implied>> want;
     for (it.reset(view.db()->NewIterator(ro, view.cf(store::kRecords))), it->SeekToFirst();
@@ -177,11 +182,11 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
         continue;
       }
       const uint64_t docno = keys::DecodeDocno(it->key().data());
-      index::Derive(a, docno, &d, view.store().text_index());
-      for (const std::string& k : d.index_keys) {
+      index::Derive(a, docno, &d, view.store().text_indexing());
+      for (size_t i = 0; i < d.index_keys.size(); ++i) {
         index::Posting p;
-        split(k, &p);
-        if (differing.count(block_key)) want[block_key][p] = Implied{docno, a.id()};
+        split(d.index_keys[i], &p);
+        if (differing.count(block_key)) want[block_key][p] = Implied{docno, a.id(), d.impacts[i]};
       }
     }
     if (!it->status().ok()) return FromRocks(it->status(), "reading records");
@@ -194,12 +199,22 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
       postings.clear();
       rocksdb::Status s = view.db()->Get(ro, view.cf(store::kIndex), key, &value);
       if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading index");
-      if (s.ok() && !index::DecodeBlock(value, &postings)) continue;  // reported above
+      if (s.ok() && !index::DecodeBlock(value, &postings, &impacts)) continue;  // reported
       const auto& implied = want[key];
       for (const auto& [p, who] : implied) {
-        if (!std::binary_search(postings.begin(), postings.end(), p)) {
+        const auto at = std::lower_bound(postings.begin(), postings.end(), p);
+        if (at == postings.end() || *at != p) {
           problem("record " + std::to_string(who.docno) + " ('" + who.id +
                   "'): missing index entry " + what);
+          continue;
+        }
+        const index::Impact& have = impacts[static_cast<size_t>(at - postings.begin())];
+        if (have != who.impact) {
+          problem("index entry " + what + " for record " + std::to_string(who.docno) +
+                  " ('" + who.id + "'): impact (tf " + std::to_string(have.tf) + ", length " +
+                  std::to_string(have.length) + ") differs from what the record implies (tf " +
+                  std::to_string(who.impact.tf) + ", length " +
+                  std::to_string(who.impact.length) + ")");
         }
       }
       for (const index::Posting& p : postings) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "articledb/article.h"
 #include "index/counters.h"
@@ -45,6 +46,64 @@ void PositiveLeaves(const text::QueryNode& q, std::vector<const text::QueryNode*
   }
 }
 
+// The measures of every match from the impacts of its words' postings (rank.h): *done
+// when the archive keeps impacts, every leaf is a word in every field that analysis makes
+// one term, and each match was met in a list (so its length is known). `dfs`: the words'
+// document frequencies.
+Status MeasureFromImpacts(const store::ReadView& view, const NormalFilter& nf,
+                          const std::vector<const text::QueryNode*>& leaves,
+                          const std::vector<Pos>& positions, std::vector<float>* tf,
+                          std::vector<float>* length, std::vector<uint64_t>* dfs, bool* done) {
+  *done = false;
+  if (view.store().text_indexing() != store::TextIndexing::kImpacts) return Status::OK();
+  for (const text::QueryNode* leaf : leaves) {
+    if (leaf->kind != text::QueryNode::Kind::kWord || leaf->fields != text::kAllFields) {
+      return Status::OK();
+    }
+  }
+  std::vector<std::vector<std::string>> prefixes;
+  bool single = false;
+  if (Status s = WordLists(view, leaves, &prefixes, dfs, &single); !s.ok() || !single) return s;
+  const size_t n = positions.size(), nl = leaves.size();
+  std::unordered_map<uint64_t, uint32_t> match;  // docno -> index in positions
+  match.reserve(n);
+  for (size_t i = 0; i < n; ++i) match.emplace(positions[i].docno, static_cast<uint32_t>(i));
+  std::vector<char> known(n, 0);
+  std::vector<FetchedBlock> blocks;
+  index::BlockReader reader;
+  std::vector<index::Posting> chunk;
+  std::vector<index::Impact> impacts;
+  for (size_t l = 0; l < nl; ++l) {
+    for (const std::string& prefix : prefixes[l]) {
+      if (Status s = ScanBlocks(view, prefix, nf, &blocks); !s.ok()) return s;
+      for (const FetchedBlock& b : blocks) {
+        if (!reader.Init(store::ToView(b.bytes))) {
+          return Status::Corruption("index block " +
+                                    keys::DescribeBlockKey(keys::BlockKey(prefix, b.bucket)) +
+                                    ": damaged (run verify, then reindex)");
+        }
+        for (size_t c = 0; c < reader.chunk_count(); ++c) {
+          if (!reader.DecodeChunk(c, &chunk, &impacts)) {
+            return Status::Corruption("index block " +
+                                      keys::DescribeBlockKey(keys::BlockKey(prefix, b.bucket)) +
+                                      ": damaged (run verify, then reindex)");
+          }
+          for (size_t k = 0; k < chunk.size(); ++k) {
+            const auto found = match.find(chunk[k].docno);
+            if (found == match.end() || positions[found->second].time != chunk[k].time) continue;
+            const uint32_t i = found->second;
+            (*tf)[i * nl + l] += static_cast<float>(impacts[k].tf);
+            (*length)[i] = static_cast<float>(impacts[k].length);
+            known[i] = 1;
+          }
+        }
+      }
+    }
+  }
+  *done = std::all_of(known.begin(), known.end(), [](char k) { return k != 0; });
+  return Status::OK();
+}
+
 }  // namespace
 
 Status RankMatches(const store::ReadView& view, const NormalFilter& nf, std::vector<Scored>* out) {
@@ -63,11 +122,22 @@ Status RankMatches(const store::ReadView& view, const NormalFilter& nf, std::vec
   const size_t nl = leaves.size();
   std::vector<float> tf(n * nl);  // row i: the leaves' weights in match i
   std::vector<float> length(n);
+  std::vector<uint64_t> word_dfs;
+  bool from_impacts = false;
+  if (Status s = MeasureFromImpacts(view, nf, leaves, positions, &tf, &length, &word_dfs,
+                                    &from_impacts);
+      !s.ok()) {
+    return s;
+  }
+  if (!from_impacts) {
+    std::fill(tf.begin(), tf.end(), 0.0f);
+    std::fill(length.begin(), length.end(), 0.0f);
+  }
   text::Matcher matcher;
   std::vector<Article> chunk;
   std::vector<Pos> wanted;
   std::vector<float> weights;
-  for (size_t done = 0; done < n;) {
+  for (size_t done = from_impacts ? n : 0; done < n;) {
     wanted.assign(positions.begin() + static_cast<std::ptrdiff_t>(done),
                   positions.begin() + static_cast<std::ptrdiff_t>(std::min(n, done + kChunk)));
     if (Status s = ReadRecords(view, wanted, &chunk); !s.ok()) return s;
@@ -87,9 +157,9 @@ Status RankMatches(const store::ReadView& view, const NormalFilter& nf, std::vec
   std::vector<double> idf(nl);
   for (size_t l = 0; l < nl; ++l) {
     const text::QueryNode& leaf = *leaves[l];
-    bool known = false;
-    uint64_t df = 0;
-    if (leaf.kind == text::QueryNode::Kind::kWord && view.store().text_index()) {
+    bool known = from_impacts;
+    uint64_t df = from_impacts ? word_dfs[l] : 0;
+    if (!known && leaf.kind == text::QueryNode::Kind::kWord && view.store().text_index()) {
       text::QueryNode word = leaf;
       word.fields = text::kAllFields;  // a field limit does not change the document frequency
       if (Status s = CountByFrequencies(view, word, &known, &df); !s.ok()) return s;

@@ -1,18 +1,22 @@
 // Relevance order (Order::kRelevance): a text query's matches ranked by BM25 (docs/search.md,
 // "Relevance"). Internal.
 //
-// Every match is found by the planner, then its record is read and analysed for how often
-// each positive word, phrase and prefix of the query occurs in it (text::Matcher::Measure,
-// a title occurrence counting kTitleWeight) and for its length in words (a title word
-// counting kTitleWeight too: BM25F's weighted pseudo-document). The score is the
+// Every match is found by the planner, then measured: how often each positive word, phrase
+// and prefix of the query occurs in it (a title occurrence counting kTitleWeight) and its
+// length in words (a title word counting kTitleWeight too: BM25F's weighted
+// pseudo-document). When the archive's text index keeps impacts and the query's positive
+// leaves are all words in every field that analysis makes one term, those are the impacts
+// of the words' postings (index/posting_block.h), read from the lists in the filter's
+// time range, and no record is read; otherwise each match's record is read and analysed
+// (text::Matcher::Measure), which counts the same. The score is the
 // sum over those leaves of
 //   idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average length)),
 //   idf = ln(1 + (N - df + 0.5) / (df + 0.5)),
 // with k1 = 1.2 and b = 0.75; N is the archive's article count; df is a word's document
 // frequency from the text index's counters when the archive has the index and analysis
 // makes the word one term, else the number of matches holding the leaf; the average
-// length is over the matches. Cost: every match's record is read, so a query matching many
-// articles costs as many reads (no pruning yet).
+// length is over the matches. Cost: every posting of the query's words in the time range
+// (impacts), or every match's record (no pruning yet).
 #ifndef ARTICLEDB_SRC_QUERY_RANK_H_
 #define ARTICLEDB_SRC_QUERY_RANK_H_
 

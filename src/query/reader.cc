@@ -320,7 +320,7 @@ bool MatchesInMemory(const NormalFilter& nf, const Article& a, index::Derived* s
   const int64_t t = index::IndexTime(a);
   if (t < nf.lo || (nf.hi && t >= *nf.hi)) return false;
   *scratch = index::Derived();
-  index::Derive(a, 0, scratch, /*text=*/false);
+  index::Derive(a, 0, scratch, index::TextIndexing::kNone);
   have->clear();
   for (const std::string& k : scratch->index_keys) {
     if (k.size() >= 16) have->push_back(std::string_view(k).substr(0, k.size() - 16));

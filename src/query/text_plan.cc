@@ -76,6 +76,31 @@ class TextPlanner {
     return Status::OK();
   }
 
+  // One word's per-group prefixes and document frequency (text_plan.h, WordLists).
+  Status WordLists(const text::QueryNode& q, std::vector<std::string>* prefixes, uint64_t* df,
+                   bool* single) {
+    prefixes->clear();
+    *df = 0;
+    *single = true;
+    std::vector<text::Token> tokens;
+    for (Group& g : groups_) {
+      g.analyzer->Analyze(q.text, &tokens);
+      if (tokens.empty()) continue;
+      if (tokens.size() > 1) {
+        *single = false;
+        return Status::OK();
+      }
+      std::string prefix =
+          keys::IndexPrefix(keys::kText, keys::TextName(g.name, tokens.front().term));
+      int64_t count = 0;
+      if (Status s = counters::Read(view_, prefix, &count); !s.ok()) return s;
+      if (count <= 0) continue;  // no article holds it in this group
+      *df += static_cast<uint64_t>(count);
+      prefixes->push_back(std::move(prefix));
+    }
+    return Status::OK();
+  }
+
   // The tree of `q` (nullptr: no lists), and whether it is exact.
   Status Plan(const text::QueryNode& q, IteratorPtr* out, bool* exact) {
     out->reset();
@@ -237,6 +262,22 @@ Status PlanText(const store::ReadView& view, const text::QueryNode& query, Direc
   TextPlanner planner(view, dir, &leaf);
   if (Status s = planner.LoadGroups(); !s.ok()) return s;
   return planner.Plan(query, out, exact);
+}
+
+Status WordLists(const store::ReadView& view, const std::vector<const text::QueryNode*>& words,
+                 std::vector<std::vector<std::string>>* prefixes, std::vector<uint64_t>* dfs,
+                 bool* single) {
+  *single = true;
+  prefixes->assign(words.size(), {});
+  dfs->assign(words.size(), 0);
+  TextPlanner planner(view, Direction::kForward, nullptr);
+  if (Status s = planner.LoadGroups(); !s.ok()) return s;
+  for (size_t i = 0; i < words.size() && *single; ++i) {
+    if (Status s = planner.WordLists(*words[i], &(*prefixes)[i], &(*dfs)[i], single); !s.ok()) {
+      return s;
+    }
+  }
+  return Status::OK();
 }
 
 Status CountByFrequencies(const store::ReadView& view, const text::QueryNode& query,

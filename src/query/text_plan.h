@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "articledb/status.h"
 #include "query/operators.h"
@@ -48,6 +49,14 @@ Status PlanText(const store::ReadView& view, const text::QueryNode& query, Direc
 // up): *done. Otherwise *done is false and the caller walks the lists.
 Status CountByFrequencies(const store::ReadView& view, const text::QueryNode& query,
                           bool* done, uint64_t* count);
+
+// For each of `words` (kWord leaves), the index prefixes of its term in each analysis group
+// that gives it one, and the sum of those terms' document frequencies (one walk of the
+// groups for all the words). *single is false, and the rest unspecified, when a group
+// analyses a word into several terms.
+Status WordLists(const store::ReadView& view, const std::vector<const text::QueryNode*>& words,
+                 std::vector<std::vector<std::string>>* prefixes, std::vector<uint64_t>* dfs,
+                 bool* single);
 
 }  // namespace articledb::query
 

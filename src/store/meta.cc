@@ -98,10 +98,12 @@ Status Load(store::Store& st, Meta* meta) {
   return Status::OK();
 }
 
-Status IndexesCurrent(store::Store& st, bool created, bool* current, bool* text) {
+Status IndexesCurrent(store::Store& st, bool created, bool* current,
+                      store::TextIndexing* text) {
+  using store::TextIndexing;
   if (created) {  // CheckFormat wrote the key with the format mark
     *current = true;
-    *text = st.options().index_text;
+    *text = st.options().index_text ? TextIndexing::kImpacts : TextIndexing::kNone;
     return Status::OK();
   }
   std::string v;
@@ -109,8 +111,11 @@ Status IndexesCurrent(store::Store& st, bool created, bool* current, bool* text)
   if (!s.ok() && !s.IsNotFound()) {
     return store::FromRocks(s, "cannot read archive '" + st.path() + "'");
   }
-  *current = s.ok() && (v == kIndexesValue || v == kIndexesTextValue);
-  *text = s.ok() && v == kIndexesTextValue;
+  const bool terms = s.ok() && v == kIndexesTermsValue;
+  *current = s.ok() && (v == kIndexesValue || v == kIndexesTextValue || (terms && st.read_only()));
+  *text = s.ok() && v == kIndexesTextValue ? TextIndexing::kImpacts
+          : terms                          ? TextIndexing::kTerms
+                                           : TextIndexing::kNone;
   return Status::OK();
 }
 

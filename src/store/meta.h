@@ -11,6 +11,7 @@
 
 namespace articledb::store {
 class Store;
+enum class TextIndexing : int;
 }
 
 namespace articledb::meta {
@@ -54,17 +55,22 @@ Status RebuildMarked(store::Store& store, bool* marked);
 // The index types and doc values an archive holds, written at creation and by a reindex
 // when it ends: an archive without it (or with another value) was written before some of
 // them existed and is rebuilt at its next open for writing; a read-only open refuses it.
-// Two values are current: with the text index ('W') or without it (an archive made
-// before the text index existed, or without Options::index_text; text queries then read
-// records). Options::index_text chooses at creation; a Reindex keeps what the archive
-// has, builds it (index_text) or drops it (drop_text_index).
+// Two values are current: with the text index ('W2': its postings with impacts) or without
+// it (an archive made before the text index existed, or without Options::index_text; text
+// queries then read records). Options::index_text chooses at creation; a Reindex keeps
+// what the archive has, builds it (index_text) or drops it (drop_text_index). The text
+// index before impacts ('W') is read as it is by a read-only open (relevance then measures
+// records) and rebuilt with them at the next open for writing.
 inline constexpr char kIndexesKey[] = "articledb.indexes";
 inline constexpr char kIndexesValue[] = "DSELTA facets";
-inline constexpr char kIndexesTextValue[] = "DSELTAW facets";
+inline constexpr char kIndexesTextValue[] = "DSELTAW2 facets";
+inline constexpr char kIndexesTermsValue[] = "DSELTAW facets";  // the text index, no impacts
 inline const char* IndexesValue(bool text) { return text ? kIndexesTextValue : kIndexesValue; }
 // *current: the archive holds one of the current values' indexes (true in a new archive,
-// `created`: CheckFormat wrote the key); *text: it holds the text index.
-Status IndexesCurrent(store::Store& store, bool created, bool* current, bool* text);
+// `created`: CheckFormat wrote the key; and for the text index without impacts when the
+// store is read-only); *text: how it keeps text.
+Status IndexesCurrent(store::Store& store, bool created, bool* current,
+                      store::TextIndexing* text);
 // Sets the rebuild marker (synced): the reindex runs at this open or the next.
 Status MarkRebuild(store::Store& store);
 

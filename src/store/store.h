@@ -26,6 +26,11 @@
 
 namespace articledb::store {
 
+// How the archive keeps text (meta::IndexesCurrent): no text index; one whose postings
+// have no impacts (written before they existed: read as it is, rebuilt at the next open
+// for writing); one with impacts (index/posting_block.h).
+enum class TextIndexing : int { kNone, kTerms, kImpacts };
+
 enum Cf : size_t { kDefault = 0, kRecords, kIds, kIndex, kCounters, kFacets, kNumCf };
 inline constexpr std::array<const char*, kNumCf> kCfNames = {"default", "records", "ids",
                                                              "index", "counters", "facets"};
@@ -77,8 +82,9 @@ class Store {
   bool read_only() const { return options_.read_only; }
   // The archive holds the text index (meta::IndexesCurrent): writes keep it and text
   // queries walk it. Set at open and by a reindex.
-  bool text_index() const { return text_index_.load(std::memory_order_acquire); }
-  void set_text_index(bool on) { text_index_.store(on, std::memory_order_release); }
+  bool text_index() const { return text_indexing() != TextIndexing::kNone; }
+  TextIndexing text_indexing() const { return text_index_.load(std::memory_order_acquire); }
+  void set_text_indexing(TextIndexing t) { text_index_.store(t, std::memory_order_release); }
   Status CheckWritable() const;
 
   // Held by every public read call for its whole length, so that it sees one state: a
@@ -134,7 +140,7 @@ class Store {
                     std::string* fingerprint);
 
   Options options_;
-  std::atomic<bool> text_index_{false};
+  std::atomic<TextIndexing> text_index_{TextIndexing::kNone};
   std::string path_;
   AllCfHooks hooks_;
   rocksdb::DB* db_ = nullptr;

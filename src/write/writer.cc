@@ -262,7 +262,7 @@ Status Writer::PutBatchTo(const WriteOptions& wo, std::span<const Article> artic
   }
   // What each version implies. The text index's analysis is most of a write's CPU: a
   // large batch is derived by two threads.
-  const bool text = store_.text_index();
+  const index::TextIndexing text = store_.text_indexing();
   std::vector<index::Derived> now(m), before(m);
   auto derive = [&](size_t lo, size_t hi) {
     for (size_t j = lo; j < hi; ++j) {
@@ -271,7 +271,7 @@ Status Writer::PutBatchTo(const WriteOptions& wo, std::span<const Article> artic
       if (old_versions[j]) index::Derive(*old_versions[j], written[j], &before[j], text);
     }
   };
-  DeriveInParallel(m, text, derive);
+  DeriveInParallel(m, text != index::TextIndexing::kNone, derive);
   int64_t article_delta = 0, byte_delta = 0;
   WriteStats local;
   for (size_t j = 0; j < m; ++j) {
@@ -414,7 +414,7 @@ Status Writer::DeleteBatch(const WriteOptions& wo, std::span<const std::string> 
       ++local.deleted;  // the entry points at another article's record: that one stays
       continue;
     }
-    index::Derive(old, docno, &d, store_.text_index());
+    index::Derive(old, docno, &d, store_.text_indexing());
     index::ApplyDerived(&batch, &merges, store_, d, -1, nullptr);
     batch.Delete(cf(kRecords), keys::DocnoKey(docno));
     --article_delta;

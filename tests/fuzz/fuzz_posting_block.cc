@@ -2,7 +2,7 @@
 //  - Any bytes given to DecodeBlock, BlockReader and DecodeOperand are handled without a
 //    crash or an allocation beyond the input's size; what decodes is strictly ascending,
 //    agrees chunk by chunk with the reader, and re-encodes to a block that decodes to the
-//    same postings.
+//    same postings (and impacts, for a block of the text index).
 //  - The input cut into pieces (at 0xFE 0xFE) is a base block and merge operands: when
 //    the merge succeeds, its result equals applying each decoded operand in order to a
 //    std::set, and a partial merge of the operands first gives the same result.
@@ -58,6 +58,15 @@ void CheckBlock(std::string_view bytes) {
   FUZZ_CHECK(ix::DecodeBlock(again, &back));
   FUZZ_CHECK(back == all);
   FUZZ_CHECK(again.size() <= bytes.size() + 2);
+  // Impacts (zeros for a block without them) decode alike and survive a re-encoding.
+  std::vector<ix::Impact> impacts, back_impacts;
+  FUZZ_CHECK(ix::DecodeBlock(bytes, &back, &impacts));
+  FUZZ_CHECK(back == all && impacts.size() == all.size());
+  if (reader.has_impacts()) {
+    ix::EncodeBlock(all, &again, impacts.data());
+    FUZZ_CHECK(ix::DecodeBlock(again, &back, &back_impacts));
+    FUZZ_CHECK(back == all && back_impacts == impacts);
+  }
 }
 
 }  // namespace
