@@ -1,7 +1,8 @@
 // Impacts in the text index (index/posting_block.h): each text posting's term frequency
-// and article length, kept through updates, checked by verify, giving relevance the same
-// ranking as measuring the records; and an archive whose text index has none (written
-// before them) read as it is, then rebuilt with them at its next open for writing.
+// and article length, kept through updates, checked by verify, giving relevance (pages
+// found by MaxScore, and full scans) the same ranking as measuring the records; and an
+// archive whose text index has none (written before them) read as it is, then rebuilt
+// with them at its next open for writing.
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 #include <rocksdb/slice_transform.h>
@@ -14,6 +15,7 @@
 #include "articledb/archive.h"
 #include "index/counters.h"
 #include "index/posting_block.h"
+#include "query/rank.h"
 #include "store/keys.h"
 #include "store/meta.h"
 #include "store/store.h"
@@ -113,19 +115,42 @@ class ImpactsTest : public ::testing::Test {
     }
   }
 
-  // Each query's ranked ids, first page of 500.
-  std::vector<std::vector<std::string>> Rankings(Archive& db) {
+  // Each query's ranked ids: pages of `limit` followed by their cursors (limit 0: one
+  // Scan), each query alone and within a time range.
+  std::vector<std::vector<std::string>> Rankings(Archive& db, size_t limit) {
     std::vector<std::vector<std::string>> out;
     for (const std::string& q : Queries()) {
-      Filter f;
-      f.text = q;
-      QueryOptions qo;
-      qo.order = Order::kRelevance;
-      qo.limit = 500;
-      Page page;
-      const Status s = db.Query(f, qo, &page);
-      EXPECT_TRUE(s.ok()) << q << ": " << s.ToString();
-      out.push_back(testing::Ids(page.articles));
+      for (bool ranged : {false, true}) {
+        Filter f;
+        f.text = q;
+        if (ranged) {
+          f.from_micros = kStart + 300 * kHour;
+          f.to_micros = kStart + 1500 * kHour;
+        }
+        std::vector<std::string> ids;
+        if (limit == 0) {
+          const Status s = db.Scan(f, Order::kRelevance, [&](const Article& a) {
+            ids.push_back(a.id());
+            return true;
+          });
+          EXPECT_TRUE(s.ok()) << q << ": " << s.ToString();
+          out.push_back(ids);
+          continue;
+        }
+        QueryOptions qo;
+        qo.order = Order::kRelevance;
+        qo.limit = limit;
+        for (;;) {
+          Page page;
+          const Status s = db.Query(f, qo, &page);
+          EXPECT_TRUE(s.ok()) << q << ": " << s.ToString();
+          if (!s.ok()) break;
+          for (const Article& a : page.articles) ids.push_back(a.id());
+          if (page.next_cursor.empty()) break;
+          qo.cursor = page.next_cursor;
+        }
+        out.push_back(ids);
+      }
     }
     return out;
   }
@@ -150,7 +175,13 @@ TEST_F(ImpactsTest, ImpactsRankAsRecordsDoAndAnArchiveWithoutThemIsReadThenRebui
     auto db = OpenOrDie(dir.path(), options);
     Fill(*db);
     EXPECT_EQ(VerifyProblems(*db), "");
-    from_impacts = Rankings(*db);
+    from_impacts = Rankings(*db, 0);
+    // Pages of every size, found by MaxScore while a page is full, rank as the scan.
+    for (size_t limit : {2, 10, 1000}) EXPECT_EQ(Rankings(*db, limit), from_impacts) << limit;
+    query::MeasureRecordsForTesting(true);
+    EXPECT_EQ(Rankings(*db, 0), from_impacts) << "measured from the records";
+    EXPECT_EQ(Rankings(*db, 7), from_impacts) << "measured from the records";
+    query::MeasureRecordsForTesting(false);
   }
   size_t nonempty = 0;
   for (const auto& r : from_impacts) nonempty += r.size() > 1 ? 1 : 0;
@@ -174,19 +205,25 @@ TEST_F(ImpactsTest, ImpactsRankAsRecordsDoAndAnArchiveWithoutThemIsReadThenRebui
     raw.PutMeta(meta::kIndexesKey, meta::kIndexesTermsValue);
   }
   {
-    // Read-only: read as it is; relevance measures the records, and ranks alike.
+    // Read-only: read as it is; relevance measures the records (the average length is
+    // then the matches', so the order may differ), and finds the same matches.
     Options ro;
     ro.read_only = true;
     auto db = OpenOrDie(dir.path(), ro);
     EXPECT_TRUE(db->HasTextIndex());
-    EXPECT_EQ(Rankings(*db), from_impacts);
+    auto sorted = [](std::vector<std::vector<std::string>> r) {
+      for (auto& ids : r) std::sort(ids.begin(), ids.end());
+      return r;
+    };
+    EXPECT_EQ(sorted(Rankings(*db, 0)), sorted(from_impacts));
   }
   {
     // Open for writing: rebuilt with impacts, verified, ranking alike.
     auto db = OpenOrDie(dir.path());
     EXPECT_TRUE(db->HasTextIndex());
     EXPECT_EQ(VerifyProblems(*db), "");
-    EXPECT_EQ(Rankings(*db), from_impacts);
+    EXPECT_EQ(Rankings(*db, 0), from_impacts);
+    EXPECT_EQ(Rankings(*db, 4), from_impacts);
   }
   Raw raw(dir.path());
   for (const auto& [key, value] : raw.TextBlocks()) {

@@ -138,6 +138,7 @@ class TextIndex final : public IndexContributor {
       for (const text::Token& t : tokens) seen[t.term] += weight;
     }
     std::string key;
+    d->text_length = length;
     d->impacts.resize(d->index_keys.size());
     for (const auto& [term, tf] : seen) {
       key = keys::IndexPrefix(keys::kText, keys::TextName(g.name, term));
@@ -186,6 +187,7 @@ void Derive(const Article& a, uint64_t docno, Derived* d, TextIndexing text) {
   d->index_keys.clear();
   d->impacts.clear();
   d->names.clear();
+  d->text_length = 0;
   const int64_t t = IndexTime(a);
   std::string pos;
   keys::AppendTime(&pos, t);
@@ -193,7 +195,10 @@ void Derive(const Article& a, uint64_t docno, Derived* d, TextIndexing text) {
   for (const IndexContributor* c : Contributors()) {
     if (text != TextIndexing::kNone || c->type() != keys::kText) c->Contribute(a, pos, d);
   }
-  if (text != TextIndexing::kImpacts) d->impacts.clear();
+  if (text != TextIndexing::kImpacts) {
+    d->impacts.clear();
+    d->text_length = 0;
+  }
   d->impacts.resize(d->index_keys.size());
   d->doc_key = keys::DocnoKey(docno);
   EncodeDocValues(a, &d->doc_value);
@@ -289,6 +294,10 @@ void ApplyDerived(rocksdb::WriteBatch* batch, BatchMerges* merges, const store::
       continue;
     }
     merges->AddCounter(key, sign, sign > 0 ? display : std::string_view());
+  }
+  if (d.text_length != 0) {
+    merges->AddCounter(keys::kTextLengthCounter,
+                       sign * static_cast<int64_t>(d.text_length), "");
   }
   // The doc value: put with each version stored, deleted with the last one removed.
   if (sign > 0) {

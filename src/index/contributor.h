@@ -38,6 +38,9 @@ struct Derived {
   std::vector<std::pair<std::string, std::string>> names;
   // The article's doc value (index/doc_values.h) under its docno key in `facets`.
   std::string doc_key, doc_value;
+  // The article's length in words as the text index counts it (the impacts' length), or 0
+  // without the text index: added to keys::kTextLengthCounter.
+  uint64_t text_length = 0;
 };
 
 // The time an article is indexed at: its publication time, or keys::kUndated.

@@ -66,6 +66,7 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
   std::unordered_map<std::string, int64_t> expected_days;
   uint64_t found_doc_values = 0;  // doc values pass 1 found where records imply them
   int64_t record_bytes = 0;
+  int64_t text_length = 0;  // the lengths the records imply (with the impacts' text index)
   std::unique_ptr<rocksdb::Iterator> it(view.db()->NewIterator(ro, view.cf(store::kRecords)));
   index::Derived d;
   Article a;
@@ -118,6 +119,7 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
                                             keys::DayNumber(p.time))];
       }
     }
+    text_length += static_cast<int64_t>(d.text_length);
     // The doc value facets count.
     s = view.db()->Get(ro, view.cf(store::kFacets), d.doc_key, &value);
     if (s.ok()) ++found_doc_values;
@@ -281,13 +283,14 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
   }
   // Pass 4: counters agree with what the records imply.
   it.reset(view.db()->NewIterator(ro, view.cf(store::kCounters)));
-  bool articles_counter = false, bytes_counter = false;
+  bool articles_counter = false, bytes_counter = false, length_counter = false;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     int64_t count = 0;
     std::string_view name;
     const std::string key = it->key().ToString();
     articles_counter = articles_counter || key == keys::kArticlesCounter;
     bytes_counter = bytes_counter || key == keys::kRecordBytesCounter;
+    length_counter = length_counter || key == keys::kTextLengthCounter;
     if (!counters::Decode(ToView(it->value()), &count, &name)) {
       problem("counter: damaged value");
       continue;
@@ -297,6 +300,8 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
       want = static_cast<int64_t>(report->records);
     } else if (key == keys::kRecordBytesCounter) {
       want = record_bytes;
+    } else if (key == keys::kTextLengthCounter) {
+      want = text_length;
     } else if (!key.empty() && key[0] == keys::kDayCounterTag) {
       auto found = expected_days.find(key);
       if (found != expected_days.end()) {
@@ -338,6 +343,10 @@ Status Verify(store::ReadView& view, const std::string& unicode_warning, VerifyR
   if (!bytes_counter && record_bytes != 0) {
     problem("counter '" + std::string(keys::kRecordBytesCounter) +
             "' is missing; records imply " + std::to_string(record_bytes));
+  }
+  if (!length_counter && text_length != 0) {
+    problem("counter '" + std::string(keys::kTextLengthCounter) +
+            "' is missing; records imply " + std::to_string(text_length));
   }
   for (const auto& [key, want] : expected_days) {
     problem("day counter of " +

@@ -2,6 +2,7 @@
 #include "query/rank.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -21,6 +22,8 @@ namespace {
 
 // Records read and measured at a time.
 constexpr size_t kChunk = 256;
+
+std::atomic<bool> measure_records{false};  // MeasureRecordsForTesting
 
 bool SameLeaf(const text::QueryNode& a, const text::QueryNode& b) {
   return a.kind == b.kind && a.fields == b.fields && a.text == b.text;
@@ -46,69 +49,259 @@ void PositiveLeaves(const text::QueryNode& q, std::vector<const text::QueryNode*
   }
 }
 
-// The measures of every match from the impacts of its words' postings (rank.h): *done
-// when the archive keeps impacts, every leaf is a word in every field that analysis makes
-// one term, and each match was met in a list (so its length is known). `dfs`: the words'
-// document frequencies.
-Status MeasureFromImpacts(const store::ReadView& view, const NormalFilter& nf,
-                          const std::vector<const text::QueryNode*>& leaves,
-                          const std::vector<Pos>& positions, std::vector<float>* tf,
-                          std::vector<float>* length, std::vector<uint64_t>* dfs, bool* done) {
-  *done = false;
-  if (view.store().text_indexing() != store::TextIndexing::kImpacts) return Status::OK();
+// The query is one word, or words joined by OR (each in every field).
+bool OnlyWordsJoinedByOr(const text::QueryNode& q) {
+  using Kind = text::QueryNode::Kind;
+  if (q.kind == Kind::kWord) return q.fields == text::kAllFields;
+  return q.kind == Kind::kOr && std::all_of(q.children.begin(), q.children.end(),
+                                            [](const text::QueryNode& c) {
+                                              return OnlyWordsJoinedByOr(c);
+                                            });
+}
+
+// The scoring of one query: its positive leaves' idf and the average length.
+struct Bm25 {
+  std::vector<double> idf;
+  double average = 1;
+  // The score of a match whose leaves occur tf[0..nl) times in `length` words; every path
+  // scores with this, in this order, so equal measures give bit-equal scores.
+  double Score(const float* tf, float length) const {
+    const double norm = kBm25K1 * (1.0 - kBm25B + kBm25B * length / average);
+    double score = 0;
+    for (size_t l = 0; l < idf.size(); ++l) {
+      const double f = tf[l];
+      if (f > 0) score += idf[l] * f * (kBm25K1 + 1.0) / (f + norm);
+    }
+    return score;
+  }
+};
+
+// The words' lists, when relevance can be read from impacts (rank.h): the archive keeps
+// them and every leaf is a word in every field that analysis makes one term in each
+// group. `prefixes[l]`: leaf l's term in each group; `dfs[l]`: its document frequency.
+struct WordPlan {
+  bool usable = false;
+  std::vector<std::vector<std::string>> prefixes;
+  std::vector<uint64_t> dfs;
+};
+
+Status PlanWords(const store::ReadView& view, const std::vector<const text::QueryNode*>& leaves,
+                 WordPlan* out) {
+  out->usable = false;
+  if (view.store().text_indexing() != store::TextIndexing::kImpacts || leaves.empty()) {
+    return Status::OK();
+  }
   for (const text::QueryNode* leaf : leaves) {
     if (leaf->kind != text::QueryNode::Kind::kWord || leaf->fields != text::kAllFields) {
       return Status::OK();
     }
   }
-  std::vector<std::vector<std::string>> prefixes;
   bool single = false;
-  if (Status s = WordLists(view, leaves, &prefixes, dfs, &single); !s.ok() || !single) return s;
-  const size_t n = positions.size(), nl = leaves.size();
+  if (Status s = WordLists(view, leaves, &out->prefixes, &out->dfs, &single); !s.ok()) return s;
+  out->usable = single;
+  return Status::OK();
+}
+
+Status Damaged(const std::string& prefix, uint32_t bucket) {
+  return Status::Corruption("index block " +
+                            keys::DescribeBlockKey(keys::BlockKey(prefix, bucket)) +
+                            ": damaged (run verify, then reindex)");
+}
+
+// Every match's measures from the impacts of its words' postings in the filter's time
+// range (a match met in no list has none of the words: tf 0).
+Status MeasureFromImpacts(const store::ReadView& view, const NormalFilter& nf,
+                          const WordPlan& words, const std::vector<Pos>& positions,
+                          std::vector<float>* tf, std::vector<float>* length) {
+  const size_t n = positions.size(), nl = words.prefixes.size();
   std::unordered_map<uint64_t, uint32_t> match;  // docno -> index in positions
   match.reserve(n);
   for (size_t i = 0; i < n; ++i) match.emplace(positions[i].docno, static_cast<uint32_t>(i));
-  std::vector<char> known(n, 0);
   std::vector<FetchedBlock> blocks;
   index::BlockReader reader;
   std::vector<index::Posting> chunk;
   std::vector<index::Impact> impacts;
   for (size_t l = 0; l < nl; ++l) {
-    for (const std::string& prefix : prefixes[l]) {
+    for (const std::string& prefix : words.prefixes[l]) {
       if (Status s = ScanBlocks(view, prefix, nf, &blocks); !s.ok()) return s;
       for (const FetchedBlock& b : blocks) {
-        if (!reader.Init(store::ToView(b.bytes))) {
-          return Status::Corruption("index block " +
-                                    keys::DescribeBlockKey(keys::BlockKey(prefix, b.bucket)) +
-                                    ": damaged (run verify, then reindex)");
-        }
+        if (!reader.Init(store::ToView(b.bytes))) return Damaged(prefix, b.bucket);
         for (size_t c = 0; c < reader.chunk_count(); ++c) {
-          if (!reader.DecodeChunk(c, &chunk, &impacts)) {
-            return Status::Corruption("index block " +
-                                      keys::DescribeBlockKey(keys::BlockKey(prefix, b.bucket)) +
-                                      ": damaged (run verify, then reindex)");
-          }
+          if (!reader.DecodeChunk(c, &chunk, &impacts)) return Damaged(prefix, b.bucket);
           for (size_t k = 0; k < chunk.size(); ++k) {
             const auto found = match.find(chunk[k].docno);
             if (found == match.end() || positions[found->second].time != chunk[k].time) continue;
             const uint32_t i = found->second;
             (*tf)[i * nl + l] += static_cast<float>(impacts[k].tf);
             (*length)[i] = static_cast<float>(impacts[k].length);
-            known[i] = 1;
           }
         }
       }
     }
   }
-  *done = std::all_of(known.begin(), known.end(), [](char k) { return k != 0; });
+  return Status::OK();
+}
+
+// The `top.k` best matches ranking after `top.after`, by MaxScore (Turtle and Flood, 1995)
+// over the words' lists: each list's contribution is at most idf * (k1 + 1); the lists
+// whose bounds add up to less than the k-th best score so far (the non-essential ones)
+// no longer propose articles, and are only probed, best bound first, for an article the
+// others propose, until what is left of the bounds cannot lift it into the best. An
+// article that could enter is checked against the query and filter (the planner's tree,
+// sought forward). *out in relevance order; fewer than k when fewer matches have a word.
+Status TopFromImpacts(const store::ReadView& view, const NormalFilter& nf,
+                      const WordPlan& words, const Bm25& bm25, const RankTop& top,
+                      std::vector<Scored>* out) {
+  out->clear();
+  struct List {
+    std::unique_ptr<IndexLeaf> it;
+    size_t leaf = 0;
+    double bound = 0;
+    bool live = false;
+  };
+  std::vector<List> lists;
+  for (size_t l = 0; l < words.prefixes.size(); ++l) {
+    for (const std::string& prefix : words.prefixes[l]) {
+      // Every block in the range, read ahead by one scan: probes then seek in memory.
+      std::vector<FetchedBlock> blocks;
+      if (Status s = ScanBlocks(view, prefix, nf, &blocks); !s.ok()) return s;
+      List list;
+      list.it = std::make_unique<IndexLeaf>(view, prefix, nf, /*forward=*/true, std::move(blocks));
+      list.it->WantImpacts();
+      list.leaf = l;
+      list.bound = bm25.idf[l] * (kBm25K1 + 1.0);
+      list.live = list.it->Next();
+      if (Status s = list.it->status(); !s.ok()) return s;
+      lists.push_back(std::move(list));
+    }
+  }
+  std::sort(lists.begin(), lists.end(),
+            [](const List& a, const List& b) { return a.bound < b.bound; });
+  const size_t m = lists.size();
+  std::vector<double> below(m + 1, 0);  // below[i]: the bounds of lists[0..i) added up
+  for (size_t i = 0; i < m; ++i) below[i + 1] = below[i] + lists[i].bound;
+
+  // An article a list proposes matches when the query is words joined by OR and the
+  // filter has nothing but a time range (the lists' range); otherwise the planner's tree
+  // says.
+  std::unique_ptr<PostingIterator> matches;
+  const bool all_match = OnlyWordsJoinedByOr(*nf.text) && nf.prefixes.empty() &&
+                         nf.any_of.empty() && nf.none_of.empty();
+  if (!all_match) {
+    if (Status s = Plan(view, nf, Order::kOldestFirst, std::nullopt, &matches); !s.ok()) {
+      return s;
+    }
+  }
+  // A min-heap of the best so far: front() ranks last.
+  std::vector<Scored> best;
+  const auto worse = [](const Scored& a, const Scored& b) { return RanksBefore(a, b); };
+  const size_t nl = words.prefixes.size();
+  std::vector<float> tf(nl);
+  size_t essential = 0;  // lists[essential..m) propose articles
+  for (;;) {
+    // The bar an article must pass, loosened by a relative 1e-9 for rounding: bounds
+    // are added in another order than scores.
+    const double bar =
+        best.size() < top.k ? -1.0 : best.front().score - 1e-9 * best.front().score;
+    while (essential < m && below[essential + 1] < bar) ++essential;
+    if (essential == m) break;
+    const Pos* next = nullptr;
+    for (size_t i = essential; i < m; ++i) {
+      if (lists[i].live && (next == nullptr || lists[i].it->pos() < *next)) {
+        next = &lists[i].it->pos();
+      }
+    }
+    if (next == nullptr) break;
+    const Pos at = *next;
+    std::fill(tf.begin(), tf.end(), 0.0f);
+    float length = 0;
+    for (size_t i = essential; i < m; ++i) {
+      List& list = lists[i];
+      if (!list.live || list.it->pos() != at) continue;
+      tf[list.leaf] += static_cast<float>(list.it->impact().tf);
+      length = static_cast<float>(list.it->impact().length);
+      list.live = list.it->Next();
+      if (Status s = list.it->status(); !s.ok()) return s;
+    }
+    double score = bm25.Score(tf.data(), length);
+    for (size_t i = essential; i-- > 0;) {
+      if (score + below[i + 1] < bar) break;  // the rest cannot lift it over the bar
+      List& list = lists[i];
+      if (!list.live) continue;
+      list.live = list.it->SeekTo(at);
+      if (Status s = list.it->status(); !s.ok()) return s;
+      if (!list.live || list.it->pos() != at) continue;
+      tf[list.leaf] += static_cast<float>(list.it->impact().tf);
+      score = bm25.Score(tf.data(), length);
+    }
+    const Scored candidate{score, at};
+    if (best.size() == top.k && !RanksBefore(candidate, best.front())) continue;
+    if (top.after && !RanksBefore(*top.after, candidate)) continue;
+    if (matches != nullptr) {
+      if (!matches->SeekTo(at)) {
+        if (Status s = matches->status(); !s.ok()) return s;
+        break;  // no match from here on
+      }
+      if (matches->pos() != at) continue;
+    }
+    best.push_back(candidate);
+    std::push_heap(best.begin(), best.end(), worse);
+    if (best.size() > top.k) {
+      std::pop_heap(best.begin(), best.end(), worse);
+      best.pop_back();
+    }
+  }
+  std::sort(best.begin(), best.end(), RanksBefore);
+  *out = std::move(best);
   return Status::OK();
 }
 
 }  // namespace
 
-Status RankMatches(const store::ReadView& view, const NormalFilter& nf, std::vector<Scored>* out) {
+void MeasureRecordsForTesting(bool on) { measure_records.store(on, std::memory_order_relaxed); }
+
+Status RankMatches(const store::ReadView& view, const NormalFilter& nf, std::vector<Scored>* out,
+                   const RankTop* top) {
   out->clear();
   if (!nf.text) return Status::InvalidArgument("relevance order needs a text query");
+  std::vector<const text::QueryNode*> leaves;
+  PositiveLeaves(*nf.text, &leaves);
+  const size_t nl = leaves.size();
+  WordPlan words;
+  if (Status s = PlanWords(view, leaves, &words); !s.ok()) return s;
+  if (measure_records.load(std::memory_order_relaxed)) words.usable = false;
+
+  int64_t articles = 0;
+  if (Status s = counters::Read(view, std::string(keys::kArticlesCounter), &articles); !s.ok()) {
+    return s;
+  }
+  // With impacts, the average length is the archive's (its counter), else the matches'.
+  const bool impacts = view.store().text_indexing() == store::TextIndexing::kImpacts;
+  Bm25 bm25;
+  if (impacts) {
+    int64_t lengths = 0;
+    if (Status s = counters::Read(view, std::string(keys::kTextLengthCounter), &lengths);
+        !s.ok()) {
+      return s;
+    }
+    bm25.average = std::max(1.0, static_cast<double>(lengths) /
+                                     std::max<double>(1.0, static_cast<double>(articles)));
+  }
+  auto idf_of = [&](uint64_t df, double total) {
+    const double d = std::min(static_cast<double>(df), total);
+    return std::log(1.0 + (total - d + 0.5) / (d + 0.5));
+  };
+  if (words.usable && top != nullptr && top->k > 0) {
+    const double total = std::max(1.0, static_cast<double>(articles));
+    for (size_t l = 0; l < nl; ++l) bm25.idf.push_back(idf_of(words.dfs[l], total));
+    if (Status s = TopFromImpacts(view, nf, words, bm25, *top, out); !s.ok()) return s;
+    // Fewer than asked: matches holding none of the words may follow (score 0), or the
+    // counters and lists disagree on N; the full ranking says.
+    if (out->size() == top->k) return Status::OK();
+    out->clear();
+    bm25.idf.clear();
+  }
+
   std::unique_ptr<PostingIterator> matches;
   if (Status s = Plan(view, nf, Order::kNewestFirst, std::nullopt, &matches); !s.ok()) return s;
   std::vector<Pos> positions;
@@ -116,49 +309,36 @@ Status RankMatches(const store::ReadView& view, const NormalFilter& nf, std::vec
   if (!matches->status().ok()) return matches->status();
   if (positions.empty()) return Status::OK();
 
-  std::vector<const text::QueryNode*> leaves;
-  PositiveLeaves(*nf.text, &leaves);
   const size_t n = positions.size();
-  const size_t nl = leaves.size();
   std::vector<float> tf(n * nl);  // row i: the leaves' weights in match i
   std::vector<float> length(n);
-  std::vector<uint64_t> word_dfs;
-  bool from_impacts = false;
-  if (Status s = MeasureFromImpacts(view, nf, leaves, positions, &tf, &length, &word_dfs,
-                                    &from_impacts);
-      !s.ok()) {
-    return s;
-  }
-  if (!from_impacts) {
-    std::fill(tf.begin(), tf.end(), 0.0f);
-    std::fill(length.begin(), length.end(), 0.0f);
-  }
-  text::Matcher matcher;
-  std::vector<Article> chunk;
-  std::vector<Pos> wanted;
-  std::vector<float> weights;
-  for (size_t done = from_impacts ? n : 0; done < n;) {
-    wanted.assign(positions.begin() + static_cast<std::ptrdiff_t>(done),
-                  positions.begin() + static_cast<std::ptrdiff_t>(std::min(n, done + kChunk)));
-    if (Status s = ReadRecords(view, wanted, &chunk); !s.ok()) return s;
-    for (const Article& a : chunk) {  // ReadRecords read at least one
-      matcher.Measure(leaves, a, &weights, &length[done]);
-      std::copy(weights.begin(), weights.end(),
-                tf.begin() + static_cast<std::ptrdiff_t>(done * nl));
-      ++done;
+  if (words.usable) {
+    if (Status s = MeasureFromImpacts(view, nf, words, positions, &tf, &length); !s.ok()) {
+      return s;
+    }
+  } else {
+    text::Matcher matcher;
+    std::vector<Article> chunk;
+    std::vector<Pos> wanted;
+    std::vector<float> weights;
+    for (size_t done = 0; done < n;) {
+      wanted.assign(positions.begin() + static_cast<std::ptrdiff_t>(done),
+                    positions.begin() + static_cast<std::ptrdiff_t>(std::min(n, done + kChunk)));
+      if (Status s = ReadRecords(view, wanted, &chunk); !s.ok()) return s;
+      for (const Article& a : chunk) {  // ReadRecords read at least one
+        matcher.Measure(leaves, a, &weights, &length[done]);
+        std::copy(weights.begin(), weights.end(),
+                  tf.begin() + static_cast<std::ptrdiff_t>(done * nl));
+        ++done;
+      }
     }
   }
 
-  int64_t articles = 0;
-  if (Status s = counters::Read(view, std::string(keys::kArticlesCounter), &articles); !s.ok()) {
-    return s;
-  }
   const double total = std::max<double>(static_cast<double>(articles), static_cast<double>(n));
-  std::vector<double> idf(nl);
   for (size_t l = 0; l < nl; ++l) {
     const text::QueryNode& leaf = *leaves[l];
-    bool known = from_impacts;
-    uint64_t df = from_impacts ? word_dfs[l] : 0;
+    bool known = words.usable;
+    uint64_t df = words.usable ? words.dfs[l] : 0;
     if (!known && leaf.kind == text::QueryNode::Kind::kWord && view.store().text_index()) {
       text::QueryNode word = leaf;
       word.fields = text::kAllFields;  // a field limit does not change the document frequency
@@ -168,22 +348,15 @@ Status RankMatches(const store::ReadView& view, const NormalFilter& nf, std::vec
       df = 0;
       for (size_t i = 0; i < n; ++i) df += tf[i * nl + l] > 0 ? 1 : 0;
     }
-    const double d = std::min(static_cast<double>(df), total);
-    idf[l] = std::log(1.0 + (total - d + 0.5) / (d + 0.5));
+    bm25.idf.push_back(idf_of(df, total));
   }
-  double sum = 0;
-  for (float len : length) sum += len;
-  const double average = std::max(1.0, sum / static_cast<double>(n));
+  if (!impacts) {
+    double sum = 0;
+    for (float len : length) sum += len;
+    bm25.average = std::max(1.0, sum / static_cast<double>(n));
+  }
   out->resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    const double norm = kBm25K1 * (1.0 - kBm25B + kBm25B * length[i] / average);
-    double score = 0;
-    for (size_t l = 0; l < nl; ++l) {
-      const double f = tf[i * nl + l];
-      if (f > 0) score += idf[l] * f * (kBm25K1 + 1.0) / (f + norm);
-    }
-    (*out)[i] = Scored{score, positions[i]};
-  }
+  for (size_t i = 0; i < n; ++i) (*out)[i] = Scored{bm25.Score(&tf[i * nl], length[i]), positions[i]};
   std::sort(out->begin(), out->end(), RanksBefore);
   return Status::OK();
 }

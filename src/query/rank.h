@@ -20,7 +20,9 @@
 #ifndef ARTICLEDB_SRC_QUERY_RANK_H_
 #define ARTICLEDB_SRC_QUERY_RANK_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "articledb/status.h"
@@ -48,8 +50,21 @@ inline bool RanksBefore(const Scored& a, const Scored& b) {
   return a.pos.docno > b.pos.docno;
 }
 
-// Every match of `nf` (which has a text query) in relevance order. `view` has begun.
-Status RankMatches(const store::ReadView& view, const NormalFilter& nf, std::vector<Scored>* out);
+// What a page needs: the `k` best matches that rank after `after` (none: from the best).
+struct RankTop {
+  std::optional<Scored> after;
+  size_t k = 0;
+};
+
+// Every match of `nf` (which has a text query) in relevance order, or, with `top`, at
+// least its k best after top->after first (when impacts answer: exactly those, found
+// without walking every match; otherwise every match). `view` has begun.
+Status RankMatches(const store::ReadView& view, const NormalFilter& nf, std::vector<Scored>* out,
+                   const RankTop* top = nullptr);
+
+// Tests: with `on`, relevance measures every match's record even where impacts answer
+// (the two must rank alike).
+void MeasureRecordsForTesting(bool on);
 
 }  // namespace articledb::query
 

@@ -208,12 +208,15 @@ Status ReadPage(store::ReadView& view, uint64_t cursor_key, const Filter& filter
   std::vector<double> scores;  // relevance order: the positions' scores
   if (options.order == Order::kRelevance) {
     std::vector<Scored> ranked;
-    if (Status s = RankMatches(view, nf, &ranked); !s.ok()) return s;
     // A relevance cursor holds the last score (its bits: a score is never negative, so
     // they order as the scores do) and docno.
+    RankTop top;
+    top.k = options.limit + 1;
+    if (after) top.after = Scored{std::bit_cast<double>(after->time), Pos{0, after->docno}};
+    if (Status s = RankMatches(view, nf, &ranked, &top); !s.ok()) return s;
     size_t from = 0;
     if (after) {
-      const Scored last{std::bit_cast<double>(after->time), Pos{0, after->docno}};
+      const Scored last = *top.after;
       from = static_cast<size_t>(
           std::partition_point(ranked.begin(), ranked.end(),
                                [&](const Scored& r) { return !RanksBefore(last, r); }) -

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -45,10 +46,10 @@ class TextPlanner {
       // Past every name of the group: "<group>;" sorts after each "<group>:term".
       target.assign(1, keys::kText);
       keys::AppendNamePrefix(&target, group + ";");
-      groups_.push_back(Group{std::move(group), nullptr});
+      groups_.push_back(Group{std::move(group), nullptr, nullptr});
     }
     if (!it->status().ok()) return store::FromRocks(it->status(), "reading index");
-    for (Group& g : groups_) g.analyzer = std::make_unique<text::Analyzer>(g.name);
+    for (Group& g : groups_) g.analyzer = AnalyzerOf(g.name, &g.owned);
     return Status::OK();
   }
 
@@ -137,8 +138,24 @@ class TextPlanner {
  private:
   struct Group {
     std::string name;
-    std::unique_ptr<text::Analyzer> analyzer;
+    text::Analyzer* analyzer = nullptr;
+    std::unique_ptr<text::Analyzer> owned;  // when the thread's cache is full
   };
+
+  // The analyzer of a group, kept per thread across queries (making one costs tens of
+  // microseconds: ICU's word breaker); planners of one thread run one after the other.
+  static text::Analyzer* AnalyzerOf(const std::string& group,
+                                    std::unique_ptr<text::Analyzer>* owned) {
+    constexpr size_t kMaxCached = 64;
+    thread_local std::unordered_map<std::string, std::unique_ptr<text::Analyzer>> cache;
+    auto it = cache.find(group);
+    if (it != cache.end()) return it->second.get();
+    if (cache.size() >= kMaxCached) {
+      *owned = std::make_unique<text::Analyzer>(group);
+      return owned->get();
+    }
+    return cache.emplace(group, std::make_unique<text::Analyzer>(group)).first->second.get();
+  }
 
   Status Leaf(const Group& g, const std::string& term, IteratorPtr* out) {
     const std::string prefix = keys::IndexPrefix(keys::kText, keys::TextName(g.name, term));

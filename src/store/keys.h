@@ -117,6 +117,9 @@ inline constexpr char kDayCounterTag = '#';
 std::string DayCounterKey(std::string_view index_prefix, uint32_t day);
 inline constexpr std::string_view kArticlesCounter = ".articles";
 inline constexpr std::string_view kRecordBytesCounter = ".record_bytes";
+// With the text index: the sum of the articles' lengths in words (a title word counting
+// text::kTitleWeight), the lengths relevance's average comes from.
+inline constexpr std::string_view kTextLengthCounter = ".text_length";
 
 // The smallest key greater than every key starting with `prefix` ("" if none exists).
 std::string PrefixSuccessor(std::string_view prefix);
