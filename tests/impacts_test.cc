@@ -68,6 +68,11 @@ class Raw {
   void PutIndex(const std::string& key, const std::string& value) {
     ASSERT_TRUE(db_->Put(rocksdb::WriteOptions(), h_[store::kIndex], key, value).ok());
   }
+  void AddToCounter(std::string_view key, int64_t delta) {
+    ASSERT_TRUE(db_->Merge(rocksdb::WriteOptions(), h_[store::kCounters], rocksdb::Slice(key),
+                           counters::Encode(delta, ""))
+                    .ok());
+  }
   void PutMeta(const std::string& key, const std::string& value) {
     ASSERT_TRUE(db_->Put(rocksdb::WriteOptions(), h_[store::kDefault], key, value).ok());
   }
@@ -260,6 +265,24 @@ TEST_F(ImpactsTest, VerifyReportsATextPostingWhoseImpactDiffersFromWhatItsRecord
   const std::string problems = VerifyProblems(*db);
   EXPECT_NE(problems.find("impact (tf "), std::string::npos) << problems;
   EXPECT_NE(problems.find("differs from what the record implies"), std::string::npos) << problems;
+}
+
+TEST_F(ImpactsTest, TheTextLengthCounterFollowsWritesAndVerifyReportsItWhenItDiffers) {
+  TempDir dir;
+  Options options;
+  options.create_if_missing = true;
+  options.index_text = true;
+  {
+    auto db = OpenOrDie(dir.path(), options);
+    Fill(*db);  // stores, updates and deletes: verify recounts the lengths
+    EXPECT_EQ(VerifyProblems(*db), "");
+  }
+  Raw(dir.path()).AddToCounter(keys::kTextLengthCounter, 5);
+  Options ro;
+  ro.read_only = true;
+  auto db = OpenOrDie(dir.path(), ro);
+  const std::string problems = VerifyProblems(*db);
+  EXPECT_NE(problems.find("counter '.text_length'"), std::string::npos) << problems;
 }
 
 }  // namespace
