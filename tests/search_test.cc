@@ -347,6 +347,29 @@ bool HasTextIndex(Archive& db) {
   return stats.text_index;
 }
 
+TEST(TextIndexLifecycleTest, AnArticleInALanguageNewToTheIndexIsFoundByTheNextQuery) {
+  testing::TempDir dir;
+  Options options;
+  options.create_if_missing = true;
+  options.index_text = true;
+  auto db = testing::OpenOrDie(dir.path(), options);
+  ASSERT_TRUE(db->Put(WriteOptions(), TextArticle("en", "en", "Peace talks")).ok());
+  // Queries read the index's analysis groups (kept between reads of the same state).
+  EXPECT_EQ(CountText(*db, "paix"), 0u);
+  EXPECT_EQ(CountText(*db, "paix"), 0u);
+  ASSERT_TRUE(db->Put(WriteOptions(), TextArticle("fr", "fr", "La paix")).ok());
+  EXPECT_EQ(CountText(*db, "paix"), 1u);
+  ASSERT_TRUE(db->Put(WriteOptions(), TextArticle("de", "de", "Frieden und Häuser")).ok());
+  EXPECT_EQ(CountText(*db, "häuser"), 1u);
+  Filter f;
+  f.text = "paix OR häuser";
+  QueryOptions qo;
+  qo.order = Order::kRelevance;
+  Page page;
+  ASSERT_TRUE(db->Query(f, qo, &page).ok());
+  EXPECT_EQ(page.articles.size(), 2u);
+}
+
 TEST(TextIndexLifecycleTest, AReindexKeepsBuildsOrDropsTheTextIndexAsAskedAndAnswersAlike) {
   testing::TempDir dir;
   {

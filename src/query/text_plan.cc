@@ -23,8 +23,32 @@ class TextPlanner {
   TextPlanner(const store::ReadView& view, Direction dir, const TextLeafFn* leaf)
       : view_(view), dir_(dir), leaf_(leaf) {}
 
-  // The analysis groups the index holds: one seek per group.
+  // The analysis groups the index holds: one seek per group, or none when the store kept
+  // them from a read of the same state (the same database at the same sequence number).
   Status LoadGroups() {
+    const rocksdb::Snapshot* snap = view_.snapshot();
+    const uint64_t sequence =
+        snap != nullptr ? snap->GetSequenceNumber() : view_.db()->GetLatestSequenceNumber();
+    store::Store::TextGroups& kept = view_.store().text_groups();
+    {
+      std::lock_guard<std::mutex> lock(view_.store().text_groups_mu());
+      if (kept.db == view_.db() && kept.sequence == sequence) {
+        for (const std::string& name : kept.names) groups_.push_back(Group{name, nullptr, nullptr});
+      }
+    }
+    if (groups_.empty()) {
+      if (Status s = SeekGroups(); !s.ok()) return s;
+      std::lock_guard<std::mutex> lock(view_.store().text_groups_mu());
+      kept.db = view_.db();
+      kept.sequence = sequence;
+      kept.names.clear();
+      for (const Group& g : groups_) kept.names.push_back(g.name);
+    }
+    for (Group& g : groups_) g.analyzer = AnalyzerOf(g.name, &g.owned);
+    return Status::OK();
+  }
+
+  Status SeekGroups() {
     rocksdb::ReadOptions ro = view_.options();
     ro.total_order_seek = true;
     std::unique_ptr<rocksdb::Iterator> it(view_.db()->NewIterator(ro, view_.cf(store::kIndex)));
@@ -48,9 +72,7 @@ class TextPlanner {
       keys::AppendNamePrefix(&target, group + ";");
       groups_.push_back(Group{std::move(group), nullptr, nullptr});
     }
-    if (!it->status().ok()) return store::FromRocks(it->status(), "reading index");
-    for (Group& g : groups_) g.analyzer = AnalyzerOf(g.name, &g.owned);
-    return Status::OK();
+    return store::FromRocks(it->status(), "reading index");
   }
 
   // One word's count from its terms' document frequencies (text_plan.h).

@@ -131,6 +131,17 @@ class Store {
   // Per column family figures, and the bytes of every file of the archive.
   void DiskStats(Stats* stats) const;
 
+  // The text index's analysis groups as a query last read them (query/text_plan.cc),
+  // with the database and sequence number they hold for: a read at the same state uses
+  // them instead of seeking each group again. Guarded by text_groups_mu().
+  struct TextGroups {
+    const rocksdb::DB* db = nullptr;
+    uint64_t sequence = 0;
+    std::vector<std::string> names;
+  };
+  std::mutex& text_groups_mu() const { return text_groups_mu_; }
+  TextGroups& text_groups() const { return text_groups_; }
+
  private:
   // Read-only instances: opens the archive's current state as a new RocksDB read-only
   // instance, retrying while the writing process changed the MANIFEST or the set of
@@ -141,6 +152,8 @@ class Store {
 
   Options options_;
   std::atomic<TextIndexing> text_index_{TextIndexing::kNone};
+  mutable std::mutex text_groups_mu_;
+  mutable TextGroups text_groups_;
   std::string path_;
   AllCfHooks hooks_;
   rocksdb::DB* db_ = nullptr;
