@@ -29,9 +29,12 @@ enum class Order {
   kOldestFirst,
   // Best match first by BM25 over the text query's words, phrases and prefixes (a title
   // occurrence counts twice; docs/search.md, "Relevance"); equal scores: the later stored
-  // first. Needs Filter::text (else InvalidArgument). Every match's record is read and
-  // analysed to score it, so its cost grows with the number of matches; Archive::Scan in
-  // this order holds every match's position and score in memory.
+  // first. Needs Filter::text (else InvalidArgument). With the text index, a query of
+  // words is scored from the index (term frequencies and lengths kept with its postings)
+  // and a page finds its best without scoring every match; a phrase, prefix or field limit
+  // (and every query without the index) reads and analyses each match's record, a cost
+  // that grows with the matches. Archive::Scan in this order holds every match's position
+  // and score in memory.
   kRelevance,
 };
 

@@ -65,4 +65,24 @@ Status Read(const store::ReadView& view, const std::string& key, int64_t* value)
   return Status::OK();
 }
 
+Status ReadMany(const store::ReadView& view, const std::vector<std::string>& keys,
+                std::vector<int64_t>* values) {
+  values->assign(keys.size(), 0);
+  if (keys.empty()) return Status::OK();
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> got(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  view.db()->MultiGet(view.options(), view.cf(store::kCounters), keys.size(), slices.data(),
+                      got.data(), statuses.data());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return store::FromRocks(statuses[i], "reading counters");
+    std::string_view name;
+    if (!Decode(std::string_view(got[i].data(), got[i].size()), &(*values)[i], &name)) {
+      return Status::Corruption("counter value is damaged");
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace articledb::counters

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "articledb/status.h"
 
@@ -32,6 +33,9 @@ std::shared_ptr<rocksdb::MergeOperator> NewMergeOperator();
 
 // The count under `key` in the view (0 when there is none).
 Status Read(const store::ReadView& view, const std::string& key, int64_t* value);
+// Read for each of `keys` with one MultiGet: values[i] is keys[i]'s count (0 if absent).
+Status ReadMany(const store::ReadView& view, const std::vector<std::string>& keys,
+                std::vector<int64_t>* values);
 
 }  // namespace articledb::counters
 

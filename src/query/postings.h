@@ -56,6 +56,9 @@ Status FetchBlocks(const store::ReadView& view, const std::string& prefix,
 // Reads every block of `prefix` in the filter's time range (one forward scan), ascending.
 Status ScanBlocks(const store::ReadView& view, const std::string& prefix, const NormalFilter& f,
                   std::vector<FetchedBlock>* blocks);
+// ScanBlocks for each of `prefixes` (out[i]: prefixes[i]'s blocks), with one iterator.
+Status ScanBlocks(const store::ReadView& view, const std::vector<std::string>& prefixes,
+                  const NormalFilter& f, std::vector<std::vector<FetchedBlock>>* out);
 // The month buckets the filter's time range spans, or none when it spans more than `max`.
 std::vector<uint32_t> RangeBuckets(const NormalFilter& f, size_t max);
 

@@ -160,13 +160,18 @@ Status TopFromImpacts(const store::ReadView& view, const NormalFilter& nf,
     bool live = false;
   };
   std::vector<List> lists;
+  // Every block of every list in the range, read ahead (one iterator): probes then seek
+  // in memory.
+  std::vector<std::string> all_prefixes;
+  for (const auto& p : words.prefixes) all_prefixes.insert(all_prefixes.end(), p.begin(), p.end());
+  std::vector<std::vector<FetchedBlock>> all_blocks;
+  if (Status s = ScanBlocks(view, all_prefixes, nf, &all_blocks); !s.ok()) return s;
+  size_t next_prefix = 0;
   for (size_t l = 0; l < words.prefixes.size(); ++l) {
     for (const std::string& prefix : words.prefixes[l]) {
-      // Every block in the range, read ahead by one scan: probes then seek in memory.
-      std::vector<FetchedBlock> blocks;
-      if (Status s = ScanBlocks(view, prefix, nf, &blocks); !s.ok()) return s;
       List list;
-      list.it = std::make_unique<IndexLeaf>(view, prefix, nf, /*forward=*/true, std::move(blocks));
+      list.it = std::make_unique<IndexLeaf>(view, prefix, nf, /*forward=*/true,
+                                            std::move(all_blocks[next_prefix++]));
       list.it->WantImpacts();
       list.leaf = l;
       list.bound = bm25.idf[l] * (kBm25K1 + 1.0);
@@ -271,20 +276,20 @@ Status RankMatches(const store::ReadView& view, const NormalFilter& nf, std::vec
   if (Status s = PlanWords(view, leaves, &words); !s.ok()) return s;
   if (measure_records.load(std::memory_order_relaxed)) words.usable = false;
 
-  int64_t articles = 0;
-  if (Status s = counters::Read(view, std::string(keys::kArticlesCounter), &articles); !s.ok()) {
+  // N, and the lengths of the archive's articles added up: with impacts, the average
+  // length is the archive's, else the matches'.
+  std::vector<int64_t> totals;
+  if (Status s = counters::ReadMany(view, {std::string(keys::kArticlesCounter),
+                                           std::string(keys::kTextLengthCounter)},
+                                    &totals);
+      !s.ok()) {
     return s;
   }
-  // With impacts, the average length is the archive's (its counter), else the matches'.
+  const int64_t articles = totals[0];
   const bool impacts = view.store().text_indexing() == store::TextIndexing::kImpacts;
   Bm25 bm25;
   if (impacts) {
-    int64_t lengths = 0;
-    if (Status s = counters::Read(view, std::string(keys::kTextLengthCounter), &lengths);
-        !s.ok()) {
-      return s;
-    }
-    bm25.average = std::max(1.0, static_cast<double>(lengths) /
+    bm25.average = std::max(1.0, static_cast<double>(totals[1]) /
                                      std::max<double>(1.0, static_cast<double>(articles)));
   }
   auto idf_of = [&](uint64_t df, double total) {

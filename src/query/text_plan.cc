@@ -99,11 +99,10 @@ class TextPlanner {
     return Status::OK();
   }
 
-  // One word's per-group prefixes and document frequency (text_plan.h, WordLists).
-  Status WordLists(const text::QueryNode& q, std::vector<std::string>* prefixes, uint64_t* df,
-                   bool* single) {
+  // One word's term in each group that gives it one (text_plan.h, WordLists); *single
+  // false when a group gives it several.
+  void WordTerms(const text::QueryNode& q, std::vector<std::string>* prefixes, bool* single) {
     prefixes->clear();
-    *df = 0;
     *single = true;
     std::vector<text::Token> tokens;
     for (Group& g : groups_) {
@@ -111,17 +110,11 @@ class TextPlanner {
       if (tokens.empty()) continue;
       if (tokens.size() > 1) {
         *single = false;
-        return Status::OK();
+        return;
       }
-      std::string prefix =
-          keys::IndexPrefix(keys::kText, keys::TextName(g.name, tokens.front().term));
-      int64_t count = 0;
-      if (Status s = counters::Read(view_, prefix, &count); !s.ok()) return s;
-      if (count <= 0) continue;  // no article holds it in this group
-      *df += static_cast<uint64_t>(count);
-      prefixes->push_back(std::move(prefix));
+      prefixes->push_back(
+          keys::IndexPrefix(keys::kText, keys::TextName(g.name, tokens.front().term)));
     }
-    return Status::OK();
   }
 
   // The tree of `q` (nullptr: no lists), and whether it is exact.
@@ -311,10 +304,26 @@ Status WordLists(const store::ReadView& view, const std::vector<const text::Quer
   dfs->assign(words.size(), 0);
   TextPlanner planner(view, Direction::kForward, nullptr);
   if (Status s = planner.LoadGroups(); !s.ok()) return s;
-  for (size_t i = 0; i < words.size() && *single; ++i) {
-    if (Status s = planner.WordLists(*words[i], &(*prefixes)[i], &(*dfs)[i], single); !s.ok()) {
-      return s;
+  std::vector<std::string> all;
+  for (size_t i = 0; i < words.size(); ++i) {
+    planner.WordTerms(*words[i], &(*prefixes)[i], single);
+    if (!*single) return Status::OK();
+    all.insert(all.end(), (*prefixes)[i].begin(), (*prefixes)[i].end());
+  }
+  // The terms' document frequencies with one MultiGet; a term no article holds in a
+  // group has no list there.
+  std::vector<int64_t> counts;
+  if (Status s = counters::ReadMany(view, all, &counts); !s.ok()) return s;
+  size_t k = 0;
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::vector<std::string> kept;
+    for (std::string& prefix : (*prefixes)[i]) {
+      const int64_t count = counts[k++];
+      if (count <= 0) continue;
+      (*dfs)[i] += static_cast<uint64_t>(count);
+      kept.push_back(std::move(prefix));
     }
+    (*prefixes)[i] = std::move(kept);
   }
   return Status::OK();
 }

@@ -343,7 +343,8 @@ void AddSearchCommand(CLI::App* app, Context* ctx) {
   AddFilterOptions(cmd, &a->fa, /*with_order=*/false, /*with_text=*/false);
   cmd->add_option("--order", a->order,
                   "newest or oldest first, or relevance: best match first by BM25 (the "
-                  "title counts twice; every match is read to score it: docs/search.md)")
+                  "title counts twice; words are scored from the text index, phrases and "
+                  "prefixes from each match's record: docs/search.md)")
       ->capture_default_str()
       ->check(CLI::IsMember({"newest", "oldest", "relevance"}));
   AddPageOptions(cmd, a.get());
