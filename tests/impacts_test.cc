@@ -236,6 +236,57 @@ TEST_F(ImpactsTest, ImpactsRankAsRecordsDoAndAnArchiveWithoutThemIsReadThenRebui
   }
 }
 
+TEST_F(ImpactsTest, PagesSkipChunksWhoseMaximaCannotReachTheirBestAndRankAsRecordsDo) {
+  TempDir dir;
+  Options options;
+  options.create_if_missing = true;
+  options.index_text = true;
+  auto db = OpenOrDie(dir.path(), options);
+  // 3,000 articles of one month holding "oil" once in a long body, and a few holding it
+  // often in a short one: most chunks of its list cannot reach a page of the best.
+  std::vector<Article> batch;
+  for (int i = 0; i < 3000; ++i) {
+    Article a;
+    a.set_id("o" + std::to_string(i));
+    a.set_source("S");
+    a.set_language("en");
+    testing::SetPublished(&a, kStart + static_cast<int64_t>(i) * 60000000);
+    std::string body = i % 500 == 7 ? "oil oil oil oil crude" : "oil";
+    if (i % 500 != 7) {
+      for (int k = 0; k < 30; ++k) body += " " + kWords[(i + k) % kWords.size()];
+    }
+    a.set_body(body);
+    batch.push_back(a);
+  }
+  ASSERT_TRUE(db->PutBatch(WriteOptions(), batch).ok());
+  const uint64_t before = query::ChunksSkippedForTesting();
+  std::vector<std::vector<std::string>> pages;
+  for (const char* q : {"oil", "oil OR crude"}) {
+    Filter f;
+    f.text = q;
+    QueryOptions qo;
+    qo.order = Order::kRelevance;
+    qo.limit = 5;
+    Page page;
+    ASSERT_TRUE(db->Query(f, qo, &page).ok());
+    pages.push_back(testing::Ids(page.articles));
+    EXPECT_EQ(pages.back().size(), 5u);
+  }
+  EXPECT_GT(query::ChunksSkippedForTesting(), before) << "no chunk skipped";
+  query::MeasureRecordsForTesting(true);
+  for (size_t i = 0; i < pages.size(); ++i) {
+    Filter f;
+    f.text = i == 0 ? "oil" : "oil OR crude";
+    QueryOptions qo;
+    qo.order = Order::kRelevance;
+    qo.limit = 5;
+    Page page;
+    ASSERT_TRUE(db->Query(f, qo, &page).ok());
+    EXPECT_EQ(testing::Ids(page.articles), pages[i]) << f.text;
+  }
+  query::MeasureRecordsForTesting(false);
+}
+
 TEST_F(ImpactsTest, VerifyReportsATextPostingWhoseImpactDiffersFromWhatItsRecordImplies) {
   TempDir dir;
   Options options;

@@ -218,12 +218,40 @@ TEST(PostingBlock, ImpactBlocksRoundTripTheirImpactsAtEveryChunkBoundary) {
     std::vector<Impact> chunk_impacts;
     ASSERT_TRUE(reader.DecodeChunk(reader.chunk_count() - 1, &out, &chunk_impacts));
     EXPECT_EQ(chunk_impacts.back(), impacts.back());
+    for (size_t c = 0; c < reader.chunk_count(); ++c) {
+      Impact most = impacts[c * kChunkPostings];
+      for (size_t k = c * kChunkPostings; k < std::min(n, (c + 1) * kChunkPostings); ++k) {
+        most.tf = std::max(most.tf, impacts[k].tf);
+        most.length = std::min(most.length, impacts[k].length);
+      }
+      EXPECT_EQ(reader.chunk_max(c), most) << "chunk " << c;
+    }
     // A block without impacts gives zeros.
     EncodeBlock(in, &block);
     ASSERT_TRUE(DecodeBlock(block, &out, &out_impacts));
     EXPECT_EQ(out_impacts, std::vector<Impact>(n));
     ASSERT_TRUE(reader.Init(block));
     EXPECT_FALSE(reader.has_impacts());
+  }
+}
+
+TEST(PostingBlock, AnImpactBlockWhoseChunkMaximaUnderstateItsImpactsIsRejected) {
+  // One chunk, every varint one byte: tag, count, time, docno, tf, length, largest tf,
+  // smallest length, then the other postings.
+  const std::vector<Posting> in = {{0, 1}, {0, 2}, {0, 3}};
+  const std::vector<Impact> impacts = {{1, 50}, {7, 40}, {2, 60}};
+  std::string block;
+  EncodeBlock(in, &block, impacts.data());
+  ASSERT_EQ(block[6], 7);
+  ASSERT_EQ(block[7], 40);
+  std::vector<Posting> out;
+  std::vector<Impact> out_impacts;
+  ASSERT_TRUE(DecodeBlock(block, &out, &out_impacts));
+  for (const auto& [at, value] : {std::pair{6, 6}, std::pair{7, 41}}) {
+    std::string damaged = block;
+    damaged[at] = static_cast<char>(value);
+    EXPECT_FALSE(DecodeBlock(damaged, &out, &out_impacts)) << "byte " << at;
+    EXPECT_FALSE(DecodeBlock(damaged, &out)) << "byte " << at << ", postings alone";
   }
 }
 

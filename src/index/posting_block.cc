@@ -75,6 +75,14 @@ void EncodeChunks(std::span<const Posting> postings, const Impact* impacts, std:
     if (impacts != nullptr) {
       PutVarint64(&dir, impacts[begin].tf);
       PutVarint64(&dir, impacts[begin].length);
+      // The chunk's maxima: its largest frequency and smallest length.
+      Impact most = impacts[begin];
+      for (size_t i = begin + 1; i < end; ++i) {
+        most.tf = std::max(most.tf, impacts[i].tf);
+        most.length = std::min(most.length, impacts[i].length);
+      }
+      PutVarint64(&dir, most.tf);
+      PutVarint64(&dir, most.length);
     }
     // The last chunk's size is what remains of the block.
     if (end < postings.size()) PutVarint64(&dir, data.size() - before);
@@ -139,8 +147,10 @@ bool BlockReader::Init(std::string_view block) {
   for (size_t i = 0; i < n_chunks; ++i) {
     uint64_t zt = 0, docno = 0, bytes = 0;
     if (!GetVarint(&p, end, &zt) || !GetVarint(&p, end, &docno)) return false;
-    Impact first_impact;
-    if (impacts_ && !GetImpact(&p, end, &first_impact)) return false;
+    Impact first_impact, most;
+    if (impacts_ && (!GetImpact(&p, end, &first_impact) || !GetImpact(&p, end, &most))) {
+      return false;
+    }
     const bool last = i + 1 == n_chunks;
     if (!last && !GetVarint(&p, end, &bytes)) return false;
     if (last) {
@@ -153,6 +163,7 @@ bool BlockReader::Init(std::string_view block) {
     Chunk& c = chunks_[i];
     c.first = Posting{t * scale_, docno};
     c.first_impact = first_impact;
+    c.most = most;
     if (i > 0 && !(chunks_[i - 1].first < c.first)) return false;
     c.count = i + 1 < n_chunks ? kChunkPostings : count - i * kChunkPostings;
     // Every posting after the first takes two bytes or more.
@@ -189,6 +200,7 @@ bool BlockReader::DecodeChunk(size_t i, std::vector<Posting>* out,
     imp[0] = c.first_impact;
   }
   Impact skipped;
+  Impact most = c.first_impact;  // checked against the directory's maxima
   Posting* o = out->data();
   const char* p = block_.data() + c.offset;
   const char* const end = p + c.bytes;
@@ -199,7 +211,12 @@ bool BlockReader::DecodeChunk(size_t i, std::vector<Posting>* out,
   for (size_t k = 1; k < c.count; ++k) {
     uint64_t dt = 0, zd = 0;
     if (!GetVarint(&p, end, &dt) || !GetVarint(&p, end, &zd)) return false;
-    if (impacts_ && !GetImpact(&p, end, imp != nullptr ? &imp[k] : &skipped)) return false;
+    if (impacts_) {
+      Impact& got = imp != nullptr ? imp[k] : skipped;
+      if (!GetImpact(&p, end, &got)) return false;
+      most.tf = std::max(most.tf, got.tf);
+      most.length = std::min(most.length, got.length);
+    }
     // t + dt must stay <= the largest storable time.
     if (dt > max_t - static_cast<uint64_t>(t)) return false;
     const uint64_t nd = d + static_cast<uint64_t>(ZigZagDecode(zd));
@@ -210,6 +227,8 @@ bool BlockReader::DecodeChunk(size_t i, std::vector<Posting>* out,
   }
   if (p != end) return false;
   if (i + 1 < chunks_.size() && !(o[c.count - 1] < chunks_[i + 1].first)) return false;
+  // Pruning trusts the maxima: a block whose maxima lie is damaged.
+  if (impacts_ && !(most == c.most)) return false;
   return true;
 }
 

@@ -22,7 +22,10 @@
 // A block of the text index (tag 0x20 + scale: an impact block) also holds, with each
 // posting, its Impact: the term's frequency in the article and the article's length, two
 // varints after the posting's docno (in the directory for a chunk's first posting, in the
-// data for the others). They are what relevance ranking needs without reading the record.
+// data for the others); and in the directory, after the first posting's impact, the
+// chunk's maxima: its largest frequency and its smallest length (two varints), checked
+// when the chunk is decoded. They are what relevance ranking needs without reading the
+// record, and what lets it skip a chunk that cannot score enough.
 //
 // Decoding checks every length, count, delta and the strict order against the bytes it
 // has, so damaged or crafted bytes give `false`, never a crash, and never an allocation
@@ -106,6 +109,8 @@ class BlockReader {
   size_t chunk_count() const { return chunks_.size(); }
   // The first posting of chunk i (from the directory: no decoding).
   Posting chunk_first(size_t i) const { return chunks_[i].first; }
+  // Chunk i's maxima (impact blocks): its largest tf and smallest length.
+  Impact chunk_max(size_t i) const { return chunks_[i].most; }
   // The last chunk whose first posting is <= target (0 if none): where a forward seek
   // to `target` starts. O(log chunks).
   size_t FindChunk(const Posting& target) const;
@@ -118,6 +123,7 @@ class BlockReader {
   struct Chunk {
     Posting first;
     Impact first_impact;
+    Impact most;
     size_t offset = 0;  // of its data in block_
     size_t bytes = 0;
     size_t count = 0;

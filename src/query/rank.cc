@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -24,6 +26,7 @@ namespace {
 constexpr size_t kChunk = 256;
 
 std::atomic<bool> measure_records{false};  // MeasureRecordsForTesting
+std::atomic<uint64_t> chunks_skipped{0};     // ChunksSkippedForTesting
 
 bool SameLeaf(const text::QueryNode& a, const text::QueryNode& b) {
   return a.kind == b.kind && a.fields == b.fields && a.text == b.text;
@@ -142,26 +145,144 @@ Status MeasureFromImpacts(const store::ReadView& view, const NormalFilter& nf,
   return Status::OK();
 }
 
+// One word's postings in a time range with their impacts, read from its fetched blocks,
+// forward, a chunk decoded at a time, with the chunk's maxima to skip it whole.
+class ImpactCursor {
+ public:
+  ImpactCursor(std::string prefix, std::vector<FetchedBlock> blocks, const NormalFilter& f)
+      : prefix_(std::move(prefix)), blocks_(std::move(blocks)), lo_(f.lo), hi_(f.hi) {}
+
+  // Positions on the first posting in the range.
+  Status Start() {
+    b_ = 0;
+    if (Status s = EnterBlock(); !s.ok()) return s;
+    return Settle();
+  }
+  bool live() const { return live_; }
+  const Pos& pos() const { return pos_; }
+  const index::Impact& impact() const { return impacts_[k_]; }
+  // The current chunk's maxima (the largest tf, the smallest length).
+  index::Impact chunk_max() const { return reader_.chunk_max(c_); }
+  // The maxima of every chunk of every block, for the list's bound.
+  Status ForEachChunkMax(const std::function<void(const index::Impact&)>& fn) const {
+    index::BlockReader r;
+    for (const FetchedBlock& b : blocks_) {
+      if (!r.Init(store::ToView(b.bytes))) return Damaged(prefix_, b.bucket);
+      for (size_t c = 0; c < r.chunk_count(); ++c) fn(r.chunk_max(c));
+    }
+    return Status::OK();
+  }
+  Status Next() {
+    ++k_;
+    return Settle();
+  }
+  // To the first posting of the next chunk.
+  Status NextChunk() {
+    k_ = buf_.size();
+    return Settle();
+  }
+  // To the first posting at or after t (never back).
+  Status SeekTo(const Pos& t) {
+    if (!live_ || !(pos_ < t)) return Status::OK();
+    const index::Posting target{t.time, t.docno};
+    const uint32_t bucket = keys::MonthBucket(t.time);
+    if (blocks_[b_].bucket < bucket) {
+      while (b_ < blocks_.size() && blocks_[b_].bucket < bucket) ++b_;
+      if (Status s = EnterBlock(); !s.ok()) return s;
+      if (!live_) return Status::OK();
+    }
+    // The chunk that may hold t, not before the current one.
+    const size_t c = std::max(c_, reader_.FindChunk(target));
+    if (c != c_) {
+      if (Status s = LoadChunk(c); !s.ok()) return s;
+    }
+    k_ = static_cast<size_t>(std::lower_bound(buf_.begin() + static_cast<std::ptrdiff_t>(k_),
+                                              buf_.end(), target) -
+                             buf_.begin());
+    return Settle();
+  }
+
+ private:
+  // Loads block b_ (its first chunk), or ends the walk past the last one.
+  Status EnterBlock() {
+    for (; b_ < blocks_.size(); ++b_) {
+      if (!reader_.Init(store::ToView(blocks_[b_].bytes))) {
+        return Damaged(prefix_, blocks_[b_].bucket);
+      }
+      if (reader_.chunk_count() > 0) return LoadChunk(0);  // (an empty block: none)
+    }
+    live_ = false;
+    return Status::OK();
+  }
+  Status LoadChunk(size_t c) {
+    if (!reader_.DecodeChunk(c, &buf_, &impacts_)) return Damaged(prefix_, blocks_[b_].bucket);
+    c_ = c;
+    k_ = 0;
+    return Status::OK();
+  }
+  // From k_ on: the first posting in the range, moving through chunks and blocks.
+  Status Settle() {
+    for (;;) {
+      if (!live_) return Status::OK();
+      while (k_ < buf_.size() && buf_[k_].time < lo_) ++k_;
+      if (k_ < buf_.size()) {
+        if (hi_ && buf_[k_].time >= *hi_) {
+          live_ = false;
+          return Status::OK();
+        }
+        pos_ = Pos{buf_[k_].time, buf_[k_].docno};
+        return Status::OK();
+      }
+      if (c_ + 1 < reader_.chunk_count()) {
+        if (Status s = LoadChunk(c_ + 1); !s.ok()) return s;
+      } else {
+        ++b_;
+        if (Status s = EnterBlock(); !s.ok()) return s;
+      }
+    }
+  }
+
+  std::string prefix_;
+  std::vector<FetchedBlock> blocks_;
+  int64_t lo_;
+  std::optional<int64_t> hi_;
+  size_t b_ = 0, c_ = 0, k_ = 0;
+  index::BlockReader reader_;
+  std::vector<index::Posting> buf_;
+  std::vector<index::Impact> impacts_;
+  bool live_ = true;
+  Pos pos_{0, 0};
+};
+
 // The `top.k` best matches ranking after `top.after`, by MaxScore (Turtle and Flood, 1995)
-// over the words' lists: each list's contribution is at most idf * (k1 + 1); the lists
-// whose bounds add up to less than the k-th best score so far (the non-essential ones)
-// no longer propose articles, and are only probed, best bound first, for an article the
-// others propose, until what is left of the bounds cannot lift it into the best. An
-// article that could enter is checked against the query and filter (the planner's tree,
-// sought forward). *out in relevance order; fewer than k when fewer matches have a word.
+// with chunk maxima (block-max, Ding and Suel, 2011) over the words' lists. A list can add
+// to a score at most its bound: BM25 of the largest tf and smallest length among its
+// chunks' maxima. The lists whose bounds add up to less than the k-th best score so far
+// (the non-essential ones) no longer propose articles, and are only probed, best bound
+// first, for an article the others propose, until what is left of the bounds cannot lift
+// it into the best; a proposing list skips a whole chunk whose maxima, with every other
+// list's bound, cannot reach it. An article that could enter is checked against the query
+// and filter (the planner's tree, sought forward), unless the query is words joined by OR
+// with nothing but a time range. *out in relevance order; fewer than k when fewer matches
+// have a word.
 Status TopFromImpacts(const store::ReadView& view, const NormalFilter& nf,
                       const WordPlan& words, const Bm25& bm25, const RankTop& top,
                       std::vector<Scored>* out) {
   out->clear();
+  // A word's most in one article: idf * BM25's tf part at tf and length (bounds use the
+  // largest tf and the smallest length).
+  const auto most = [&](size_t leaf, const index::Impact& m) {
+    const double f = m.tf;
+    const double norm = kBm25K1 * (1.0 - kBm25B + kBm25B * m.length / bm25.average);
+    return f > 0 ? bm25.idf[leaf] * f * (kBm25K1 + 1.0) / (f + norm) : 0.0;
+  };
   struct List {
-    std::unique_ptr<IndexLeaf> it;
+    std::unique_ptr<ImpactCursor> it;
     size_t leaf = 0;
     double bound = 0;
-    bool live = false;
   };
   std::vector<List> lists;
-  // Every block of every list in the range, read ahead (one iterator): probes then seek
-  // in memory.
+  // Every block of every list in the range, read ahead (one iterator).
   std::vector<std::string> all_prefixes;
   for (const auto& p : words.prefixes) all_prefixes.insert(all_prefixes.end(), p.begin(), p.end());
   std::vector<std::vector<FetchedBlock>> all_blocks;
@@ -170,13 +291,15 @@ Status TopFromImpacts(const store::ReadView& view, const NormalFilter& nf,
   for (size_t l = 0; l < words.prefixes.size(); ++l) {
     for (const std::string& prefix : words.prefixes[l]) {
       List list;
-      list.it = std::make_unique<IndexLeaf>(view, prefix, nf, /*forward=*/true,
-                                            std::move(all_blocks[next_prefix++]));
-      list.it->WantImpacts();
+      list.it = std::make_unique<ImpactCursor>(prefix, std::move(all_blocks[next_prefix++]), nf);
       list.leaf = l;
-      list.bound = bm25.idf[l] * (kBm25K1 + 1.0);
-      list.live = list.it->Next();
-      if (Status s = list.it->status(); !s.ok()) return s;
+      if (Status s = list.it->ForEachChunkMax([&](const index::Impact& m) {
+            list.bound = std::max(list.bound, most(l, m));
+          });
+          !s.ok()) {
+        return s;
+      }
+      if (Status s = list.it->Start(); !s.ok()) return s;
       lists.push_back(std::move(list));
     }
   }
@@ -186,9 +309,6 @@ Status TopFromImpacts(const store::ReadView& view, const NormalFilter& nf,
   std::vector<double> below(m + 1, 0);  // below[i]: the bounds of lists[0..i) added up
   for (size_t i = 0; i < m; ++i) below[i + 1] = below[i] + lists[i].bound;
 
-  // An article a list proposes matches when the query is words joined by OR and the
-  // filter has nothing but a time range (the lists' range); otherwise the planner's tree
-  // says.
   std::unique_ptr<PostingIterator> matches;
   const bool all_match = OnlyWordsJoinedByOr(*nf.text) && nf.prefixes.empty() &&
                          nf.any_of.empty() && nf.none_of.empty();
@@ -212,8 +332,15 @@ Status TopFromImpacts(const store::ReadView& view, const NormalFilter& nf,
     if (essential == m) break;
     const Pos* next = nullptr;
     for (size_t i = essential; i < m; ++i) {
-      if (lists[i].live && (next == nullptr || lists[i].it->pos() < *next)) {
-        next = &lists[i].it->pos();
+      List& list = lists[i];
+      // A chunk none of whose articles can pass, whatever the other lists add: skipped.
+      while (list.it->live() &&
+             most(list.leaf, list.it->chunk_max()) + (below[m] - list.bound) < bar) {
+        if (Status s = list.it->NextChunk(); !s.ok()) return s;
+        chunks_skipped.fetch_add(1, std::memory_order_relaxed);
+      }
+      if (list.it->live() && (next == nullptr || list.it->pos() < *next)) {
+        next = &list.it->pos();
       }
     }
     if (next == nullptr) break;
@@ -222,20 +349,17 @@ Status TopFromImpacts(const store::ReadView& view, const NormalFilter& nf,
     float length = 0;
     for (size_t i = essential; i < m; ++i) {
       List& list = lists[i];
-      if (!list.live || list.it->pos() != at) continue;
+      if (!list.it->live() || list.it->pos() != at) continue;
       tf[list.leaf] += static_cast<float>(list.it->impact().tf);
       length = static_cast<float>(list.it->impact().length);
-      list.live = list.it->Next();
-      if (Status s = list.it->status(); !s.ok()) return s;
+      if (Status s = list.it->Next(); !s.ok()) return s;
     }
     double score = bm25.Score(tf.data(), length);
     for (size_t i = essential; i-- > 0;) {
       if (score + below[i + 1] < bar) break;  // the rest cannot lift it over the bar
       List& list = lists[i];
-      if (!list.live) continue;
-      list.live = list.it->SeekTo(at);
-      if (Status s = list.it->status(); !s.ok()) return s;
-      if (!list.live || list.it->pos() != at) continue;
+      if (Status s = list.it->SeekTo(at); !s.ok()) return s;
+      if (!list.it->live() || list.it->pos() != at) continue;
       tf[list.leaf] += static_cast<float>(list.it->impact().tf);
       score = bm25.Score(tf.data(), length);
     }
@@ -262,6 +386,8 @@ Status TopFromImpacts(const store::ReadView& view, const NormalFilter& nf,
 }
 
 }  // namespace
+
+uint64_t ChunksSkippedForTesting() { return chunks_skipped.load(std::memory_order_relaxed); }
 
 void MeasureRecordsForTesting(bool on) { measure_records.store(on, std::memory_order_relaxed); }
 

@@ -65,6 +65,8 @@ Status RankMatches(const store::ReadView& view, const NormalFilter& nf, std::vec
 // Tests: with `on`, relevance measures every match's record even where impacts answer
 // (the two must rank alike).
 void MeasureRecordsForTesting(bool on);
+// Tests: the chunks relevance pages have skipped by their maxima, since the process began.
+uint64_t ChunksSkippedForTesting();
 
 }  // namespace articledb::query
 
