@@ -89,6 +89,30 @@ class Raw {
 
 class ImpactsTest : public ::testing::Test {
  protected:
+  static Options TextIndexed() {
+    Options options;
+    options.create_if_missing = true;
+    options.index_text = true;
+    return options;
+  }
+  static Options ReadOnly() {
+    Options options;
+    options.read_only = true;
+    return options;
+  }
+  // The first page of `limit` of `text` in relevance order.
+  static std::vector<std::string> BestPage(Archive& db, const std::string& text, size_t limit) {
+    Filter f;
+    f.text = text;
+    QueryOptions qo;
+    qo.order = Order::kRelevance;
+    qo.limit = limit;
+    Page page;
+    const Status s = db.Query(f, qo, &page);
+    EXPECT_TRUE(s.ok()) << text << ": " << s.ToString();
+    return testing::Ids(page.articles);
+  }
+
   Article Random(const std::string& id, int64_t micros) {
     Article a;
     a.set_id(id);
@@ -172,9 +196,7 @@ class ImpactsTest : public ::testing::Test {
 
 TEST_F(ImpactsTest, ImpactsRankAsRecordsDoAndAnArchiveWithoutThemIsReadThenRebuiltWithThem) {
   TempDir dir;
-  Options options;
-  options.create_if_missing = true;
-  options.index_text = true;
+  const Options options = TextIndexed();
   std::vector<std::vector<std::string>> from_impacts;
   {
     auto db = OpenOrDie(dir.path(), options);
@@ -212,9 +234,7 @@ TEST_F(ImpactsTest, ImpactsRankAsRecordsDoAndAnArchiveWithoutThemIsReadThenRebui
   {
     // Read-only: read as it is; relevance measures the records (the average length is
     // then the matches', so the order may differ), and finds the same matches.
-    Options ro;
-    ro.read_only = true;
-    auto db = OpenOrDie(dir.path(), ro);
+    auto db = OpenOrDie(dir.path(), ReadOnly());
     EXPECT_TRUE(db->HasTextIndex());
     auto sorted = [](std::vector<std::vector<std::string>> r) {
       for (auto& ids : r) std::sort(ids.begin(), ids.end());
@@ -238,9 +258,7 @@ TEST_F(ImpactsTest, ImpactsRankAsRecordsDoAndAnArchiveWithoutThemIsReadThenRebui
 
 TEST_F(ImpactsTest, PagesSkipChunksWhoseMaximaCannotReachTheirBestAndRankAsRecordsDo) {
   TempDir dir;
-  Options options;
-  options.create_if_missing = true;
-  options.index_text = true;
+  const Options options = TextIndexed();
   auto db = OpenOrDie(dir.path(), options);
   // 3,000 articles of one month holding "oil" once in a long body, and a few holding it
   // often in a short one: most chunks of its list cannot reach a page of the best.
@@ -260,38 +278,21 @@ TEST_F(ImpactsTest, PagesSkipChunksWhoseMaximaCannotReachTheirBestAndRankAsRecor
   }
   ASSERT_TRUE(db->PutBatch(WriteOptions(), batch).ok());
   const uint64_t before = query::ChunksSkippedForTesting();
+  const std::vector<std::string> queries = {"oil", "oil OR crude"};
   std::vector<std::vector<std::string>> pages;
-  for (const char* q : {"oil", "oil OR crude"}) {
-    Filter f;
-    f.text = q;
-    QueryOptions qo;
-    qo.order = Order::kRelevance;
-    qo.limit = 5;
-    Page page;
-    ASSERT_TRUE(db->Query(f, qo, &page).ok());
-    pages.push_back(testing::Ids(page.articles));
+  for (const std::string& q : queries) {
+    pages.push_back(BestPage(*db, q, 5));
     EXPECT_EQ(pages.back().size(), 5u);
   }
   EXPECT_GT(query::ChunksSkippedForTesting(), before) << "no chunk skipped";
   query::MeasureRecordsForTesting(true);
-  for (size_t i = 0; i < pages.size(); ++i) {
-    Filter f;
-    f.text = i == 0 ? "oil" : "oil OR crude";
-    QueryOptions qo;
-    qo.order = Order::kRelevance;
-    qo.limit = 5;
-    Page page;
-    ASSERT_TRUE(db->Query(f, qo, &page).ok());
-    EXPECT_EQ(testing::Ids(page.articles), pages[i]) << f.text;
-  }
+  for (size_t i = 0; i < queries.size(); ++i) EXPECT_EQ(BestPage(*db, queries[i], 5), pages[i]);
   query::MeasureRecordsForTesting(false);
 }
 
 TEST_F(ImpactsTest, VerifyReportsATextPostingWhoseImpactDiffersFromWhatItsRecordImplies) {
   TempDir dir;
-  Options options;
-  options.create_if_missing = true;
-  options.index_text = true;
+  const Options options = TextIndexed();
   {
     auto db = OpenOrDie(dir.path(), options);
     Fill(*db);
@@ -310,9 +311,7 @@ TEST_F(ImpactsTest, VerifyReportsATextPostingWhoseImpactDiffersFromWhatItsRecord
     index::EncodeBlock(postings, &damaged, impacts.data());
     raw.PutIndex(key, damaged);
   }
-  Options ro;
-  ro.read_only = true;
-  auto db = OpenOrDie(dir.path(), ro);
+  auto db = OpenOrDie(dir.path(), ReadOnly());
   const std::string problems = VerifyProblems(*db);
   EXPECT_NE(problems.find("impact (tf "), std::string::npos) << problems;
   EXPECT_NE(problems.find("differs from what the record implies"), std::string::npos) << problems;
@@ -320,18 +319,14 @@ TEST_F(ImpactsTest, VerifyReportsATextPostingWhoseImpactDiffersFromWhatItsRecord
 
 TEST_F(ImpactsTest, TheTextLengthCounterFollowsWritesAndVerifyReportsItWhenItDiffers) {
   TempDir dir;
-  Options options;
-  options.create_if_missing = true;
-  options.index_text = true;
+  const Options options = TextIndexed();
   {
     auto db = OpenOrDie(dir.path(), options);
     Fill(*db);  // stores, updates and deletes: verify recounts the lengths
     EXPECT_EQ(VerifyProblems(*db), "");
   }
   Raw(dir.path()).AddToCounter(keys::kTextLengthCounter, 5);
-  Options ro;
-  ro.read_only = true;
-  auto db = OpenOrDie(dir.path(), ro);
+  auto db = OpenOrDie(dir.path(), ReadOnly());
   const std::string problems = VerifyProblems(*db);
   EXPECT_NE(problems.find("counter '.text_length'"), std::string::npos) << problems;
 }

@@ -67,6 +67,23 @@ Status FetchBlocks(const store::ReadView& view, const std::string& prefix,
   return Status::OK();
 }
 
+namespace {
+// Appends the block under `it` (a key of `prefix` and a bucket) to *blocks.
+Status TakeBlock(const rocksdb::Iterator& it, const std::string& prefix,
+                 std::vector<FetchedBlock>* blocks) {
+  const rocksdb::Slice key = it.key();
+  if (key.size() != prefix.size() + keys::kBucketBytes) {
+    return Status::Corruption("index key " + keys::DescribeBlockKey(ToView(key)) +
+                              ": malformed (run verify, then reindex)");
+  }
+  FetchedBlock b;
+  b.bucket = keys::DecodeBucket(key.data() + prefix.size());
+  b.bytes.PinSelf(it.value());
+  blocks->push_back(std::move(b));
+  return Status::OK();
+}
+}  // namespace
+
 Status ScanBlocks(const store::ReadView& view, const std::string& prefix, const NormalFilter& f,
                   std::vector<FetchedBlock>* blocks) {
   blocks->clear();
@@ -81,15 +98,7 @@ Status ScanBlocks(const store::ReadView& view, const std::string& prefix, const 
   ro.prefix_same_as_start = true;
   std::unique_ptr<rocksdb::Iterator> it(view.db()->NewIterator(ro, view.cf(store::kIndex)));
   for (it->Seek(lower_slice); it->Valid(); it->Next()) {
-    const rocksdb::Slice key = it->key();
-    if (key.size() != prefix.size() + keys::kBucketBytes) {
-      return Status::Corruption("index key " + keys::DescribeBlockKey(ToView(key)) +
-                                ": malformed (run verify, then reindex)");
-    }
-    FetchedBlock b;
-    b.bucket = keys::DecodeBucket(key.data() + prefix.size());
-    b.bytes.PinSelf(it->value());
-    blocks->push_back(std::move(b));
+    if (Status s = TakeBlock(*it, prefix, blocks); !s.ok()) return s;
   }
   return store::FromRocks(it->status(), "reading index");
 }
@@ -110,16 +119,8 @@ Status ScanBlocks(const store::ReadView& view, const std::vector<std::string>& p
     const std::string upper =
         f.hi ? keys::BlockKey(prefix, LastBucket(f) + 1) : keys::PrefixSuccessor(prefix);
     for (it->Seek(ToSlice(lower)); it->Valid(); it->Next()) {
-      const rocksdb::Slice key = it->key();
-      if (!upper.empty() && ToView(key) >= upper) break;
-      if (key.size() != prefix.size() + keys::kBucketBytes) {
-        return Status::Corruption("index key " + keys::DescribeBlockKey(ToView(key)) +
-                                  ": malformed (run verify, then reindex)");
-      }
-      FetchedBlock b;
-      b.bucket = keys::DecodeBucket(key.data() + prefix.size());
-      b.bytes.PinSelf(it->value());
-      (*out)[i].push_back(std::move(b));
+      if (!upper.empty() && ToView(it->key()) >= upper) break;
+      if (Status s = TakeBlock(*it, prefix, &(*out)[i]); !s.ok()) return s;
     }
     if (!it->status().ok()) return store::FromRocks(it->status(), "reading index");
   }
