@@ -274,7 +274,7 @@ bool IndexLeaf::StepFrom(uint32_t b) {
 bool IndexLeaf::LoadChunk(size_t c) {
   // Seeks that stay in one chunk (an AND probing a long stream) decode it once.
   if (chunk_loaded_ && chunk_ == c) return true;
-  if (!reader_.DecodeChunk(c, &buf_, want_impacts_ ? &impacts_ : nullptr)) {
+  if (!reader_.DecodeChunk(c, &buf_)) {
     chunk_loaded_ = false;
     return Fail("damaged");
   }

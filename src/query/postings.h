@@ -89,10 +89,6 @@ class IndexLeaf final : public PostingIterator {
   const Pos& pos() const override { return pos_; }
   uint64_t Cost() const override { return cost_; }
   Status status() const override;
-  // Decode the impacts too (before the first Next or SeekTo); impact() is then the
-  // current posting's (zeros in a block without them).
-  void WantImpacts() { want_impacts_ = true; }
-  const index::Impact& impact() const { return impacts_[idx_]; }
 
  private:
   // Walked mode: makes the block of bucket b current if it exists (a point lookup); false
@@ -140,8 +136,6 @@ class IndexLeaf final : public PostingIterator {
   size_t chunk_ = 0;               // the decoded chunk
   bool chunk_loaded_ = false;      // buf_ holds chunk chunk_ of the current block
   std::vector<index::Posting> buf_;
-  bool want_impacts_ = false;
-  std::vector<index::Impact> impacts_;  // buf_'s, with want_impacts_
   size_t idx_ = 0;                 // the current posting in buf_
   Status status_;
   Pos pos_{0, 0};

@@ -69,13 +69,23 @@ struct Bm25 {
   // The score of a match whose leaves occur tf[0..nl) times in `length` words; every path
   // scores with this, in this order, so equal measures give bit-equal scores.
   double Score(const float* tf, float length) const {
-    const double norm = kBm25K1 * (1.0 - kBm25B + kBm25B * length / average);
+    const double norm = Norm(length);
     double score = 0;
-    for (size_t l = 0; l < idf.size(); ++l) {
-      const double f = tf[l];
-      if (f > 0) score += idf[l] * f * (kBm25K1 + 1.0) / (f + norm);
-    }
+    for (size_t l = 0; l < idf.size(); ++l) score += Term(l, tf[l], norm);
     return score;
+  }
+  // What leaf l adds at most in an article whose impact is at most `m` (the largest tf,
+  // the smallest length): a bound for pruning.
+  double Bound(size_t l, const index::Impact& m) const {
+    return Term(l, m.tf, Norm(static_cast<float>(m.length)));
+  }
+
+ private:
+  double Norm(float length) const {
+    return kBm25K1 * (1.0 - kBm25B + kBm25B * length / average);
+  }
+  double Term(size_t l, double f, double norm) const {
+    return f > 0 ? idf[l] * f * (kBm25K1 + 1.0) / (f + norm) : 0.0;
   }
 };
 
@@ -269,13 +279,6 @@ Status TopFromImpacts(const store::ReadView& view, const NormalFilter& nf,
                       const WordPlan& words, const Bm25& bm25, const RankTop& top,
                       std::vector<Scored>* out) {
   out->clear();
-  // A word's most in one article: idf * BM25's tf part at tf and length (bounds use the
-  // largest tf and the smallest length).
-  const auto most = [&](size_t leaf, const index::Impact& m) {
-    const double f = m.tf;
-    const double norm = kBm25K1 * (1.0 - kBm25B + kBm25B * m.length / bm25.average);
-    return f > 0 ? bm25.idf[leaf] * f * (kBm25K1 + 1.0) / (f + norm) : 0.0;
-  };
   struct List {
     std::unique_ptr<ImpactCursor> it;
     size_t leaf = 0;
@@ -294,7 +297,7 @@ Status TopFromImpacts(const store::ReadView& view, const NormalFilter& nf,
       list.it = std::make_unique<ImpactCursor>(prefix, std::move(all_blocks[next_prefix++]), nf);
       list.leaf = l;
       if (Status s = list.it->ForEachChunkMax([&](const index::Impact& m) {
-            list.bound = std::max(list.bound, most(l, m));
+            list.bound = std::max(list.bound, bm25.Bound(l, m));
           });
           !s.ok()) {
         return s;
@@ -335,7 +338,7 @@ Status TopFromImpacts(const store::ReadView& view, const NormalFilter& nf,
       List& list = lists[i];
       // A chunk none of whose articles can pass, whatever the other lists add: skipped.
       while (list.it->live() &&
-             most(list.leaf, list.it->chunk_max()) + (below[m] - list.bound) < bar) {
+             bm25.Bound(list.leaf, list.it->chunk_max()) + (below[m] - list.bound) < bar) {
         if (Status s = list.it->NextChunk(); !s.ok()) return s;
         chunks_skipped.fetch_add(1, std::memory_order_relaxed);
       }
